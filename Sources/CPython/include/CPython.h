@@ -1,0 +1,37 @@
+// CPython's C API for swiftjit's extension module, plus the few helpers that
+// Swift cannot import directly (function-like macros, struct offsets).
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+
+/// Offset of the vectorcall pointer and __dict__ slot inside a Dispatcher object.
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    PyObject *dict;
+    PyObject *weaklist;
+    void *core;   /* unmanaged reference to the Swift DispatcherCore */
+} SwiftJITDispatcherObject;
+
+/// Creates the Dispatcher heap type; `call` is its vectorcall entry.
+PyTypeObject *swiftjit_make_dispatcher_type(vectorcallfunc call, destructor dealloc,
+                                            traverseproc traverse, inquiry clear,
+                                            PyGetSetDef *getset, PyMethodDef *methods);
+
+static inline Py_ssize_t swiftjit_nargs(size_t nargsf) { return PyVectorcall_NARGS(nargsf); }
+static inline PyObject *swiftjit_none(void) { return Py_None; }
+static inline PyObject *swiftjit_true(void) { return Py_True; }
+static inline PyObject *swiftjit_false(void) { return Py_False; }
+static inline PyObject *swiftjit_notimplemented(void) { return Py_NotImplemented; }
+static inline int swiftjit_is_tuple(PyObject *o) { return PyTuple_Check(o); }
+static inline int swiftjit_is_dict(PyObject *o) { return PyDict_Check(o); }
+static inline int swiftjit_is_unicode(PyObject *o) { return PyUnicode_Check(o); }
+static inline int swiftjit_is_bytes(PyObject *o) { return PyBytes_Check(o); }
+static inline int swiftjit_is_code(PyObject *o) { return PyCode_Check(o); }
+static inline int swiftjit_is_function(PyObject *o) { return PyFunction_Check(o); }
+static inline int swiftjit_is_module(PyObject *o) { return PyModule_Check(o); }
+static inline int swiftjit_is_type(PyObject *o) { return PyType_Check(o); }
+static inline int swiftjit_is_exception_class(PyObject *o) { return PyExceptionClass_Check(o); }
+static inline int swiftjit_is_long(PyObject *o) { return PyLong_Check(o); }
+static inline int swiftjit_is_float(PyObject *o) { return PyFloat_Check(o); }
+static inline PyTypeObject *swiftjit_type(PyObject *o) { return Py_TYPE(o); }

@@ -1,0 +1,160 @@
+import CLLVM
+
+/// Errors from LLVM itself (verification, code generation, linking).
+public struct BackendError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+/// Takes an LLVM error, returning its message and freeing it.
+func consume(_ error: LLVMErrorRef?) -> String? {
+    guard let error = error else { return nil }
+    let cMessage = LLVMGetErrorMessage(error)
+    defer { LLVMDisposeErrorMessage(cMessage) }
+    return cMessage.map { String(cString: $0) } ?? "unknown LLVM error"
+}
+
+/// The host's target machine, the optimization pipeline and the one ORC LLJIT
+/// of this process. Created on first use; all uses are serialized by the caller
+/// (the dispatcher compiles while holding the GIL).
+public final class Backend: @unchecked Sendable {
+    public let triple: String
+    public let cpuName: String
+    public let cpuFeatures: String
+    let targetMachine: LLVMTargetMachineRef
+    let jit: LLVMOrcLLJITRef
+    let dataLayout: String
+
+    /// The process-wide backend.
+    public static let shared: Result<Backend, BackendError> = {
+        do { return .success(try Backend()) } catch let e as BackendError { return .failure(e) } catch {
+            return .failure(BackendError(message: "\(error)"))
+        }
+    }()
+
+    init() throws {
+        LLVMInitializeX86TargetInfo()
+        LLVMInitializeX86Target()
+        LLVMInitializeX86TargetMC()
+        LLVMInitializeX86AsmPrinter()
+        LLVMInitializeX86AsmParser()
+        LLVMInitializeX86Disassembler()
+        LLVMInitializeAArch64TargetInfo()
+        LLVMInitializeAArch64Target()
+        LLVMInitializeAArch64TargetMC()
+        LLVMInitializeAArch64AsmPrinter()
+        LLVMInitializeAArch64AsmParser()
+        LLVMInitializeAArch64Disassembler()
+
+        let tripleC = LLVMGetDefaultTargetTriple()!
+        triple = String(cString: tripleC)
+        LLVMDisposeMessage(tripleC)
+        let cpuC = LLVMGetHostCPUName()!
+        cpuName = String(cString: cpuC)
+        LLVMDisposeMessage(cpuC)
+        let featC = LLVMGetHostCPUFeatures()!
+        cpuFeatures = String(cString: featC)
+        LLVMDisposeMessage(featC)
+
+        var target: LLVMTargetRef? = nil
+        var errorMessage: UnsafeMutablePointer<CChar>? = nil
+        if LLVMGetTargetFromTriple(triple, &target, &errorMessage) != 0 {
+            let m = errorMessage.map { String(cString: $0) } ?? "?"
+            LLVMDisposeMessage(errorMessage)
+            throw BackendError(message: "no LLVM target for \(triple): \(m)")
+        }
+        let (t, cpu, features) = (triple, cpuName, cpuFeatures)
+        func makeMachine() -> LLVMTargetMachineRef? {
+            LLVMCreateTargetMachine(target, t, cpu, features, LLVMCodeGenLevelAggressive,
+                                    LLVMRelocPIC, LLVMCodeModelJITDefault)
+        }
+        guard let tm = makeMachine(), let jitTM = makeMachine() else {
+            throw BackendError(message: "cannot create a target machine for \(cpuName)")
+        }
+        targetMachine = tm
+        let layout = LLVMCreateTargetDataLayout(tm)!
+        let layoutC = LLVMCopyStringRepOfTargetData(layout)!
+        dataLayout = String(cString: layoutC)
+        LLVMDisposeMessage(layoutC)
+        LLVMDisposeTargetData(layout)
+
+        let builder = LLVMOrcCreateLLJITBuilder()!
+        LLVMOrcLLJITBuilderSetJITTargetMachineBuilder(builder, LLVMOrcJITTargetMachineBuilderCreateFromTargetMachine(jitTM))
+        var jitRef: LLVMOrcLLJITRef? = nil
+        if let m = consume(LLVMOrcCreateLLJIT(&jitRef, builder)) {
+            throw BackendError(message: "cannot create the JIT: \(m)")
+        }
+        guard let j = jitRef else { throw BackendError(message: "cannot create the JIT") }
+        jit = j
+        // Resolve CPython's and libm's symbols from the running process.
+        var generator: LLVMOrcDefinitionGeneratorRef? = nil
+        if let m = consume(LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(
+            &generator, LLVMOrcLLJITGetGlobalPrefix(j), nil, nil)) {
+            throw BackendError(message: "cannot search the process for symbols: \(m)")
+        }
+        LLVMOrcJITDylibAddGenerator(LLVMOrcLLJITGetMainJITDylib(j), generator)
+    }
+
+    /// Sets the module's triple and data layout to the host's.
+    public func prepare(_ module: LLVMModuleRef) {
+        LLVMSetTarget(module, triple)
+        LLVMSetDataLayout(module, dataLayout)
+    }
+
+    /// Runs LLVM's verifier; returns its message on failure.
+    public func verify(_ module: LLVMModuleRef) -> String? {
+        var message: UnsafeMutablePointer<CChar>? = nil
+        let failed = LLVMVerifyModule(module, LLVMReturnStatusAction, &message) != 0
+        defer { LLVMDisposeMessage(message) }
+        return failed ? (message.map { String(cString: $0) } ?? "invalid module") : nil
+    }
+
+    /// Optimizes with the new pass manager at `level` (0...3) for the host CPU.
+    public func optimize(_ module: LLVMModuleRef, level: Int) throws {
+        let options = LLVMCreatePassBuilderOptions()!
+        defer { LLVMDisposePassBuilderOptions(options) }
+        LLVMPassBuilderOptionsSetLoopVectorization(options, level >= 2 ? 1 : 0)
+        LLVMPassBuilderOptionsSetSLPVectorization(options, level >= 2 ? 1 : 0)
+        LLVMPassBuilderOptionsSetLoopUnrolling(options, level >= 2 ? 1 : 0)
+        LLVMPassBuilderOptionsSetLoopInterleaving(options, level >= 2 ? 1 : 0)
+        let pipeline = "default<O\(max(0, min(3, level)))>"
+        if let m = consume(LLVMRunPasses(module, pipeline, targetMachine, options)) {
+            throw BackendError(message: "optimization failed: \(m)")
+        }
+    }
+
+    /// Hands a module to the JIT (which takes ownership of it and its context).
+    public func add(_ module: LLVMModuleRef, context: LLVMOrcThreadSafeContextRef) throws {
+        let tsm = LLVMOrcCreateNewThreadSafeModule(module, context)
+        if let m = consume(LLVMOrcLLJITAddLLVMIRModule(jit, LLVMOrcLLJITGetMainJITDylib(jit), tsm)) {
+            LLVMOrcDisposeThreadSafeModule(tsm)
+            throw BackendError(message: "cannot add the module to the JIT: \(m)")
+        }
+    }
+
+    /// The address of a compiled symbol (compiling its module on first lookup).
+    public func lookup(_ name: String) throws -> UInt64 {
+        var address: LLVMOrcExecutorAddress = 0
+        if let m = consume(LLVMOrcLLJITLookup(jit, &address, name)) {
+            throw BackendError(message: "cannot find \(name) in the JIT: \(m)")
+        }
+        return address
+    }
+
+    /// Native assembly for a module (before it goes to the JIT).
+    public func assembly(_ module: LLVMModuleRef) -> String {
+        var buffer: LLVMMemoryBufferRef? = nil
+        var message: UnsafeMutablePointer<CChar>? = nil
+        guard LLVMTargetMachineEmitToMemoryBuffer(targetMachine, module, LLVMAssemblyFile, &message, &buffer) == 0,
+              let buf = buffer else {
+            defer { LLVMDisposeMessage(message) }
+            return message.map { String(cString: $0) } ?? ""
+        }
+        defer { LLVMDisposeMemoryBuffer(buf) }
+        let start = LLVMGetBufferStart(buf)!
+        let size = LLVMGetBufferSize(buf)
+        return start.withMemoryRebound(to: UInt8.self, capacity: size) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: size), as: UTF8.self)
+        }
+    }
+}

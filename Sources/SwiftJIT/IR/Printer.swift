@@ -1,0 +1,76 @@
+/// A readable text form of the IR, used by tests and `inspect_ir()`.
+///
+///     block0:                    # offset 0
+///       a = arg(0)
+///       $3 = binary(+, a, b)
+///       return $3
+extension IRFunction: CustomStringConvertible {
+    public var description: String { dump() }
+
+    /// The function as text; `types`, when given, annotates each assigned variable.
+    public func dump(types: [Var: String]? = nil) -> String {
+        var out = "function \(qualname)(\(argNames.joined(separator: ", "))):\n"
+        for block in blocks {
+            out += "\(block.label):"
+            if block.offset >= 0 { out += "  # offset \(block.offset)" }
+            out += "\n"
+            for s in block.statements {
+                out += "    " + render(s.node, types: types) + "\n"
+            }
+            out += "    " + render(block.terminator.node) + "\n"
+        }
+        return out
+    }
+
+    private func n(_ v: Var) -> String { varNames[v.id] }
+    private func list(_ vs: [Var]) -> String { vs.map(n).joined(separator: ", ") }
+
+    func render(_ e: Expr) -> String {
+        switch e {
+        case .arg(let i): return "arg(\(i))"
+        case .const(let c): return "const(\(c))"
+        case .copy(let v): return n(v)
+        case .global(let name): return "global(\(name))"
+        case .freevar(let name): return "freevar(\(name))"
+        case .getattr(let v, let a): return "getattr(\(n(v)), \(a))"
+        case .binary(let op, let a, let b, let inplace):
+            return "\(inplace ? "inplace_binary" : "binary")(\(op.rawValue), \(n(a)), \(n(b)))"
+        case .unary(let op, let a): return "unary(\(op.rawValue), \(n(a)))"
+        case .compare(let op, let a, let b): return "compare(\(op.rawValue), \(n(a)), \(n(b)))"
+        case .truth(let v): return "truth(\(n(v)))"
+        case .call(let f, let args, let kws):
+            var s = "call \(n(f))(\(list(args)))"
+            if !kws.isEmpty { s += " kw=[\(kws.joined(separator: ", "))]" }
+            return s
+        case .buildTuple(let vs): return "build_tuple(\(list(vs)))"
+        case .getitem(let a, let i): return "getitem(\(n(a)), \(n(i)))"
+        case .staticGetitem(let a, let i): return "static_getitem(\(n(a)), \(i))"
+        case .getiter(let v): return "getiter(\(n(v)))"
+        case .buildSlice(let vs): return "build_slice(\(list(vs)))"
+        }
+    }
+
+    func render(_ s: Stmt, types: [Var: String]?) -> String {
+        switch s {
+        case .assign(let v, let e):
+            var lhs = n(v)
+            if let t = types?[v] { lhs += ": \(t)" }
+            return "\(lhs) = \(render(e))"
+        case .setitem(let t, let i, let v): return "\(n(t))[\(n(i))] = \(n(v))"
+        case .setattr(let t, let name, let v): return "\(n(t)).\(name) = \(n(v))"
+        case .discard(let v): return "discard \(n(v))"
+        case .delete(let v): return "del \(n(v))"
+        }
+    }
+
+    func render(_ t: Terminator) -> String {
+        switch t {
+        case .jump(let l): return "jump \(l)"
+        case .branch(let c, let a, let b): return "branch \(n(c)), \(a), \(b)"
+        case .ret(let v): return "return \(n(v))"
+        case .forIter(let it, let v, let body, let exit): return "for_iter \(n(v)) <- \(n(it)), \(body), \(exit)"
+        case .raise(let v): return v.map { "raise \(n($0))" } ?? "raise"
+        case .unreachable: return "unreachable"
+        }
+    }
+}

@@ -1,0 +1,608 @@
+import CLLVM
+
+/// Options that change generated code.
+public struct CompileOptions: Hashable, Sendable {
+    public var fastmath = false
+    public var boundscheck = false
+    public var nogil = false
+    /// 0...3, the LLVM optimization level.
+    public var optLevel = 3
+    public init(fastmath: Bool = false, boundscheck: Bool = false, nogil: Bool = false, optLevel: Int = 3) {
+        self.fastmath = fastmath; self.boundscheck = boundscheck; self.nogil = nogil; self.optLevel = optLevel
+    }
+}
+
+/// Lowers a typed function to an LLVM function in `module`.
+///
+/// The native entry has the signature `i32 name(ptr ret, ptr exc, args...)`:
+/// it stores the result through `ret` and returns 0, or stores a pointer to an
+/// exception descriptor `{ptr class_variable, ptr message_or_null}` through
+/// `exc` and returns 1.
+final class FunctionLowering {
+    let b: IRBuilder
+    let typed: TypedFunction
+    let options: CompileOptions
+    let fn: LLVMValueRef
+    var slots: [LLVMValueRef?] = []
+    var blocks: [LLVMBasicBlockRef] = []
+    var raiseBlocks: [String: LLVMBasicBlockRef] = [:]
+    /// Exception class and message of variables holding exception instances.
+    var exceptionOf: [Var: (String, String?)] = [:]
+    var position: SourcePosition = .unknown
+
+    init(builder: IRBuilder, typed: TypedFunction, name: String, options: CompileOptions) {
+        b = builder
+        self.typed = typed
+        self.options = options
+        let params = [builder.ptr, builder.ptr] + typed.argTypes.map { FunctionLowering.llvmType($0, builder) }
+        fn = LLVMAddFunction(builder.module, name, builder.functionType(builder.i32, params))
+        b.addAttribute(fn, "noalias", at: 1)
+        b.addAttribute(fn, "nocapture", at: 1)
+        b.addAttribute(fn, "noalias", at: 2)
+        b.addAttribute(fn, "nocapture", at: 2)
+        b.addAttribute(fn, "nounwind", at: UInt32.max)
+    }
+
+    static func llvmType(_ t: JITType, _ b: IRBuilder) -> LLVMTypeRef {
+        switch t {
+        case .boolean: return b.i1
+        case .int64: return b.i64
+        case .float64: return b.f64
+        case .range, .rangeIter: return b.structType([b.i64, b.i64, b.i64])
+        case .tuple(let items): return b.structType(items.map { llvmType($0, b) })
+        case .optional(let inner): return b.structType([b.i1, llvmType(inner, b)])
+        case .none, .module, .function, .exceptionClass, .exceptionInstance, .literalString: return b.i8
+        }
+    }
+    func ty(_ t: JITType) -> LLVMTypeRef { FunctionLowering.llvmType(t, b) }
+
+    func fail(_ message: String) -> CompileError {
+        CompileError(.internal, message, at: position, stage: "lowering")
+    }
+
+    // MARK: driver
+
+    func lower() throws {
+        let entry = b.appendBlock(fn, "entry")
+        for block in typed.ir.blocks { blocks.append(b.appendBlock(fn, "L\(block.label.id)")) }
+        b.position(at: entry)
+        slots = typed.varTypes.enumerated().map { (i, t) in
+            guard let t = t else { return nil }
+            let slot = LLVMBuildAlloca(b.builder, ty(t), typed.ir.varNames[i])!
+            // Zero-initialize so that a variable read before assignment on some path is defined.
+            LLVMBuildStore(b.builder, LLVMConstNull(ty(t)), slot)
+            return slot
+        }
+        b.br(blocks[0])
+        for (bi, block) in typed.ir.blocks.enumerated() {
+            b.position(at: blocks[bi])
+            for (si, s) in block.statements.enumerated() {
+                position = s.position
+                try lowerStatement(s.node, StmtRef(block: bi, index: si))
+            }
+            position = block.terminator.position
+            try lowerTerminator(block.terminator.node)
+        }
+    }
+
+    func slot(_ v: Var) throws -> LLVMValueRef {
+        guard v.id < slots.count, let s = slots[v.id] else { throw fail("variable \(typed.ir.name(of: v)) has no storage") }
+        return s
+    }
+    func load(_ v: Var) throws -> LLVMValueRef { b.load(ty(typed.type(of: v)), try slot(v)) }
+
+    func lowerStatement(_ s: Stmt, _ ref: StmtRef) throws {
+        switch s {
+        case .assign(let v, let e):
+            guard let et = typed.exprTypes[ref] else { throw fail("untyped statement") }
+            let value = try lowerExpr(e, et, ref, target: v)
+            b.store(try cast(value, from: et, to: typed.type(of: v)), try slot(v))
+        case .discard, .delete:
+            break
+        case .setitem, .setattr:
+            throw fail("item and attribute assignment are not lowered yet")
+        }
+    }
+
+    func lowerTerminator(_ t: Terminator) throws {
+        switch t {
+        case .jump(let l):
+            b.br(blocks[l.id])
+        case .branch(let c, let yes, let no):
+            b.condBr(try load(c), blocks[yes.id], blocks[no.id])
+        case .ret(let v):
+            let value = try cast(try load(v), from: typed.type(of: v), to: typed.returnType)
+            b.store(value, LLVMGetParam(fn, 0))
+            LLVMBuildRet(b.builder, b.int(0, b.i32))
+        case .forIter(let it, let value, let body, let exit):
+            let stateSlot = try slot(it)
+            let state = b.load(ty(.rangeIter), stateSlot)
+            let cur = b.extract(state, 0), stop = b.extract(state, 1), step = b.extract(state, 2)
+            let positive = b.icmp(LLVMIntSGT, step, b.int(0))
+            let valid = b.select(positive, b.icmp(LLVMIntSLT, cur, stop), b.icmp(LLVMIntSGT, cur, stop))
+            let advance = b.appendBlock(fn, "for.next")
+            b.condBr(valid, advance, blocks[exit.id])
+            b.position(at: advance)
+            b.store(cur, try slot(value))
+            let next = LLVMBuildAdd(b.builder, cur, step, "")!
+            b.store(next, b.gep(ty(.rangeIter), stateSlot, [b.int(0, b.i32), b.int(0, b.i32)]))
+            b.br(blocks[body.id])
+        case .raise(let v):
+            guard let v = v else { throw fail("bare raise") }
+            let (cls, msg): (String, String?)
+            if let info = exceptionOf[v] {
+                (cls, msg) = info
+            } else if case .exceptionClass(let c) = typed.type(of: v) {
+                (cls, msg) = (c, nil)
+            } else {
+                throw fail("cannot tell which exception is raised")
+            }
+            raise(cls, msg)
+        case .unreachable:
+            LLVMBuildUnreachable(b.builder)
+        }
+    }
+
+    // MARK: exceptions
+
+    /// Ends the current block by raising `cls(message)`.
+    func raise(_ cls: String, _ message: String?) {
+        let descType = b.structType([b.ptr, b.ptr])
+        let clsVar = b.externalGlobal("PyExc_\(cls)", b.ptr)
+        let msg = message.map { b.cString($0) } ?? LLVMConstNull(b.ptr)!
+        var fields: [LLVMValueRef?] = [clsVar, msg]
+        let c = fields.withUnsafeMutableBufferPointer { LLVMConstNamedStruct(descType, $0.baseAddress, 2) }!
+        let g = LLVMAddGlobal(b.module, descType, "exc")!
+        LLVMSetInitializer(g, c)
+        LLVMSetGlobalConstant(g, 1)
+        LLVMSetLinkage(g, LLVMPrivateLinkage)
+        b.store(g, LLVMGetParam(fn, 1))
+        LLVMBuildRet(b.builder, b.int(1, b.i32))
+    }
+
+    /// Branches to a block raising `cls(message)` when `condition` holds; continues otherwise.
+    func raiseIf(_ condition: LLVMValueRef, _ cls: String, _ message: String) {
+        let key = cls + "\u{0}" + message
+        let target: LLVMBasicBlockRef
+        let here = b.currentBlock
+        if let existing = raiseBlocks[key] {
+            target = existing
+        } else {
+            target = b.appendBlock(fn, "raise.\(cls)")
+            b.position(at: target)
+            raise(cls, message)
+            raiseBlocks[key] = target
+        }
+        b.position(at: here)
+        let cont = b.appendBlock(fn, "cont")
+        let expect = b.intrinsic("llvm.expect", [b.i1], [condition, b.bool(false)])
+        b.condBr(expect, target, cont)
+        b.position(at: cont)
+    }
+
+    // MARK: conversions
+
+    func cast(_ v: LLVMValueRef, from: JITType, to: JITType) throws -> LLVMValueRef {
+        if from == to { return v }
+        switch (from, to) {
+        case (.boolean, .int64): return LLVMBuildZExt(b.builder, v, b.i64, "")
+        case (.boolean, .float64): return LLVMBuildUIToFP(b.builder, v, b.f64, "")
+        case (.int64, .float64): return LLVMBuildSIToFP(b.builder, v, b.f64, "")
+        case (.none, .optional(let inner)):
+            return b.insert(LLVMGetUndef(ty(.optional(inner))), b.bool(false), 0)
+        case (.optional(let x), .optional(let y)):
+            let valid = b.extract(v, 0)
+            let inner = try cast(b.extract(v, 1), from: x, to: y)
+            return b.insert(b.insert(LLVMGetUndef(ty(to)), valid, 0), inner, 1)
+        case (_, .optional(let inner)):
+            let value = try cast(v, from: from, to: inner)
+            return b.insert(b.insert(LLVMGetUndef(ty(to)), b.bool(true), 0), value, 1)
+        case (.tuple(let xs), .tuple(let ys)) where xs.count == ys.count:
+            var out = LLVMGetUndef(ty(to))!
+            for i in 0..<xs.count { out = b.insert(out, try cast(b.extract(v, i), from: xs[i], to: ys[i]), i) }
+            return out
+        default:
+            throw fail("cannot convert \(from) to \(to)")
+        }
+    }
+
+    /// Python truth of a value.
+    func truth(_ v: LLVMValueRef, _ t: JITType) throws -> LLVMValueRef {
+        switch t {
+        case .boolean: return v
+        case .int64: return b.icmp(LLVMIntNE, v, b.int(0))
+        case .float64: return b.fcmp(LLVMRealUNE, v, b.double(0))
+        case .none: return b.bool(false)
+        case .tuple(let items): return b.bool(!items.isEmpty)
+        case .optional(let inner):
+            let valid = b.extract(v, 0)
+            return b.and(valid, try truth(b.extract(v, 1), inner))
+        default: throw fail("no truth value for \(t)")
+        }
+    }
+
+    // MARK: expressions
+
+    func lowerExpr(_ e: Expr, _ t: JITType, _ ref: StmtRef, target: Var) throws -> LLVMValueRef {
+        switch e {
+        case .arg(let i):
+            return LLVMGetParam(fn, UInt32(i + 2))
+        case .const(let c):
+            return try constant(c, t)
+        case .copy(let v):
+            if let info = exceptionOf[v] { exceptionOf[target] = info }
+            return try load(v)
+        case .global(let name), .freevar(let name):
+            guard let g = typed.globals[name] else { throw fail("unresolved global \(name)") }
+            return try globalValue(g, t)
+        case .getattr(_, let attr):
+            if let c = Registry.mathConstants[attr], t == .float64 { return b.double(c) }
+            return LLVMConstNull(ty(t))
+        case .binary(let op, let x, let y, _):
+            return try binary(op, try load(x), typed.type(of: x), try load(y), typed.type(of: y), result: t)
+        case .unary(let op, let x):
+            return try unary(op, try load(x), typed.type(of: x), result: t)
+        case .compare(let op, let x, let y):
+            return try compare(op, try load(x), typed.type(of: x), try load(y), typed.type(of: y))
+        case .truth(let v):
+            return try truth(try load(v), typed.type(of: v))
+        case .call(_, let args, _):
+            guard let resolution = typed.calls[ref] else { throw fail("unresolved call") }
+            let values = try args.map { try load($0) }
+            let types = args.map { typed.type(of: $0) }
+            if case .makeException(let message) = resolution.impl, case .exceptionInstance(let cls) = t {
+                exceptionOf[target] = (cls, args.isEmpty ? nil : message)
+                return LLVMConstNull(b.i8)
+            }
+            return try call(resolution.impl, values, types, result: t)
+        case .buildTuple(let items):
+            var out = LLVMGetUndef(ty(t))!
+            for (i, v) in items.enumerated() { out = b.insert(out, try load(v), i) }
+            return out
+        case .staticGetitem(let v, let i):
+            return b.extract(try load(v), i)
+        case .getiter(let v):
+            return try load(v)  // a range's iterator state starts as the range itself
+        case .getitem, .buildSlice:
+            throw fail("indexing is not lowered yet")
+        }
+    }
+
+    func constant(_ c: Constant, _ t: JITType) throws -> LLVMValueRef {
+        switch (c, t) {
+        case (.none, _): return LLVMConstNull(ty(t))
+        case (.bool(let v), .boolean): return b.bool(v)
+        case (.int(let v), .int64): return b.int(v)
+        case (.float(let v), .float64): return b.double(v)
+        case (.string, _): return LLVMConstNull(b.i8)
+        case (.tuple(let items), .tuple(let types)):
+            var out = LLVMGetUndef(ty(t))!
+            for (i, (item, it)) in zip(items, types).enumerated() { out = b.insert(out, try constant(item, it), i) }
+            return out
+        default: throw fail("constant \(c) as \(t)")
+        }
+    }
+
+    func globalValue(_ g: GlobalValue, _ t: JITType) throws -> LLVMValueRef {
+        switch (g, t) {
+        case (.int(let v), .int64): return b.int(v)
+        case (.float(let v), .float64): return b.double(v)
+        case (.bool(let v), .boolean): return b.bool(v)
+        case (.tuple(let items), .tuple(let types)):
+            var out = LLVMGetUndef(ty(t))!
+            for (i, (item, it)) in zip(items, types).enumerated() { out = b.insert(out, try globalValue(item, it), i) }
+            return out
+        default: return LLVMConstNull(ty(t))
+        }
+    }
+
+    func fastmath(_ v: LLVMValueRef) -> LLVMValueRef {
+        if options.fastmath, LLVMCanValueUseFastMathFlags(v) != 0 { LLVMSetFastMathFlags(v, LLVMFastMathFlags(LLVMFastMathAll)) }
+        return v
+    }
+
+    func binary(_ op: BinaryOperator, _ x: LLVMValueRef, _ tx: JITType, _ y: LLVMValueRef, _ ty_: JITType,
+                result: JITType) throws -> LLVMValueRef {
+        let bb = b.builder
+        if op == .trueDiv {
+            let fx = try cast(x, from: tx, to: .float64), fy = try cast(y, from: ty_, to: .float64)
+            let isFloat = tx == .float64 || ty_ == .float64
+            raiseIf(b.fcmp(LLVMRealOEQ, fy, b.double(0)), "ZeroDivisionError",
+                    isFloat ? "float division by zero" : "division by zero")
+            return fastmath(LLVMBuildFDiv(bb, fx, fy, "")!)
+        }
+        switch result {
+        case .float64:
+            let a = try cast(x, from: tx, to: .float64), c = try cast(y, from: ty_, to: .float64)
+            switch op {
+            case .add: return fastmath(LLVMBuildFAdd(bb, a, c, "")!)
+            case .sub: return fastmath(LLVMBuildFSub(bb, a, c, "")!)
+            case .mul: return fastmath(LLVMBuildFMul(bb, a, c, "")!)
+            case .floorDiv:
+                raiseIf(b.fcmp(LLVMRealOEQ, c, b.double(0)), "ZeroDivisionError", "float floor division by zero")
+                return floatDivmod(a, c).div
+            case .mod:
+                raiseIf(b.fcmp(LLVMRealOEQ, c, b.double(0)), "ZeroDivisionError", "float modulo")
+                return floatDivmod(a, c).mod
+            case .pow:
+                let zeroBase = b.fcmp(LLVMRealOEQ, a, b.double(0))
+                let negExp = b.fcmp(LLVMRealOLT, c, b.double(0))
+                raiseIf(b.and(zeroBase, negExp), "ZeroDivisionError", "0.0 cannot be raised to a negative power")
+                return b.intrinsic("llvm.pow", [b.f64], [a, c])
+            default: throw fail("float operator \(op.rawValue)")
+            }
+        case .int64:
+            let a = try cast(x, from: tx, to: .int64), c = try cast(y, from: ty_, to: .int64)
+            switch op {
+            case .add: return LLVMBuildAdd(bb, a, c, "")
+            case .sub: return LLVMBuildSub(bb, a, c, "")
+            case .mul: return LLVMBuildMul(bb, a, c, "")
+            case .floorDiv, .mod:
+                raiseIf(b.icmp(LLVMIntEQ, c, b.int(0)), "ZeroDivisionError",
+                        op == .mod ? "integer modulo by zero" : "integer division or modulo by zero")
+                let (div, mod) = intDivmod(a, c)
+                return op == .mod ? mod : div
+            case .pow: return intPow(a, c)
+            case .and: return b.and(a, c)
+            case .or: return b.or(a, c)
+            case .xor: return LLVMBuildXor(bb, a, c, "")
+            case .lshift, .rshift:
+                raiseIf(b.icmp(LLVMIntSLT, c, b.int(0)), "ValueError", "negative shift count")
+                let big = b.icmp(LLVMIntSGE, c, b.int(64))
+                let safe = b.select(big, b.int(63), c)
+                if op == .lshift {
+                    return b.select(big, b.int(0), LLVMBuildShl(bb, a, safe, "")!)
+                }
+                return LLVMBuildAShr(bb, a, safe, "")
+            default: throw fail("int operator \(op.rawValue)")
+            }
+        case .boolean:
+            switch op {
+            case .and: return b.and(x, y)
+            case .or: return b.or(x, y)
+            case .xor: return LLVMBuildXor(bb, x, y, "")
+            default: throw fail("bool operator \(op.rawValue)")
+            }
+        default:
+            throw fail("binary \(op.rawValue) producing \(result)")
+        }
+    }
+
+    /// Python's floor division and modulo for int64 (signs follow the divisor);
+    /// the divisor is known to be non-zero. `INT64_MIN // -1` wraps.
+    func intDivmod(_ a: LLVMValueRef, _ c: LLVMValueRef) -> (div: LLVMValueRef, mod: LLVMValueRef) {
+        let bb = b.builder
+        let minusOne = b.icmp(LLVMIntEQ, c, b.int(-1))
+        let safeC = b.select(minusOne, b.int(1), c)
+        let q = LLVMBuildSDiv(bb, a, safeC, "")!
+        let r = LLVMBuildSRem(bb, a, safeC, "")!
+        // Adjust toward negative infinity when the remainder's sign differs from the divisor's.
+        let rNonZero = b.icmp(LLVMIntNE, r, b.int(0))
+        let signsDiffer = b.icmp(LLVMIntSLT, LLVMBuildXor(bb, r, safeC, "")!, b.int(0))
+        let adjust = b.and(rNonZero, signsDiffer)
+        let q2 = b.select(adjust, LLVMBuildSub(bb, q, b.int(1), "")!, q)
+        let r2 = b.select(adjust, LLVMBuildAdd(bb, r, safeC, "")!, r)
+        let negA = LLVMBuildSub(bb, b.int(0), a, "")!
+        return (b.select(minusOne, negA, q2), b.select(minusOne, b.int(0), r2))
+    }
+
+    /// CPython's float_divmod; the divisor is known to be non-zero.
+    func floatDivmod(_ vx: LLVMValueRef, _ wx: LLVMValueRef) -> (div: LLVMValueRef, mod: LLVMValueRef) {
+        let bb = b.builder
+        let zero = b.double(0)
+        var mod = LLVMBuildFRem(bb, vx, wx, "")!
+        var div = LLVMBuildFDiv(bb, LLVMBuildFSub(bb, vx, mod, "")!, wx, "")!
+        let modNonZero = b.fcmp(LLVMRealUNE, mod, zero)
+        let wNeg = b.fcmp(LLVMRealOLT, wx, zero)
+        let modNeg = b.fcmp(LLVMRealOLT, mod, zero)
+        let fix = b.and(modNonZero, LLVMBuildXor(bb, wNeg, modNeg, "")!)
+        mod = b.select(fix, LLVMBuildFAdd(bb, mod, wx, "")!, mod)
+        div = b.select(fix, LLVMBuildFSub(bb, div, b.double(1), "")!, div)
+        // A zero remainder takes the sign of the divisor.
+        mod = b.select(modNonZero, mod, b.intrinsic("llvm.copysign", [b.f64], [zero, wx]))
+        let divNonZero = b.fcmp(LLVMRealUNE, div, zero)
+        let floored = b.intrinsic("llvm.floor", [b.f64], [div])
+        let roundUp = b.fcmp(LLVMRealOGT, LLVMBuildFSub(bb, div, floored, "")!, b.double(0.5))
+        let fl = b.select(roundUp, LLVMBuildFAdd(bb, floored, b.double(1), "")!, floored)
+        let q = LLVMBuildFDiv(bb, vx, wx, "")!
+        let signedZero = b.intrinsic("llvm.copysign", [b.f64], [zero, q])
+        div = b.select(divNonZero, fl, signedZero)
+        return (div, mod)
+    }
+
+    /// int64 ** int64 with wraparound; a negative exponent gives Numba's integer
+    /// result (0 unless the base is 1 or -1) and 0 ** negative raises.
+    func intPow(_ a: LLVMValueRef, _ e: LLVMValueRef) -> LLVMValueRef {
+        let negExp = b.icmp(LLVMIntSLT, e, b.int(0))
+        raiseIf(b.and(negExp, b.icmp(LLVMIntEQ, a, b.int(0))), "ZeroDivisionError",
+                "0.0 cannot be raised to a negative power")
+        let helper = intPowHelper()
+        let positive = b.call(LLVMGlobalGetValueType(helper), helper, [a, e])
+        let odd = b.icmp(LLVMIntNE, b.and(e, b.int(1)), b.int(0))
+        let negResult = b.select(b.icmp(LLVMIntEQ, a, b.int(1)), b.int(1),
+                                 b.select(b.icmp(LLVMIntEQ, a, b.int(-1)), b.select(odd, b.int(-1), b.int(1)), b.int(0)))
+        return b.select(negExp, negResult, positive)
+    }
+
+    /// `i64 swiftjit.ipow(i64 base, i64 exp)` by squaring, for exp >= 0 (other values give 1).
+    func intPowHelper() -> LLVMValueRef {
+        let name = "swiftjit.ipow"
+        if let f = LLVMGetNamedFunction(b.module, name) { return f }
+        let f = LLVMAddFunction(b.module, name, b.functionType(b.i64, [b.i64, b.i64]))!
+        LLVMSetLinkage(f, LLVMPrivateLinkage)
+        let saved = b.currentBlock
+        let entry = b.appendBlock(f, "entry"), loop = b.appendBlock(f, "loop"), done = b.appendBlock(f, "done")
+        b.position(at: entry)
+        let start = b.icmp(LLVMIntSGT, LLVMGetParam(f, 1), b.int(0))
+        b.condBr(start, loop, done)
+        b.position(at: loop)
+        let result = LLVMBuildPhi(b.builder, b.i64, "r")!
+        let base = LLVMBuildPhi(b.builder, b.i64, "b")!
+        let exp = LLVMBuildPhi(b.builder, b.i64, "e")!
+        let bit = b.icmp(LLVMIntNE, b.and(exp, b.int(1)), b.int(0))
+        let r2 = b.select(bit, LLVMBuildMul(b.builder, result, base, "")!, result)
+        let b2 = LLVMBuildMul(b.builder, base, base, "")!
+        let e2 = LLVMBuildLShr(b.builder, exp, b.int(1), "")!
+        let more = b.icmp(LLVMIntNE, e2, b.int(0))
+        b.condBr(more, loop, done)
+        b.position(at: done)
+        let out = LLVMBuildPhi(b.builder, b.i64, "out")!
+        var inVals: [LLVMValueRef?] = [b.int(1), r2]
+        var inBlocks: [LLVMBasicBlockRef?] = [entry, loop]
+        LLVMAddIncoming(out, &inVals, &inBlocks, 2)
+        LLVMBuildRet(b.builder, out)
+        var rv: [LLVMValueRef?] = [b.int(1), r2]
+        var bv: [LLVMValueRef?] = [LLVMGetParam(f, 0), b2]
+        var ev: [LLVMValueRef?] = [LLVMGetParam(f, 1), e2]
+        var from: [LLVMBasicBlockRef?] = [entry, loop]
+        LLVMAddIncoming(result, &rv, &from, 2)
+        LLVMAddIncoming(base, &bv, &from, 2)
+        LLVMAddIncoming(exp, &ev, &from, 2)
+        b.position(at: saved)
+        return f
+    }
+
+    func unary(_ op: UnaryOperator, _ x: LLVMValueRef, _ tx: JITType, result: JITType) throws -> LLVMValueRef {
+        switch op {
+        case .not: return b.not(try truth(x, tx))
+        case .pos: return try cast(x, from: tx, to: result)
+        case .neg:
+            if result == .float64 { return LLVMBuildFNeg(b.builder, x, "") }
+            return LLVMBuildSub(b.builder, b.int(0), try cast(x, from: tx, to: .int64), "")
+        case .invert:
+            return LLVMBuildXor(b.builder, try cast(x, from: tx, to: .int64), b.int(-1), "")
+        }
+    }
+
+    func compare(_ op: CompareOperator, _ x: LLVMValueRef, _ tx: JITType, _ y: LLVMValueRef, _ ty_: JITType) throws -> LLVMValueRef {
+        if op == .is || op == .isNot {
+            var same: LLVMValueRef
+            switch (tx, ty_) {
+            case (.none, .none): same = b.bool(true)
+            case (.optional, .none): same = b.not(b.extract(x, 0))
+            case (.none, .optional): same = b.not(b.extract(y, 0))
+            case (.boolean, .boolean): same = b.icmp(LLVMIntEQ, x, y)
+            default: same = b.bool(false)
+            }
+            return op == .is ? same : b.not(same)
+        }
+        // Optional operands: == and != against None or a number.
+        if case .optional(let inner) = tx {
+            let valid = b.extract(x, 0)
+            if ty_ == .none { return op == .eq ? b.not(valid) : valid }
+            let eq = try compare(op, b.extract(x, 1), inner, y, ty_)
+            return op == .eq ? b.and(valid, eq) : b.or(b.not(valid), eq)
+        }
+        if case .optional = ty_ { return try compare(op, y, ty_, x, tx) }
+        if tx == .none && ty_ == .none { return b.bool(op == .eq) }
+        if tx == .float64 || ty_ == .float64 {
+            let a = try cast(x, from: tx, to: .float64), c = try cast(y, from: ty_, to: .float64)
+            let p: LLVMRealPredicate
+            switch op {
+            case .lt: p = LLVMRealOLT
+            case .le: p = LLVMRealOLE
+            case .eq: p = LLVMRealOEQ
+            case .ne: p = LLVMRealUNE
+            case .gt: p = LLVMRealOGT
+            case .ge: p = LLVMRealOGE
+            default: throw fail("compare \(op.rawValue)")
+            }
+            return b.fcmp(p, a, c)
+        }
+        let a = try cast(x, from: tx, to: .int64), c = try cast(y, from: ty_, to: .int64)
+        let p: LLVMIntPredicate
+        switch op {
+        case .lt: p = LLVMIntSLT
+        case .le: p = LLVMIntSLE
+        case .eq: p = LLVMIntEQ
+        case .ne: p = LLVMIntNE
+        case .gt: p = LLVMIntSGT
+        case .ge: p = LLVMIntSGE
+        default: throw fail("compare \(op.rawValue)")
+        }
+        return b.icmp(p, a, c)
+    }
+
+    // MARK: calls
+
+    func call(_ impl: CallImpl, _ args: [LLVMValueRef], _ types: [JITType], result: JITType) throws -> LLVMValueRef {
+        switch impl {
+        case .range:
+            let ints = try zip(args, types).map { try cast($0, from: $1, to: .int64) }
+            let (start, stop, step): (LLVMValueRef, LLVMValueRef, LLVMValueRef)
+            switch ints.count {
+            case 1: (start, stop, step) = (b.int(0), ints[0], b.int(1))
+            case 2: (start, stop, step) = (ints[0], ints[1], b.int(1))
+            default:
+                (start, stop, step) = (ints[0], ints[1], ints[2])
+                raiseIf(b.icmp(LLVMIntEQ, step, b.int(0)), "ValueError", "range() arg 3 must not be zero")
+            }
+            var r = LLVMGetUndef(ty(.range))!
+            r = b.insert(r, start, 0); r = b.insert(r, stop, 1); r = b.insert(r, step, 2)
+            return r
+        case .abs:
+            if result == .float64 { return b.intrinsic("llvm.fabs", [b.f64], [args[0]]) }
+            let v = try cast(args[0], from: types[0], to: .int64)
+            let neg = LLVMBuildSub(b.builder, b.int(0), v, "")!
+            return b.select(b.icmp(LLVMIntSLT, v, b.int(0)), neg, v)
+        case .minMax(let isMax):
+            // Python's semantics: keep the current value unless the next one is strictly better.
+            var best = try cast(args[0], from: types[0], to: result)
+            for (v, t) in zip(args.dropFirst(), types.dropFirst()) {
+                let c = try cast(v, from: t, to: result)
+                let better = try compare(isMax ? .gt : .lt, c, result, best, result)
+                best = b.select(better, c, best)
+            }
+            return best
+        case .toInt:
+            switch types[0] {
+            case .float64: return floatToInt(args[0])
+            default: return try cast(args[0], from: types[0], to: .int64)
+            }
+        case .toFloat:
+            return try cast(args[0], from: types[0], to: .float64)
+        case .toBool:
+            return try truth(args[0], types[0])
+        case .math(let name):
+            return try math(name, args, types)
+        case .makeException:
+            return LLVMConstNull(b.i8)
+        }
+    }
+
+    /// float -> int64 as Python's int() does, raising for NaN and infinities.
+    func floatToInt(_ v: LLVMValueRef) -> LLVMValueRef {
+        raiseIf(b.fcmp(LLVMRealUNO, v, v), "ValueError", "cannot convert float NaN to integer")
+        let inf = b.fcmp(LLVMRealOEQ, b.intrinsic("llvm.fabs", [b.f64], [v]), b.double(.infinity))
+        raiseIf(inf, "OverflowError", "cannot convert float infinity to integer")
+        return b.intrinsic("llvm.fptosi.sat", [b.i64, b.f64], [v])
+    }
+
+    func math(_ name: String, _ args: [LLVMValueRef], _ types: [JITType]) throws -> LLVMValueRef {
+        let xs = try zip(args, types).map { try cast($0, from: $1, to: .float64) }
+        let x = xs[0]
+        switch name {
+        case "sqrt", "exp", "log", "log2", "log10", "sin", "cos":
+            return b.intrinsic("llvm.\(name)", [b.f64], [x])
+        case "fabs": return b.intrinsic("llvm.fabs", [b.f64], [x])
+        case "floor", "ceil", "trunc":
+            // Python's math.floor and friends return an int.
+            if types[0] != .float64 { return try cast(args[0], from: types[0], to: .int64) }
+            return floatToInt(b.intrinsic("llvm.\(name)", [b.f64], [x]))
+        case "pow": return b.intrinsic("llvm.pow", [b.f64], [x, xs[1]])
+        case "copysign": return b.intrinsic("llvm.copysign", [b.f64], [x, xs[1]])
+        case "fmod": return LLVMBuildFRem(b.builder, x, xs[1], "")
+        case "degrees": return LLVMBuildFMul(b.builder, x, b.double(180.0 / Double.pi), "")
+        case "radians": return LLVMBuildFMul(b.builder, x, b.double(Double.pi / 180.0), "")
+        case "isnan": return b.fcmp(LLVMRealUNO, x, x)
+        case "isinf": return b.fcmp(LLVMRealOEQ, b.intrinsic("llvm.fabs", [b.f64], [x]), b.double(.infinity))
+        case "isfinite": return b.fcmp(LLVMRealOLT, b.intrinsic("llvm.fabs", [b.f64], [x]), b.double(.infinity))
+        case "gamma": return b.libm("tgamma", [x])
+        case "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "expm1", "log1p",
+             "erf", "erfc", "lgamma", "atan2", "hypot":
+            return b.libm(name, xs)
+        default:
+            throw fail("math.\(name)")
+        }
+    }
+}

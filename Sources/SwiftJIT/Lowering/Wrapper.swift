@@ -1,0 +1,141 @@
+import CLLVM
+
+/// Generates the wrapper entry `PyObject *name(PyObject *const *args, Py_ssize_t nargs)`:
+/// unboxes the arguments (the dispatcher has already checked their types),
+/// calls the native entry (releasing the GIL around it with `nogil`), then
+/// boxes the result or sets the Python exception the native code raised.
+///
+/// CPython is reached only through exported symbols, resolved when the JIT links.
+struct WrapperLowering {
+    let b: IRBuilder
+    let typed: TypedFunction
+    let native: LLVMValueRef
+    let options: CompileOptions
+
+    /// Offset of `ob_fval` in PyFloatObject and of `ob_item` in PyTupleObject (64-bit builds).
+    static let floatValueOffset: Int64 = 16
+    static let tupleItemsOffset: Int64 = 24
+
+    func c(_ name: String, _ ret: LLVMTypeRef, _ params: [LLVMTypeRef], _ args: [LLVMValueRef]) -> LLVMValueRef {
+        let ft = b.functionType(ret, params)
+        return b.call(ft, b.declare(name, ft), args)
+    }
+
+    func generate(name: String) throws -> LLVMValueRef {
+        let fn = LLVMAddFunction(b.module, name, b.functionType(b.ptr, [b.ptr, b.i64]))!
+        let entry = b.appendBlock(fn, "entry")
+        let fail = b.appendBlock(fn, "fail")
+        b.position(at: fail)
+        LLVMBuildRet(b.builder, LLVMConstNull(b.ptr))
+        b.position(at: entry)
+        let retType = FunctionLowering.llvmType(typed.returnType, b)
+        let retSlot = LLVMBuildAlloca(b.builder, retType, "ret")!
+        let excSlot = LLVMBuildAlloca(b.builder, b.ptr, "exc")!
+        var args: [LLVMValueRef] = [retSlot, excSlot]
+        let argv = LLVMGetParam(fn, 0)!
+        for (i, t) in typed.argTypes.enumerated() {
+            let obj = b.load(b.ptr, b.gep(b.ptr, argv, [b.int(Int64(i))]))
+            args.append(try unbox(obj, t, fn: fn, fail: fail))
+        }
+        var saved: LLVMValueRef? = nil
+        if options.nogil { saved = c("PyEval_SaveThread", b.ptr, [], []) }
+        let status = b.call(LLVMGlobalGetValueType(native), native, args)
+        if let s = saved { _ = c("PyEval_RestoreThread", b.void, [b.ptr], [s]) }
+        let ok = b.appendBlock(fn, "ok"), raised = b.appendBlock(fn, "raised")
+        b.condBr(b.icmp(LLVMIntEQ, status, b.int(0, b.i32)), ok, raised)
+
+        b.position(at: raised)
+        let desc = b.load(b.ptr, excSlot)
+        let clsVar = b.load(b.ptr, desc)
+        let cls = b.load(b.ptr, clsVar)
+        let msg = b.load(b.ptr, b.gep(b.ptr, desc, [b.int(1)]))
+        let withMsg = b.appendBlock(fn, "raise.msg"), noMsg = b.appendBlock(fn, "raise.nomsg")
+        b.condBr(LLVMBuildIsNull(b.builder, msg, ""), noMsg, withMsg)
+        b.position(at: withMsg)
+        _ = c("PyErr_SetString", b.void, [b.ptr, b.ptr], [cls, msg])
+        b.br(fail)
+        b.position(at: noMsg)
+        _ = c("PyErr_SetNone", b.void, [b.ptr], [cls])
+        b.br(fail)
+
+        b.position(at: ok)
+        let result = b.load(retType, retSlot)
+        let boxed = try box(result, typed.returnType, fn: fn)
+        LLVMBuildRet(b.builder, boxed)
+        return fn
+    }
+
+    func unbox(_ obj: LLVMValueRef, _ t: JITType, fn: LLVMValueRef, fail: LLVMBasicBlockRef) throws -> LLVMValueRef {
+        switch t {
+        case .int64:
+            let v = c("PyLong_AsLongLong", b.i64, [b.ptr], [obj])
+            let maybe = b.icmp(LLVMIntEQ, v, b.int(-1))
+            let check = b.appendBlock(fn, "unbox.check"), cont = b.appendBlock(fn, "unbox.ok")
+            b.condBr(maybe, check, cont)
+            b.position(at: check)
+            let err = c("PyErr_Occurred", b.ptr, [], [])
+            b.condBr(LLVMBuildIsNull(b.builder, err, ""), cont, fail)
+            b.position(at: cont)
+            return v
+        case .float64:
+            return b.load(b.f64, b.gep(b.i8, obj, [b.int(Self.floatValueOffset)]))
+        case .boolean:
+            return b.icmp(LLVMIntEQ, obj, b.externalGlobal("_Py_TrueStruct", b.i8))
+        case .none:
+            return LLVMConstNull(b.i8)
+        case .tuple(let items):
+            var out = LLVMGetUndef(FunctionLowering.llvmType(t, b))!
+            for (i, it) in items.enumerated() {
+                let item = b.load(b.ptr, b.gep(b.i8, obj, [b.int(Self.tupleItemsOffset + 8 * Int64(i))]))
+                out = b.insert(out, try unbox(item, it, fn: fn, fail: fail), i)
+            }
+            return out
+        default:
+            throw CompileError(.internal, "cannot pass \(t) as an argument", stage: "wrapper")
+        }
+    }
+
+    func newReference(_ global: String) -> LLVMValueRef {
+        let g = b.externalGlobal(global, b.i8)
+        _ = c("Py_IncRef", b.void, [b.ptr], [g])
+        return g
+    }
+
+    func box(_ v: LLVMValueRef, _ t: JITType, fn: LLVMValueRef) throws -> LLVMValueRef {
+        switch t {
+        case .int64: return c("PyLong_FromLongLong", b.ptr, [b.i64], [v])
+        case .float64: return c("PyFloat_FromDouble", b.ptr, [b.f64], [v])
+        case .boolean:
+            let obj = b.select(v, b.externalGlobal("_Py_TrueStruct", b.i8), b.externalGlobal("_Py_FalseStruct", b.i8))
+            _ = c("Py_IncRef", b.void, [b.ptr], [obj])
+            return obj
+        case .none:
+            return newReference("_Py_NoneStruct")
+        case .optional(let inner):
+            let some = b.appendBlock(fn, "box.some"), none = b.appendBlock(fn, "box.none"), join = b.appendBlock(fn, "box.join")
+            b.condBr(b.extract(v, 0), some, none)
+            b.position(at: some)
+            let boxed = try box(b.extract(v, 1), inner, fn: fn)
+            let someEnd = b.currentBlock
+            b.br(join)
+            b.position(at: none)
+            let noneObj = newReference("_Py_NoneStruct")
+            b.br(join)
+            b.position(at: join)
+            let phi = LLVMBuildPhi(b.builder, b.ptr, "")!
+            var vals: [LLVMValueRef?] = [boxed, noneObj]
+            var blocks: [LLVMBasicBlockRef?] = [someEnd, none]
+            LLVMAddIncoming(phi, &vals, &blocks, 2)
+            return phi
+        case .tuple(let items):
+            let tuple = c("PyTuple_New", b.ptr, [b.i64], [b.int(Int64(items.count))])
+            for (i, it) in items.enumerated() {
+                let item = try box(b.extract(v, i), it, fn: fn)
+                _ = c("PyTuple_SetItem", b.i32, [b.ptr, b.i64, b.ptr], [tuple, b.int(Int64(i)), item])
+            }
+            return tuple
+        default:
+            throw CompileError(.internal, "cannot return \(t) to Python", stage: "wrapper")
+        }
+    }
+}

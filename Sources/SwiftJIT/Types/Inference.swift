@@ -1,0 +1,311 @@
+/// Identifies a statement of an IR function: `index == -1` is the terminator.
+public struct StmtRef: Hashable, Sendable {
+    public var block: Int
+    public var index: Int
+    public init(block: Int, index: Int) { self.block = block; self.index = index }
+}
+
+/// An IR function with a type for every variable and every operation resolved.
+public struct TypedFunction: Sendable {
+    public var ir: IRFunction
+    public var argTypes: [JITType]
+    public var returnType: JITType
+    /// The type of each variable (by id); nil for variables never assigned.
+    public var varTypes: [JITType?]
+    /// The type of each assignment's right-hand side, before conversion to the variable's type.
+    public var exprTypes: [StmtRef: JITType]
+    public var calls: [StmtRef: CallResolution]
+    /// Globals and free variables used, with their compile-time values.
+    public var globals: [String: GlobalValue]
+
+    public func type(of v: Var) -> JITType { varTypes[v.id] ?? .none }
+
+    /// The IR with types, as text.
+    public func dump() -> String {
+        var map: [Var: String] = [:]
+        for (i, t) in varTypes.enumerated() { if let t = t { map[Var(i)] = t.description } }
+        return "returns \(returnType)\n" + ir.dump(types: map)
+    }
+}
+
+/// Type inference: propagates argument types through the IR to a fixpoint,
+/// unifying all assignments of each variable, then resolves every operation.
+public struct TypeInference {
+    let ir: IRFunction
+    let argTypes: [JITType]
+    let resolveGlobal: (String) -> GlobalValue
+    var varTypes: [JITType?]
+    var globals: [String: GlobalValue] = [:]
+    /// Constant assigned to each variable that holds one (for literal arguments).
+    var constants: [Var: Constant] = [:]
+
+    public static func infer(_ ir: IRFunction, argTypes: [JITType],
+                             resolveGlobal: @escaping (String) -> GlobalValue) throws -> TypedFunction {
+        guard argTypes.count == ir.argNames.count else {
+            throw CompileError(.internal, "\(argTypes.count) argument types for \(ir.argNames.count) arguments", stage: "typing")
+        }
+        var inf = TypeInference(ir: ir, argTypes: argTypes, resolveGlobal: resolveGlobal,
+                                varTypes: Array(repeating: nil, count: ir.varNames.count))
+        return try inf.run()
+    }
+
+    func err(_ message: String, _ pos: SourcePosition) -> CompileError {
+        CompileError(.typing, message, at: pos, stage: "typing")
+    }
+
+    func name(_ v: Var) -> String {
+        let n = ir.name(of: v)
+        return n.hasPrefix("$") ? "a temporary value" : "variable '\(n)'"
+    }
+
+    mutating func global(_ name: String, _ pos: SourcePosition) throws -> GlobalValue {
+        if let g = globals[name] { return g }
+        let g = resolveGlobal(name)
+        globals[name] = g
+        return g
+    }
+
+    func typeOfGlobal(_ g: GlobalValue, name: String, _ pos: SourcePosition) throws -> JITType {
+        switch g {
+        case .builtin(let f):
+            guard Registry.builtinFunctions.contains(f) else {
+                throw err("the builtin '\(f)' is not supported in nopython mode", pos)
+            }
+            return .function(f)
+        case .module(let m):
+            guard m == "math" else { throw err("the module '\(m)' is not supported in nopython mode", pos) }
+            return .module(m)
+        case .exceptionClass(let c): return .exceptionClass(c)
+        case .int: return .int64
+        case .float: return .float64
+        case .bool: return .boolean
+        case .none: return .none
+        case .tuple(let items): return .tuple(try items.map { try typeOfGlobal($0, name: name, pos) })
+        case .unsupported(let t):
+            throw err("global name '\(name)' is a \(t), which nopython mode cannot use", pos)
+        case .undefined:
+            throw err("name '\(name)' is not defined", pos)
+        }
+    }
+
+    func typeOfConstant(_ c: Constant, _ pos: SourcePosition) throws -> JITType {
+        switch c {
+        case .none: return .none
+        case .bool: return .boolean
+        case .int: return .int64
+        case .bigInt(let s): throw err("the integer constant \(s) does not fit in int64", pos)
+        case .float: return .float64
+        case .string(let s): return .literalString(s)
+        case .tuple(let items): return .tuple(try items.map { try typeOfConstant($0, pos) })
+        default: throw err("constants of type \(c) are not supported in nopython mode", pos)
+        }
+    }
+
+    /// The type of `e`, nil when an operand is not typed yet. `call` receives the call resolution.
+    mutating func typeExpr(_ e: Expr, _ pos: SourcePosition, call: inout CallResolution?) throws -> JITType? {
+        func t(_ v: Var) -> JITType? { varTypes[v.id] }
+        switch e {
+        case .arg(let i): return argTypes[i]
+        case .const(let c): return try typeOfConstant(c, pos)
+        case .copy(let v): return t(v)
+        case .global(let n), .freevar(let n):
+            return try typeOfGlobal(try global(n, pos), name: n, pos)
+        case .getattr(let v, let attr):
+            guard let vt = t(v) else { return nil }
+            if case .module(let m) = vt {
+                if Registry.mathConstants[attr] != nil { return .float64 }
+                let all = Registry.mathFloatUnary.union(Registry.mathFloatBinary).union(Registry.mathPredicates)
+                    .union(Registry.mathToInt)
+                if all.contains(attr) { return .function("\(m).\(attr)") }
+                throw err("\(m).\(attr) is not supported in nopython mode", pos)
+            }
+            throw err("\(vt) has no attribute '\(attr)' in nopython mode", pos)
+        case .binary(let op, let a, let b, _):
+            guard let ta = t(a), let tb = t(b) else { return nil }
+            guard let r = Registry.binary(op, ta, tb) else {
+                throw err("cannot \(Registry.verb(op)) \(ta) and \(tb)", pos)
+            }
+            return r
+        case .unary(let op, let a):
+            guard let ta = t(a) else { return nil }
+            guard let r = Registry.unary(op, ta) else {
+                throw err("unary \(op.rawValue) is not supported for \(ta)", pos)
+            }
+            return r
+        case .compare(let op, let a, let b):
+            guard let ta = t(a), let tb = t(b) else { return nil }
+            guard let r = Registry.compare(op, ta, tb) else {
+                throw err("cannot compare \(ta) and \(tb) with '\(op.rawValue)'", pos)
+            }
+            return r
+        case .truth(let v):
+            guard let tv = t(v) else { return nil }
+            guard Registry.truthTestable(tv) else { throw err("\(tv) cannot be used as a condition", pos) }
+            return .boolean
+        case .call(let f, let args, let keywords):
+            guard let tf = t(f) else { return nil }
+            var argTypes: [JITType] = []
+            for a in args {
+                guard let ta = t(a) else { return nil }
+                argTypes.append(ta)
+            }
+            let calleeName: String
+            switch tf {
+            case .function(let n): calleeName = n
+            case .exceptionClass(let n): calleeName = n
+            default: throw err("\(tf) is not callable in nopython mode", pos)
+            }
+            do {
+                let consts = constants
+                let r = try Registry.call(calleeName, argTypes, keywords: keywords) { i in consts[args[i]] }
+                call = r
+                return r.result
+            } catch var e as CompileError {
+                e.position = pos
+                throw e
+            }
+        case .buildTuple(let items):
+            var ts: [JITType] = []
+            for i in items {
+                guard let ti = t(i) else { return nil }
+                ts.append(ti)
+            }
+            return .tuple(ts)
+        case .staticGetitem(let v, let i):
+            guard let tv = t(v) else { return nil }
+            guard case .tuple(let items) = tv else { throw err("cannot unpack \(tv)", pos) }
+            guard i < items.count else { throw err("cannot unpack \(tv) into more than \(items.count) values", pos) }
+            return items[i]
+        case .getitem(let v, let i):
+            guard let tv = t(v), let ti = t(i) else { return nil }
+            throw err("indexing \(tv) with \(ti) is not supported in nopython mode", pos)
+        case .getiter(let v):
+            guard let tv = t(v) else { return nil }
+            if tv == .range { return .rangeIter }
+            throw err("iterating over \(tv) is not supported in nopython mode", pos)
+        case .buildSlice:
+            throw err("slices are not supported here in nopython mode", pos)
+        }
+    }
+
+    mutating func assign(_ v: Var, _ t: JITType, _ pos: SourcePosition) throws -> Bool {
+        guard let old = varTypes[v.id] else {
+            varTypes[v.id] = t
+            return true
+        }
+        guard let u = JITType.unify(old, t) else {
+            throw err("\(name(v)) is \(old) on one path and \(t) on another, and these cannot be unified", pos)
+        }
+        if u != old { varTypes[v.id] = u; return true }
+        return false
+    }
+
+    mutating func run() throws -> TypedFunction {
+        var exprTypes: [StmtRef: JITType] = [:]
+        var calls: [StmtRef: CallResolution] = [:]
+        var returnType: JITType? = nil
+        // Fixpoint: types only widen, so this terminates.
+        var changed = true
+        var rounds = 0
+        while changed {
+            changed = false
+            rounds += 1
+            if rounds > 1000 { throw CompileError(.internal, "type inference does not converge", stage: "typing") }
+            for (bi, block) in ir.blocks.enumerated() {
+                for (si, s) in block.statements.enumerated() {
+                    guard case .assign(let v, let e) = s.node else { continue }
+                    if case .const(let c) = e { constants[v] = c }
+                    var call: CallResolution? = nil
+                    let t: JITType?
+                    do { t = try typeExpr(e, s.position, call: &call) } catch { continue }  // reported below
+                    if let t = t {
+                        exprTypes[StmtRef(block: bi, index: si)] = t
+                        if let c = call { calls[StmtRef(block: bi, index: si)] = c }
+                        if try assign(v, t, s.position) { changed = true }
+                    }
+                }
+                if case .forIter(let it, let value, _, _) = block.terminator.node, let ti = varTypes[it.id] {
+                    let yield: JITType
+                    switch ti {
+                    case .rangeIter: yield = .int64
+                    default: throw err("iterating over \(ti) is not supported in nopython mode", block.terminator.position)
+                    }
+                    if try assign(value, yield, block.terminator.position) { changed = true }
+                }
+            }
+        }
+        // Final pass: every operation must type with the final types.
+        for (bi, block) in ir.blocks.enumerated() {
+            for (si, s) in block.statements.enumerated() {
+                switch s.node {
+                case .assign(_, let e):
+                    var call: CallResolution? = nil
+                    guard let t = try typeExpr(e, s.position, call: &call) else {
+                        let unknown = operands(e).first { varTypes[$0.id] == nil }
+                        let what = unknown.map { name($0) } ?? "an operand"
+                        throw err("\(what) has no type here: it may be used before it is assigned", s.position)
+                    }
+                    exprTypes[StmtRef(block: bi, index: si)] = t
+                    if let c = call { calls[StmtRef(block: bi, index: si)] = c }
+                case .setitem(let target, _, _):
+                    let tt = varTypes[target.id].map { $0.description } ?? "this value"
+                    throw err("item assignment to \(tt) is not supported in nopython mode", s.position)
+                case .setattr(let target, let n, _):
+                    let tt = varTypes[target.id].map { $0.description } ?? "this value"
+                    throw err("setting attribute '\(n)' of \(tt) is not supported in nopython mode", s.position)
+                case .discard, .delete:
+                    break
+                }
+            }
+            switch block.terminator.node {
+            case .ret(let v):
+                guard let t = varTypes[v.id] else {
+                    throw err("the return value has no type", block.terminator.position)
+                }
+                guard t.isFirstClass else {
+                    throw err("cannot return \(t) from a nopython function", block.terminator.position)
+                }
+                if let r = returnType {
+                    guard let u = JITType.unify(r, t) else {
+                        throw err("the function returns \(r) on one path and \(t) on another, and these cannot be unified",
+                                  block.terminator.position)
+                    }
+                    returnType = u
+                } else {
+                    returnType = t
+                }
+            case .branch(let c, _, _):
+                guard varTypes[c.id] == .boolean else {
+                    throw CompileError(.internal, "branch on a non-bool", at: block.terminator.position, stage: "typing")
+                }
+            case .raise(let v):
+                if let v = v {
+                    let t = varTypes[v.id]
+                    switch t {
+                    case .exceptionClass?, .exceptionInstance?: break
+                    default:
+                        throw err("cannot raise \(t?.description ?? "this value"): only exception classes and instances can be raised",
+                                  block.terminator.position)
+                    }
+                } else {
+                    throw err("a bare 'raise' (re-raise) is not supported in nopython mode", block.terminator.position)
+                }
+            default:
+                break
+            }
+        }
+        return TypedFunction(ir: ir, argTypes: argTypes, returnType: returnType ?? .none, varTypes: varTypes,
+                             exprTypes: exprTypes, calls: calls, globals: globals)
+    }
+
+    func operands(_ e: Expr) -> [Var] {
+        switch e {
+        case .arg, .const, .global, .freevar: return []
+        case .copy(let v), .getattr(let v, _), .unary(_, let v), .truth(let v), .staticGetitem(let v, _), .getiter(let v):
+            return [v]
+        case .binary(_, let a, let b, _), .compare(_, let a, let b), .getitem(let a, let b): return [a, b]
+        case .call(let f, let args, _): return [f] + args
+        case .buildTuple(let vs), .buildSlice(let vs): return vs
+        }
+    }
+}

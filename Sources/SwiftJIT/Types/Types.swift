@@ -1,0 +1,103 @@
+/// The types of nopython mode.
+public indirect enum JITType: Hashable, Sendable, CustomStringConvertible {
+    case boolean
+    case int64
+    case float64
+    case none
+    case tuple([JITType])
+    /// A `range(start, stop, step)` object over int64.
+    case range
+    /// The iterator of a range.
+    case rangeIter
+    /// A module such as `math`, used only for attribute lookups.
+    case module(String)
+    /// A known callable: a builtin (`range`, `abs`), a module function (`math.sqrt`).
+    case function(String)
+    /// An exception class (`ValueError`), and an instance of it made by a call.
+    case exceptionClass(String)
+    case exceptionInstance(String)
+    /// A value that is None on some paths.
+    case optional(JITType)
+    /// A string constant; only usable as an exception message (strings come later).
+    case literalString(String)
+
+    public var description: String {
+        switch self {
+        case .boolean: return "bool"
+        case .int64: return "int64"
+        case .float64: return "float64"
+        case .none: return "none"
+        case .tuple(let items): return "tuple(" + items.map { $0.description }.joined(separator: ", ") + ")"
+        case .range: return "range(int64)"
+        case .rangeIter: return "range_iterator(int64)"
+        case .module(let m): return "module(\(m))"
+        case .function(let f): return "function(\(f))"
+        case .exceptionClass(let c): return "class(\(c))"
+        case .exceptionInstance(let c): return c
+        case .optional(let t): return "optional(\(t))"
+        case .literalString: return "literal string"
+        }
+    }
+
+    /// Rank of a number type in the promotion order bool < int64 < float64.
+    var numericRank: Int? {
+        switch self {
+        case .boolean: return 0
+        case .int64: return 1
+        case .float64: return 2
+        default: return nil
+        }
+    }
+
+    public var isNumber: Bool { numericRank != nil }
+
+    /// Types that can be passed into and returned from compiled code.
+    public var isFirstClass: Bool {
+        switch self {
+        case .boolean, .int64, .float64, .none: return true
+        case .tuple(let items): return items.allSatisfy { $0.isFirstClass }
+        case .optional(let t): return t.isFirstClass
+        default: return false
+        }
+    }
+
+    /// The smallest type holding both, or nil when there is none.
+    public static func unify(_ a: JITType, _ b: JITType) -> JITType? {
+        if a == b { return a }
+        if let ra = a.numericRank, let rb = b.numericRank { return ra >= rb ? a : b }
+        switch (a, b) {
+        case (.none, .optional), (.optional, .none): return a == .none ? b : a
+        case (.none, let t), (let t, .none):
+            return t.isFirstClass ? .optional(t) : nil
+        case (.optional(let x), .optional(let y)):
+            return unify(x, y).map { .optional($0) }
+        case (.optional(let x), let y), (let y, .optional(let x)):
+            return unify(x, y).map { .optional($0) }
+        case (.tuple(let xs), .tuple(let ys)) where xs.count == ys.count:
+            var out: [JITType] = []
+            for (x, y) in zip(xs, ys) {
+                guard let u = unify(x, y) else { return nil }
+                out.append(u)
+            }
+            return .tuple(out)
+        default:
+            return nil
+        }
+    }
+}
+
+/// What a global name (or a free variable) refers to at compile time.
+public enum GlobalValue: Hashable, Sendable {
+    case builtin(String)
+    case module(String)
+    case exceptionClass(String)
+    case int(Int64)
+    case float(Double)
+    case bool(Bool)
+    case none
+    case tuple([GlobalValue])
+    /// Something nopython mode cannot use; the text names its type.
+    case unsupported(typeName: String)
+    /// The name is not defined.
+    case undefined
+}

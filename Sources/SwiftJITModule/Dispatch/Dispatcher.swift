@@ -1,0 +1,295 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CPython
+import SwiftJIT
+
+/// The wrapper entry generated in LLVM for each overload.
+typealias WrapperEntry = @convention(c) (UnsafePointer<PyPtr?>?, Int) -> PyPtr?
+
+/// Python callables the Python package registers at import (`_set_hooks`).
+struct Hooks {
+    /// make_error(kind, message, funcname, filename, line, col, endcol, stage) -> exception instance
+    nonisolated(unsafe) static var makeError: PyPtr?
+    /// bind(py_func, args_tuple, kwargs_dict_or_None) -> tuple of all arguments
+    nonisolated(unsafe) static var bind: PyPtr?
+    /// type_from_name(str) -> swiftjit.types object
+    nonisolated(unsafe) static var typeFromName: PyPtr?
+}
+
+/// The state behind one `Dispatcher` object: the Python function, its options
+/// and the table of compiled overloads.
+final class DispatcherCore {
+    var pyFunc: PyPtr?
+    let options: CompileOptions
+    /// Number of arguments of the compiled function (positional + keyword-only).
+    let argCount: Int
+    /// Only positional calls with exactly this many arguments take the fast path.
+    let fastPathArgCount: Int
+    var code: CodeObject?
+
+    /// Fast-path keys: `argCount` type pointers per overload (0 = not keyable).
+    var keys: UnsafeMutablePointer<UInt> = .allocate(capacity: 0)
+    var entries: UnsafeMutablePointer<WrapperEntry?> = .allocate(capacity: 0)
+    var count = 0
+    var compiled: [CompiledFunction] = []
+    var compileMilliseconds = 0.0
+
+    init(pyFunc: PyPtr, options: CompileOptions, argCount: Int, fastPathArgCount: Int) {
+        self.pyFunc = pyFunc
+        Py_IncRef(pyFunc)
+        self.options = options
+        self.argCount = argCount
+        self.fastPathArgCount = fastPathArgCount
+    }
+
+    deinit {
+        if let f = pyFunc { Py_DecRef(f) }
+        keys.deallocate()
+        entries.deallocate()
+    }
+
+    /// The exact types whose objects the wrapper unboxes by type identity alone.
+    static let keyableTypes: Set<UInt> = [
+        UInt(bitPattern: withUnsafeMutablePointer(to: &PyLong_Type) { $0 }),
+        UInt(bitPattern: withUnsafeMutablePointer(to: &PyFloat_Type) { $0 }),
+        UInt(bitPattern: withUnsafeMutablePointer(to: &PyBool_Type) { $0 }),
+        UInt(bitPattern: swiftjit_type(swiftjit_none())),
+    ]
+
+    func add(_ c: CompiledFunction, sample: UnsafePointer<PyPtr?>) {
+        let n = argCount
+        let newKeys = UnsafeMutablePointer<UInt>.allocate(capacity: (count + 1) * max(n, 1))
+        newKeys.update(from: keys, count: count * n)
+        for a in 0..<n {
+            let t = UInt(bitPattern: swiftjit_type(sample[a]!))
+            newKeys[count * n + a] = DispatcherCore.keyableTypes.contains(t) ? t : 0
+        }
+        let newEntries = UnsafeMutablePointer<WrapperEntry?>.allocate(capacity: count + 1)
+        newEntries.update(from: entries, count: count)
+        newEntries[count] = unsafeBitCast(UInt(c.wrapperAddress), to: WrapperEntry.self)
+        // Publish the new tables before freeing the old ones (single-threaded under the GIL).
+        let oldKeys = keys, oldEntries = entries
+        keys = newKeys
+        entries = newEntries
+        compiled.append(c)
+        count += 1
+        oldKeys.deallocate()
+        oldEntries.deallocate()
+    }
+
+    /// The fast path: exact type identity of every argument.
+    @inline(__always)
+    func lookup(_ args: UnsafePointer<PyPtr?>, _ n: Int) -> WrapperEntry? {
+        var i = 0
+        outer: while i < count {
+            let base = keys + i * n
+            for a in 0..<n where base[a] != UInt(bitPattern: swiftjit_type(args[a]!)) {
+                i += 1
+                continue outer
+            }
+            return entries[i]
+        }
+        return nil
+    }
+
+    // MARK: slow path
+
+    func slowCall(_ args: UnsafePointer<PyPtr?>?, _ nargs: Int, _ kwnames: PyPtr?) -> PyPtr? {
+        guard let pyFunc = pyFunc else {
+            PyErr_SetString(PyExc_RuntimeError, "this dispatcher has been cleared")
+            return nil
+        }
+        // Bind keyword arguments and defaults with the Python helper.
+        var bound: PyPtr? = nil
+        defer { if let b = bound { Py_DecRef(b) } }
+        var argv: UnsafePointer<PyPtr?>
+        if kwnames != nil || nargs != argCount {
+            guard let bind = Hooks.bind else {
+                PyErr_SetString(PyExc_RuntimeError, "swiftjit is not initialized")
+                return nil
+            }
+            let npos = nargs
+            let argsTuple = PyTuple_New(npos)!
+            for i in 0..<npos {
+                Py_IncRef(args![i]); PyTuple_SetItem(argsTuple, i, args![i])
+            }
+            var kwargs: PyPtr? = nil
+            if let kw = kwnames {
+                kwargs = PyDict_New()
+                for k in 0..<PyTuple_Size(kw) {
+                    PyDict_SetItem(kwargs, PyTuple_GetItem(kw, k), args![npos + k])
+                }
+            }
+            let callArgs: [PyPtr?] = [pyFunc, argsTuple, kwargs ?? swiftjit_none()]
+            bound = callArgs.withUnsafeBufferPointer { PyObject_Vectorcall(bind, $0.baseAddress, 3, nil) }
+            Py_DecRef(argsTuple)
+            if let k = kwargs { Py_DecRef(k) }
+            guard let b = bound else { return nil }
+            guard PyTuple_Size(b) == argCount else {
+                PyErr_SetString(PyExc_TypeError, "argument binding gave the wrong number of arguments")
+                return nil
+            }
+            argv = UnsafeRawPointer(b).advanced(by: MemoryLayout<PyVarObject>.size).assumingMemoryBound(to: PyPtr?.self)
+        } else {
+            argv = args!
+        }
+        // Fast key lookup again (bound arguments may now match).
+        if let e = lookup(argv, argCount) { return e(argv, argCount) }
+        // Type the arguments.
+        var types: [JITType] = []
+        for i in 0..<argCount {
+            guard let t = typeOf(argv[i]!, argument: i) else { return nil }
+            types.append(t)
+        }
+        if let index = compiled.firstIndex(where: { $0.signature == types }) {
+            let entry = unsafeBitCast(UInt(compiled[index].wrapperAddress), to: WrapperEntry.self)
+            return entry(argv, argCount)
+        }
+        guard let c = compile(types) else { return nil }
+        add(c, sample: argv)
+        let entry = unsafeBitCast(UInt(c.wrapperAddress), to: WrapperEntry.self)
+        return entry(argv, argCount)
+    }
+
+    func argName(_ i: Int) -> String {
+        if let c = code, i < c.varnames.count { return c.varnames[i] }
+        return "#\(i)"
+    }
+
+    /// The nopython type of an argument, or nil with a Python exception set.
+    func typeOf(_ o: PyPtr, argument i: Int) -> JITType? {
+        if o == swiftjit_none() { return JITType.none }
+        if o == swiftjit_true() || o == swiftjit_false() { return .boolean }
+        if swiftjit_is_long(o) != 0 {
+            var overflow: Int32 = 0
+            _ = PyLong_AsLongLongAndOverflow(o, &overflow)
+            if overflow != 0 {
+                PyErr_SetString(PyExc_OverflowError, "argument '\(argName(i))' does not fit in int64 (nopython mode uses 64-bit integers)")
+                return nil
+            }
+            return .int64
+        }
+        if swiftjit_is_float(o) != 0 { return .float64 }
+        if swiftjit_is_tuple(o) != 0 {
+            var items: [JITType] = []
+            for k in 0..<PyTuple_Size(o) {
+                guard let t = typeOf(PyTuple_GetItem(o, k)!, argument: i) else { return nil }
+                items.append(t)
+            }
+            return .tuple(items)
+        }
+        _ = ensureCode()
+        setCompileError(CompileError(.typing,
+            "argument '\(argName(i))' is a \(Py.typeName(o)), which nopython mode does not support "
+            + "(supported: int, float, bool, None and tuples of them)", at: .unknown, stage: "typing"))
+        return nil
+    }
+
+    func ensureCode() -> CodeObject? {
+        if let c = code { return c }
+        guard let f = pyFunc else { return nil }
+        code = try? CodeReader.read(function: f)
+        return code
+    }
+
+    /// Compiles a new overload, or sets a Python exception and returns nil.
+    func compile(_ types: [JITType]) -> CompiledFunction? {
+        guard let pyFunc = pyFunc else { return nil }
+        let start = Clock.now()
+        defer { compileMilliseconds += Clock.now() - start }
+        do {
+            let code: CodeObject
+            if let c = self.code { code = c } else {
+                code = try CodeReader.read(function: pyFunc)
+                self.code = code
+            }
+            let resolver = GlobalResolver(function: pyFunc, code: code)
+            defer { resolver.release() }
+            return try Compiler.compile(code, argTypes: types, options: options) { resolver.resolve($0) }
+        } catch let e as CompileError {
+            setCompileError(e)
+        } catch {
+            setCompileError(CompileError(.internal, "\(error)", stage: "compiler"))
+        }
+        return nil
+    }
+
+    func setCompileError(_ e: CompileError) {
+        let filename = code?.filename ?? "<unknown>"
+        let funcname = code?.qualname ?? "<unknown>"
+        guard let make = Hooks.makeError else {
+            PyErr_SetString(PyExc_RuntimeError, e.description)
+            return
+        }
+        let kind = e.kind.rawValue
+        let pyArgs: [PyPtr?] = [
+            Py.str(kind), Py.str(e.message), Py.str(funcname), Py.str(filename),
+            PyLong_FromLong(e.position.line), PyLong_FromLong(e.position.column),
+            PyLong_FromLong(e.position.endColumn), Py.str(e.stage),
+        ]
+        defer { for a in pyArgs { if let a = a { Py_DecRef(a) } } }
+        guard let exc = pyArgs.withUnsafeBufferPointer({ PyObject_Vectorcall(make, $0.baseAddress, pyArgs.count, nil) }) else {
+            return  // the hook raised; keep its exception
+        }
+        PyErr_SetObject(UnsafeMutableRawPointer(swiftjit_type(exc)).assumingMemoryBound(to: PyObject.self), exc)
+        Py_DecRef(exc)
+    }
+}
+
+/// Answers what global and free-variable names of a function refer to, at compile time.
+final class GlobalResolver {
+    var globals: PyPtr?
+    var builtins: PyPtr?
+    var closure: [String: PyPtr] = [:]
+
+    init(function: PyPtr, code: CodeObject) {
+        globals = Py.attr(function, "__globals__")
+        builtins = Py.attr(function, "__builtins__")
+        if let b = builtins, swiftjit_is_module(b) != 0 {
+            let d = PyModule_GetDict(b)!
+            Py_IncRef(d)
+            Py_DecRef(b)
+            builtins = d
+        }
+        if let cells = Py.attr(function, "__closure__") {
+            if swiftjit_is_tuple(cells) != 0 {
+                for (i, name) in code.freevars.enumerated() where i < PyTuple_Size(cells) {
+                    if let contents = PyCell_Get(PyTuple_GetItem(cells, i)) {
+                        closure[name] = contents
+                    } else {
+                        PyErr_Clear()
+                    }
+                }
+            }
+            Py_DecRef(cells)
+        }
+    }
+
+    func release() {
+        if let g = globals { Py_DecRef(g) }
+        if let b = builtins { Py_DecRef(b) }
+        for (_, v) in closure { Py_DecRef(v) }
+        globals = nil; builtins = nil; closure = [:]
+    }
+
+    func resolve(_ name: String) -> GlobalValue {
+        if let v = closure[name] { return CodeReader.globalValue(v, builtins: builtins) }
+        if let g = globals, swiftjit_is_dict(g) != 0, let v = PyDict_GetItemString(g, name) {
+            return CodeReader.globalValue(v, builtins: builtins)
+        }
+        if let b = builtins, swiftjit_is_dict(b) != 0, let v = PyDict_GetItemString(b, name) {
+            return CodeReader.globalValue(v, builtins: builtins)
+        }
+        return .undefined
+    }
+}
+
+/// A monotonic clock in milliseconds.
+enum Clock {
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1e6
+    }
+}

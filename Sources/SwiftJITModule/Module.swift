@@ -1,0 +1,78 @@
+import CPython
+import SwiftJIT
+
+/// `_swiftjit.new_dispatcher(py_func, fastmath, boundscheck, nogil, opt_level)`
+private let newDispatcher: _PyCFunctionFast = { _, args, nargs in
+    guard nargs == 5, let a = args else {
+        PyErr_SetString(PyExc_TypeError, "new_dispatcher(py_func, fastmath, boundscheck, nogil, opt_level)")
+        return nil
+    }
+    var options = CompileOptions()
+    options.fastmath = PyObject_IsTrue(a[1]) == 1
+    options.boundscheck = PyObject_IsTrue(a[2]) == 1
+    options.nogil = PyObject_IsTrue(a[3]) == 1
+    options.optLevel = Int(PyLong_AsLong(a[4]))
+    if PyErr_Occurred() != nil { return nil }
+    return DispatcherType.make(function: a[0]!, options: options)
+}
+
+/// `_swiftjit._set_hooks(make_error, bind, type_from_name)`
+private let setHooks: _PyCFunctionFast = { _, args, nargs in
+    guard nargs == 3, let a = args else {
+        PyErr_SetString(PyExc_TypeError, "_set_hooks(make_error, bind, type_from_name)")
+        return nil
+    }
+    for i in 0..<3 { Py_IncRef(a[i]) }
+    Hooks.makeError = a[0]
+    Hooks.bind = a[1]
+    Hooks.typeFromName = a[2]
+    Py_IncRef(swiftjit_none())
+    return swiftjit_none()
+}
+
+/// `_swiftjit.host_info()` -> dict with the LLVM triple, CPU name and features.
+private let hostInfo: PyCFunction = { _, _ in
+    switch Backend.shared {
+    case .failure(let e):
+        PyErr_SetString(PyExc_RuntimeError, e.message)
+        return nil
+    case .success(let b):
+        let d = PyDict_New()!
+        for (k, v) in [("triple", b.triple), ("cpu", b.cpuName), ("features", b.cpuFeatures)] {
+            let s = Py.str(v)
+            PyDict_SetItemString(d, k, s)
+            Py_DecRef(s)
+        }
+        return d
+    }
+}
+
+private func fastMethod(_ name: String, _ f: _PyCFunctionFast, _ doc: String) -> PyMethodDef {
+    PyMethodDef(ml_name: strdup(name), ml_meth: unsafeBitCast(f, to: PyCFunction.self),
+                ml_flags: METH_FASTCALL, ml_doc: strdup(doc))
+}
+
+@_cdecl("PyInit__swiftjit")
+public func PyInit__swiftjit() -> UnsafeMutablePointer<PyObject>? {
+    let methods = UnsafeMutablePointer<PyMethodDef>.allocate(capacity: 4)
+    methods[0] = fastMethod("new_dispatcher", newDispatcher, "Creates a Dispatcher for a Python function.")
+    methods[1] = fastMethod("_set_hooks", setHooks, "Registers the Python helpers the core calls back.")
+    methods[2] = PyMethodDef(ml_name: strdup("host_info"), ml_meth: hostInfo, ml_flags: METH_NOARGS,
+                             ml_doc: strdup("The LLVM target triple, CPU name and CPU features of this machine."))
+    methods[3] = PyMethodDef(ml_name: nil, ml_meth: nil, ml_flags: 0, ml_doc: nil)
+    let def = UnsafeMutablePointer<PyModuleDef>.allocate(capacity: 1)
+    def.initialize(to: PyModuleDef(
+        m_base: PyModuleDef_Base(ob_base: PyObject(), m_init: nil, m_index: 0, m_copy: nil),
+        m_name: strdup("swiftjit._swiftjit"),
+        m_doc: strdup("swiftjit's compiler core, written in Swift over LLVM."),
+        m_size: -1, m_methods: methods, m_slots: nil, m_traverse: nil, m_clear: nil, m_free: nil))
+    guard let module = PyModule_Create2(def, PYTHON_API_VERSION) else { return nil }
+    guard DispatcherType.initialize(), let t = DispatcherType.type else {
+        Py_DecRef(module)
+        return nil
+    }
+    let typeObject = UnsafeMutableRawPointer(t).assumingMemoryBound(to: PyObject.self)
+    Py_IncRef(typeObject)
+    PyModule_AddObject(module, "Dispatcher", typeObject)
+    return module
+}

@@ -1,0 +1,28 @@
+"""swiftjit: a just-in-time compiler for numeric Python, written in Swift over LLVM.
+
+    from swiftjit import njit
+
+    @njit
+    def total(n):
+        s = 0
+        for i in range(n):
+            s += i
+        return s
+"""
+import sys
+
+if not ((3, 10) <= sys.version_info[:2] <= (3, 13)):
+    raise ImportError(
+        f"swiftjit supports CPython 3.10 to 3.13; this is {sys.version.split()[0]}")
+
+from . import _swiftjit, errors, types, config  # noqa: E402
+from ._binding import bind as _bind  # noqa: E402
+from ._errors import make_error as _make_error  # noqa: E402
+from .decorators import jit, njit, prange  # noqa: E402
+from .errors import TypingError  # noqa: E402
+
+_swiftjit._set_hooks(_make_error, _bind, types.from_name)
+
+Dispatcher = _swiftjit.Dispatcher
+__version__ = "0.1.0"
+__all__ = ["jit", "njit", "prange", "errors", "types", "config", "TypingError", "Dispatcher"]

@@ -1,0 +1,81 @@
+"""The decorators: ``jit``, ``njit``, and ``prange``."""
+import functools
+
+from . import _swiftjit, config
+
+_OPTIONS = {
+    "nopython": False,
+    "forceobj": False,
+    "looplift": True,
+    "cache": False,
+    "nogil": False,
+    "parallel": False,
+    "fastmath": False,
+    "boundscheck": None,
+    "error_model": "python",
+    "inline": "never",
+}
+
+
+def _check_options(options):
+    unknown = sorted(set(options) - set(_OPTIONS))
+    if unknown:
+        raise TypeError(
+            f"jit() got unexpected option(s): {', '.join(unknown)}; "
+            f"valid options are {', '.join(sorted(_OPTIONS))}")
+    merged = dict(_OPTIONS)
+    merged.update(options)
+    return merged
+
+
+def _make_dispatcher(func, options):
+    if not hasattr(func, "__code__"):
+        raise TypeError(f"jit can only compile Python functions, not {type(func).__name__}")
+    if config.DISABLE_JIT:
+        return func
+    boundscheck = options["boundscheck"]
+    if boundscheck is None:
+        boundscheck = config.BOUNDSCHECK
+    dispatcher = _swiftjit.new_dispatcher(
+        func, bool(options["fastmath"]), bool(boundscheck), bool(options["nogil"]), config.OPT)
+    functools.update_wrapper(dispatcher, func)
+    dispatcher.targetoptions = {k: v for k, v in options.items()}
+    return dispatcher
+
+
+def jit(signature_or_function=None, **options):
+    """Compiles a Python function to native code on its first call.
+
+    Usable bare (``@jit``) or with options (``@jit(nopython=True, nogil=True)``).
+    Each new combination of argument types compiles one specialization;
+    later calls with the same types jump straight into the native code.
+
+    Options:
+      nopython (bool): compile the whole function natively, or raise TypingError.
+      cache (bool): keep compiled code on disk between processes.
+      nogil (bool): release the GIL while the native code runs.
+      parallel (bool): run ``prange`` loops on all cores.
+      fastmath (bool): allow LLVM to reassociate floating point arithmetic.
+      boundscheck (bool): check array indices (default: SWIFTJIT_BOUNDSCHECK or off).
+      forceobj, looplift, error_model, inline: accepted for Numba compatibility.
+
+    Object mode is not implemented yet: a function that does not type-check
+    raises ``swiftjit.errors.TypingError`` whether or not nopython is set.
+    """
+    options = _check_options(options)
+    if signature_or_function is None:
+        return lambda func: _make_dispatcher(func, options)
+    if callable(signature_or_function) and hasattr(signature_or_function, "__code__"):
+        return _make_dispatcher(signature_or_function, options)
+    raise TypeError("explicit signatures are not supported yet; call jit without a signature")
+
+
+def njit(signature_or_function=None, **options):
+    """``jit`` with ``nopython=True``."""
+    options["nopython"] = True
+    return jit(signature_or_function, **options)
+
+
+def prange(*args):
+    """``range`` for loops that ``parallel=True`` may run on several cores."""
+    return range(*args)
