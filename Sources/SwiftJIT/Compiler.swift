@@ -61,7 +61,9 @@ public enum Compiler {
         let b = IRBuilder(context: context, module: module, builder: builderRef)
         let lowering = FunctionLowering(builder: b, typed: typed, name: nativeName, options: options)
         try lowering.lower()
-        _ = try WrapperLowering(b: b, typed: typed, native: lowering.fn, options: options).generate(name: wrapperName)
+        if options.withWrapper {
+            _ = try WrapperLowering(b: b, typed: typed, native: lowering.fn, options: options).generate(name: wrapperName)
+        }
         timings.append(("lowering", clock.lap()))
         if let problem = backend.verify(module) {
             throw CompileError(.internal, "LLVM rejected the generated code: \(problem)", stage: "lowering")
@@ -78,7 +80,7 @@ public enum Compiler {
         do {
             handedOver = true
             try backend.add(module, context: tsc)
-            let wrapper = try backend.lookup(wrapperName)
+            let wrapper = options.withWrapper ? try backend.lookup(wrapperName) : 0
             let native = try backend.lookup(nativeName)
             timings.append(("codegen", clock.lap()))
             return CompiledFunction(signature: argTypes, returnType: typed.returnType, wrapperAddress: wrapper,

@@ -7,6 +7,8 @@ public struct CompileOptions: Hashable, Sendable {
     public var nogil = false
     /// 0...3, the LLVM optimization level.
     public var optLevel = 3
+    /// Generate the CPython wrapper entry (off only for tests that run without CPython).
+    public var withWrapper = true
     public init(fastmath: Bool = false, boundscheck: Bool = false, nogil: Bool = false, optLevel: Int = 3) {
         self.fastmath = fastmath; self.boundscheck = boundscheck; self.nogil = nogil; self.optLevel = optLevel
     }
