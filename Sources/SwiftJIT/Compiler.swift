@@ -47,15 +47,15 @@ public enum Compiler {
         let nativeName = base + ".native"
         let wrapperName = base + ".wrapper"
 
-        let tsc = LLVMOrcCreateNewThreadSafeContext()!
-        var handedOver = false
-        defer { LLVMOrcDisposeThreadSafeContext(tsc) }
-        let context = LLVMOrcThreadSafeContextGetContext(tsc)!
+        // The module is compiled to object code here and the JIT only links it,
+        // so a plain context that dies with this call is enough.
+        let context = LLVMContextCreate()!
+        defer { LLVMContextDispose(context) }
         let module = LLVMModuleCreateWithNameInContext(base, context)!
         let builderRef = LLVMCreateBuilderInContext(context)!
         defer {
             LLVMDisposeBuilder(builderRef)
-            if !handedOver { LLVMDisposeModule(module) }
+            LLVMDisposeModule(module)
         }
         backend.prepare(module)
         let b = IRBuilder(context: context, module: module, builder: builderRef)
@@ -78,11 +78,13 @@ public enum Compiler {
         let llvmText = String(cString: text)
         LLVMDisposeMessage(text)
         do {
-            handedOver = true
-            try backend.add(module, context: tsc)
+            // Code generation at the full level only where there are loops to make fast.
+            let object = try backend.emitObject(module, level: ir.hasLoops ? options.optLevel : min(options.optLevel, 1))
+            timings.append(("codegen", clock.lap()))
+            try backend.addObject(object)
             let wrapper = options.withWrapper ? try backend.lookup(wrapperName) : 0
             let native = try backend.lookup(nativeName)
-            timings.append(("codegen", clock.lap()))
+            timings.append(("link", clock.lap()))
             return CompiledFunction(signature: argTypes, returnType: typed.returnType, wrapperAddress: wrapper,
                                     nativeAddress: native, nativeName: nativeName, wrapperName: wrapperName,
                                     irText: ir.dump(), typedIRText: typed.dump(), llvmText: llvmText,

@@ -22,6 +22,8 @@ public final class Backend: @unchecked Sendable {
     public let cpuName: String
     public let cpuFeatures: String
     let targetMachine: LLVMTargetMachineRef
+    /// Target machines for code generation, by LLVMCodeGenOptLevel (0...3).
+    var codegenMachines: [LLVMTargetMachineRef?] = [nil, nil, nil, nil]
     let jit: LLVMOrcLLJITRef
     let dataLayout: String
 
@@ -64,14 +66,18 @@ public final class Backend: @unchecked Sendable {
             throw BackendError(message: "no LLVM target for \(triple): \(m)")
         }
         let (t, cpu, features) = (triple, cpuName, cpuFeatures)
-        func makeMachine() -> LLVMTargetMachineRef? {
-            LLVMCreateTargetMachine(target, t, cpu, features, LLVMCodeGenLevelAggressive,
-                                    LLVMRelocPIC, LLVMCodeModelJITDefault)
+        func makeMachine(_ level: LLVMCodeGenOptLevel) -> LLVMTargetMachineRef? {
+            LLVMCreateTargetMachine(target, t, cpu, features, level, LLVMRelocPIC, LLVMCodeModelJITDefault)
         }
-        guard let tm = makeMachine(), let jitTM = makeMachine() else {
+        // The IR is optimized at O3 before it reaches the JIT; instruction
+        // selection at the default level costs less and loses little.
+        let level = LLVMCodeGenLevelDefault
+        guard let tm = makeMachine(LLVMCodeGenLevelAggressive), let jitTM = makeMachine(level),
+              let fast = makeMachine(LLVMCodeGenLevelLess) else {
             throw BackendError(message: "cannot create a target machine for \(cpuName)")
         }
         targetMachine = tm
+        codegenMachines = [fast, fast, tm, tm]
         let layout = LLVMCreateTargetDataLayout(tm)!
         let layoutC = LLVMCopyStringRepOfTargetData(layout)!
         dataLayout = String(cString: layoutC)
@@ -129,6 +135,26 @@ public final class Backend: @unchecked Sendable {
         if let m = consume(LLVMOrcLLJITAddLLVMIRModule(jit, LLVMOrcLLJITGetMainJITDylib(jit), tsm)) {
             LLVMOrcDisposeThreadSafeModule(tsm)
             throw BackendError(message: "cannot add the module to the JIT: \(m)")
+        }
+    }
+
+    /// Generates native object code for a module, at the given code generation level (0...3).
+    public func emitObject(_ module: LLVMModuleRef, level: Int) throws -> LLVMMemoryBufferRef {
+        var buffer: LLVMMemoryBufferRef? = nil
+        var message: UnsafeMutablePointer<CChar>? = nil
+        let tm = codegenMachines[max(0, min(3, level))] ?? targetMachine
+        guard LLVMTargetMachineEmitToMemoryBuffer(tm, module, LLVMObjectFile, &message, &buffer) == 0,
+              let buf = buffer else {
+            defer { LLVMDisposeMessage(message) }
+            throw BackendError(message: "code generation failed: " + (message.map { String(cString: $0) } ?? "?"))
+        }
+        return buf
+    }
+
+    /// Links an object file into the JIT (which takes ownership of the buffer).
+    public func addObject(_ buffer: LLVMMemoryBufferRef) throws {
+        if let m = consume(LLVMOrcLLJITAddObjectFile(jit, LLVMOrcLLJITGetMainJITDylib(jit), buffer)) {
+            throw BackendError(message: "cannot link the object code: \(m)")
         }
     }
 

@@ -157,3 +157,26 @@ public struct IRFunction: Hashable, Sendable {
 
     public func name(of v: Var) -> String { varNames[v.id] }
 }
+
+extension IRFunction {
+    /// Whether the control flow graph has a cycle (a loop), found by depth-first search.
+    public var hasLoops: Bool {
+        var state = [UInt8](repeating: 0, count: blocks.count)  // 0 new, 1 on stack, 2 done
+        var stack: [(Int, Int)] = [(0, 0)]
+        guard !blocks.isEmpty else { return false }
+        state[0] = 1
+        while let (b, next) = stack.last {
+            let succ = blocks[b].successors
+            if next < succ.count {
+                stack[stack.count - 1].1 += 1
+                let s = succ[next].id
+                if state[s] == 1 { return true }
+                if state[s] == 0 { state[s] = 1; stack.append((s, 0)) }
+            } else {
+                state[b] = 2
+                stack.removeLast()
+            }
+        }
+        return false
+    }
+}
