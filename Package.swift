@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "CPython",
             path: "Sources/CPython",
-            cSettings: [.unsafeFlags(["-I\(pythonInclude)", "-fPIC"])]
+            cSettings: [.unsafeFlags(["-I\(pythonInclude)", "-I\(numpyInclude)", "-fPIC"])]
         ),
         .target(
             name: "SwiftJIT",

@@ -52,8 +52,22 @@ private func fastMethod(_ name: String, _ f: _PyCFunctionFast, _ doc: String) ->
                 ml_flags: METH_FASTCALL, ml_doc: strdup(doc))
 }
 
+/// Tells the backend where the runtime helpers are, before anything compiles.
+private func registerRuntimeSymbols() {
+    var symbols: [(String, UInt64)] = []
+    var i: Int32 = 0
+    while true {
+        var name: UnsafePointer<CChar>? = nil
+        guard let address = swiftjit_runtime_symbol(i, &name), let n = name else { break }
+        symbols.append((String(cString: n), UInt64(UInt(bitPattern: address))))
+        i += 1
+    }
+    Backend.runtimeSymbols = symbols
+}
+
 @_cdecl("PyInit__swiftjit")
 public func PyInit__swiftjit() -> UnsafeMutablePointer<PyObject>? {
+    registerRuntimeSymbols()
     let methods = UnsafeMutablePointer<PyMethodDef>.allocate(capacity: 4)
     methods[0] = fastMethod("new_dispatcher", newDispatcher, "Creates a Dispatcher for a Python function.")
     methods[1] = fastMethod("_set_hooks", setHooks, "Registers the Python helpers the core calls back.")

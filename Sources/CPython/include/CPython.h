@@ -1,3 +1,5 @@
+#ifndef SWIFTJIT_CPYTHON_H
+#define SWIFTJIT_CPYTHON_H
 // CPython's C API for swiftjit's extension module, plus the few helpers that
 // Swift cannot import directly (function-like macros, struct offsets).
 #define PY_SSIZE_T_CLEAN
@@ -35,3 +37,4 @@ static inline int swiftjit_is_exception_class(PyObject *o) { return PyExceptionC
 static inline int swiftjit_is_long(PyObject *o) { return PyLong_Check(o); }
 static inline int swiftjit_is_float(PyObject *o) { return PyFloat_Check(o); }
 static inline PyTypeObject *swiftjit_type(PyObject *o) { return Py_TYPE(o); }
+#endif

@@ -27,6 +27,10 @@ public final class Backend: @unchecked Sendable {
     let jit: LLVMOrcLLJITRef
     let dataLayout: String
 
+    /// Host functions JIT code may call (runtime helpers of the extension module),
+    /// set before the backend is first used.
+    nonisolated(unsafe) public static var runtimeSymbols: [(String, UInt64)] = []
+
     /// The process-wide backend.
     public static let shared: Result<Backend, BackendError> = {
         do { return .success(try Backend()) } catch let e as BackendError { return .failure(e) } catch {
@@ -99,6 +103,23 @@ public final class Backend: @unchecked Sendable {
             throw BackendError(message: "cannot search the process for symbols: \(m)")
         }
         LLVMOrcJITDylibAddGenerator(LLVMOrcLLJITGetMainJITDylib(j), generator)
+        if !Backend.runtimeSymbols.isEmpty { try defineSymbols(Backend.runtimeSymbols) }
+    }
+
+    /// Makes host functions (runtime helpers of the extension module) visible to
+    /// JIT-compiled code under the given names.
+    public func defineSymbols(_ symbols: [(String, UInt64)]) throws {
+        var pairs: [LLVMOrcCSymbolMapPair] = symbols.map { name, address in
+            let flags = LLVMJITSymbolFlags(GenericFlags: UInt8(LLVMJITSymbolGenericFlagsExported.rawValue |
+                                                               LLVMJITSymbolGenericFlagsCallable.rawValue),
+                                           TargetFlags: 0)
+            return LLVMOrcCSymbolMapPair(Name: LLVMOrcLLJITMangleAndIntern(jit, name),
+                                         Sym: LLVMJITEvaluatedSymbol(Address: address, Flags: flags))
+        }
+        let unit = pairs.withUnsafeMutableBufferPointer { LLVMOrcAbsoluteSymbols($0.baseAddress, $0.count) }
+        if let m = consume(LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(jit), unit)) {
+            throw BackendError(message: "cannot define runtime symbols: \(m)")
+        }
     }
 
     /// Sets the module's triple and data layout to the host's.

@@ -71,6 +71,11 @@ struct IRBuilder {
     func load(_ t: LLVMTypeRef, _ p: LLVMValueRef, _ name: String = "") -> LLVMValueRef { LLVMBuildLoad2(builder, t, p, name) }
     func store(_ v: LLVMValueRef, _ p: LLVMValueRef) { LLVMBuildStore(builder, v, p) }
     func extract(_ agg: LLVMValueRef, _ i: Int) -> LLVMValueRef { LLVMBuildExtractValue(builder, agg, UInt32(i), "") }
+    /// Element `j` of the array field `i` of an aggregate.
+    func extract(_ agg: LLVMValueRef, _ i: Int, _ j: Int) -> LLVMValueRef { extract(extract(agg, i), j) }
+    func insert(_ agg: LLVMValueRef, _ v: LLVMValueRef, _ i: Int, _ j: Int) -> LLVMValueRef {
+        insert(agg, insert(extract(agg, i), v, j), i)
+    }
     func insert(_ agg: LLVMValueRef, _ v: LLVMValueRef, _ i: Int) -> LLVMValueRef {
         LLVMBuildInsertValue(builder, agg, v, UInt32(i), "")
     }

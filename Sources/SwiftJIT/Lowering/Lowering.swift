@@ -55,10 +55,31 @@ final class FunctionLowering {
         case .range, .rangeIter: return b.structType([b.i64, b.i64, b.i64])
         case .tuple(let items): return b.structType(items.map { llvmType($0, b) })
         case .optional(let inner): return b.structType([b.i1, llvmType(inner, b)])
-        case .none, .module, .function, .exceptionClass, .exceptionInstance, .literalString: return b.i8
+        case .none, .module, .function, .exceptionClass, .exceptionInstance, .literalString, .dtypeObject: return b.i8
+        case .array(let a): return arrayStruct(a.ndim, b)
+        case .arrayIter(let a): return b.structType([arrayStruct(a.ndim, b), b.i64])
+        case .slice: return b.structType([b.i64, b.i64, b.i64])
+        case .boundMethod(let receiver, _): return llvmType(receiver, b)
         }
     }
     func ty(_ t: JITType) -> LLVMTypeRef { FunctionLowering.llvmType(t, b) }
+
+    /// `{ptr data, [n x i64] shape, [n x i64] strides, ptr owner}`
+    static func arrayStruct(_ ndim: Int, _ b: IRBuilder) -> LLVMTypeRef {
+        let dims = LLVMArrayType2(b.i64, UInt64(ndim))!
+        return b.structType([b.ptr, dims, dims, b.ptr])
+    }
+
+    /// A stack slot in the entry block (so that mem2reg can promote it).
+    func entryAlloca(_ t: LLVMTypeRef, _ name: String = "") -> LLVMValueRef {
+        let entry = LLVMGetEntryBasicBlock(fn)!
+        let tmp = LLVMCreateBuilderInContext(b.context)!
+        defer { LLVMDisposeBuilder(tmp) }
+        if let first = LLVMGetFirstInstruction(entry) { LLVMPositionBuilderBefore(tmp, first) } else { LLVMPositionBuilderAtEnd(tmp, entry) }
+        return LLVMBuildAlloca(tmp, t, name)
+    }
+    /// The context parameter (`SwiftJITContext *`).
+    var context: LLVMValueRef { LLVMGetParam(fn, 1) }
 
     func fail(_ message: String) -> CompileError {
         CompileError(.internal, message, at: position, stage: "lowering")
@@ -103,8 +124,11 @@ final class FunctionLowering {
             b.store(try cast(value, from: et, to: typed.type(of: v)), try slot(v))
         case .discard, .delete:
             break
-        case .setitem, .setattr:
-            throw fail("item and attribute assignment are not lowered yet")
+        case .setitem(let target, let index, let value):
+            guard case .array(let a) = typed.type(of: target) else { throw fail("setitem on \(typed.type(of: target))") }
+            try arraySetitem(try load(target), a, try load(index), typed.type(of: index), try load(value), typed.type(of: value))
+        case .setattr:
+            throw fail("attribute assignment is not lowered yet")
         }
     }
 
@@ -118,6 +142,8 @@ final class FunctionLowering {
             let value = try cast(try load(v), from: typed.type(of: v), to: typed.returnType)
             b.store(value, LLVMGetParam(fn, 0))
             LLVMBuildRet(b.builder, b.int(0, b.i32))
+        case .forIter(let it, let value, let body, let exit) where typed.type(of: it).isArrayIter:
+            try arrayForIter(it, value, body, exit)
         case .forIter(let it, let value, let body, let exit):
             let stateSlot = try slot(it)
             let state = b.load(ty(.rangeIter), stateSlot)
@@ -239,9 +265,19 @@ final class FunctionLowering {
         case .global(let name), .freevar(let name):
             guard let g = typed.globals[name] else { throw fail("unresolved global \(name)") }
             return try globalValue(g, t)
-        case .getattr(_, let attr):
+        case .getattr(let obj, let attr):
+            if case .array(let a) = typed.type(of: obj) {
+                if case .boundMethod = t { return try load(obj) }
+                return try arrayAttribute(try load(obj), a, attr, result: t)
+            }
             if let c = Registry.mathConstants[attr], t == .float64 { return b.double(c) }
             return LLVMConstNull(ty(t))
+        case .binary(let op, let x, let y, _) where t.isArray:
+            return try elementwise(.binary(op), [try load(x), try load(y)], [typed.type(of: x), typed.type(of: y)], result: t)
+        case .unary(let op, let x) where t.isArray:
+            return try elementwise(.unary(op), [try load(x)], [typed.type(of: x)], result: t)
+        case .compare(let op, let x, let y) where t.isArray:
+            return try elementwise(.compare(op), [try load(x), try load(y)], [typed.type(of: x), typed.type(of: y)], result: t)
         case .binary(let op, let x, let y, _):
             return try binary(op, try load(x), typed.type(of: x), try load(y), typed.type(of: y), result: t)
         case .unary(let op, let x):
@@ -250,10 +286,25 @@ final class FunctionLowering {
             return try compare(op, try load(x), typed.type(of: x), try load(y), typed.type(of: y))
         case .truth(let v):
             return try truth(try load(v), typed.type(of: v))
-        case .call(_, let args, _):
+        case .call(let callee, let args, _):
             guard let resolution = typed.calls[ref] else { throw fail("unresolved call") }
-            let values = try args.map { try load($0) }
-            let types = args.map { typed.type(of: $0) }
+            var values = try args.map { try load($0) }
+            var types = args.map { typed.type(of: $0) }
+            if case .boundMethod(let receiver, _) = typed.type(of: callee) {
+                values.insert(try load(callee), at: 0)
+                types.insert(receiver, at: 0)
+            }
+            if !resolution.parameters.isEmpty {
+                let given = values, givenTypes = types
+                values = []; types = []
+                var present: [Bool] = []
+                for p in resolution.parameters {
+                    present.append(p != nil)
+                    values.append(p.map { given[$0] } ?? LLVMConstNull(b.i8))
+                    types.append(p.map { givenTypes[$0] } ?? .none)
+                }
+                return try numpyCall(resolution.impl, values, types, present: present, result: t)
+            }
             if case .makeException(let message) = resolution.impl, case .exceptionInstance(let cls) = t {
                 exceptionOf[target] = (cls, args.isEmpty ? nil : message)
                 return LLVMConstNull(b.i8)
@@ -266,9 +317,15 @@ final class FunctionLowering {
         case .staticGetitem(let v, let i):
             return b.extract(try load(v), i)
         case .getiter(let v):
+            if case .array = typed.type(of: v) {
+                return b.insert(b.insert(LLVMGetUndef(ty(t)), try load(v), 0), b.int(0), 1)
+            }
             return try load(v)  // a range's iterator state starts as the range itself
-        case .getitem, .buildSlice:
-            throw fail("indexing is not lowered yet")
+        case .getitem(let v, let i):
+            guard case .array(let a) = typed.type(of: v) else { throw fail("getitem on \(typed.type(of: v))") }
+            return try arrayGetitem(try load(v), a, try load(i), typed.type(of: i), result: t)
+        case .buildSlice(let parts):
+            return try buildSlice(parts)
         }
     }
 
@@ -571,6 +628,10 @@ final class FunctionLowering {
             return try math(name, args, types)
         case .makeException:
             return LLVMConstNull(b.i8)
+        case .len:
+            return b.extract(args[0], 1, 0)
+        case .numpy, .arrayMethod:
+            return try numpyCall(impl, args, types, present: Array(repeating: true, count: args.count), result: result)
         }
     }
 

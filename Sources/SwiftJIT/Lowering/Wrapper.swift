@@ -30,7 +30,10 @@ struct WrapperLowering {
         b.position(at: entry)
         let retType = FunctionLowering.llvmType(typed.returnType, b)
         let retSlot = LLVMBuildAlloca(b.builder, retType, "ret")!
-        let excSlot = LLVMBuildAlloca(b.builder, b.ptr, "exc")!
+        // SwiftJITContext {exc, objects, count, capacity}
+        let contextType = b.structType([b.ptr, b.ptr, b.i64, b.i64])
+        let excSlot = LLVMBuildAlloca(b.builder, contextType, "ctx")!
+        b.store(LLVMConstNull(contextType), excSlot)
         var args: [LLVMValueRef] = [retSlot, excSlot]
         let argv = LLVMGetParam(fn, 0)!
         for (i, t) in typed.argTypes.enumerated() {
@@ -50,19 +53,35 @@ struct WrapperLowering {
         let cls = b.load(b.ptr, clsVar)
         let msg = b.load(b.ptr, b.gep(b.ptr, desc, [b.int(1)]))
         let withMsg = b.appendBlock(fn, "raise.msg"), noMsg = b.appendBlock(fn, "raise.nomsg")
+        let raisedEnd = b.appendBlock(fn, "raised.end")
         b.condBr(LLVMBuildIsNull(b.builder, msg, ""), noMsg, withMsg)
         b.position(at: withMsg)
         _ = c("PyErr_SetString", b.void, [b.ptr, b.ptr], [cls, msg])
-        b.br(fail)
+        b.br(raisedEnd)
         b.position(at: noMsg)
         _ = c("PyErr_SetNone", b.void, [b.ptr], [cls])
+        b.br(raisedEnd)
+        b.position(at: raisedEnd)
+        releaseContext(excSlot, contextType, fn: fn)
         b.br(fail)
 
         b.position(at: ok)
         let result = b.load(retType, retSlot)
         let boxed = try box(result, typed.returnType, fn: fn)
+        releaseContext(excSlot, contextType, fn: fn)
         LLVMBuildRet(b.builder, boxed)
         return fn
+    }
+
+    /// Releases the arrays created during the call, when there are any.
+    func releaseContext(_ ctx: LLVMValueRef, _ contextType: LLVMTypeRef, fn: LLVMValueRef) {
+        let count = b.load(b.i64, b.gep(contextType, ctx, [b.int(0, b.i32), b.int(2, b.i32)]))
+        let release = b.appendBlock(fn, "release"), done = b.appendBlock(fn, "release.done")
+        b.condBr(b.icmp(LLVMIntNE, count, b.int(0)), release, done)
+        b.position(at: release)
+        _ = c("swiftjit_context_release", b.void, [b.ptr], [ctx])
+        b.br(done)
+        b.position(at: done)
     }
 
     func unbox(_ obj: LLVMValueRef, _ t: JITType, fn: LLVMValueRef, fail: LLVMBasicBlockRef) throws -> LLVMValueRef {
@@ -90,6 +109,18 @@ struct WrapperLowering {
                 out = b.insert(out, try unbox(item, it, fn: fn, fail: fail), i)
             }
             return out
+        case .array(let a):
+            // PyArrayObject: data at 16, dimensions at 32, strides at 40 (stable NumPy ABI).
+            let data = b.load(b.ptr, b.gep(b.i8, obj, [b.int(16)]))
+            let dims = b.load(b.ptr, b.gep(b.i8, obj, [b.int(32)]))
+            let strides = b.load(b.ptr, b.gep(b.i8, obj, [b.int(40)]))
+            var v = LLVMGetUndef(FunctionLowering.llvmType(t, b))!
+            v = b.insert(v, data, 0)
+            for d in 0..<a.ndim {
+                v = b.insert(v, b.load(b.i64, b.gep(b.i64, dims, [b.int(Int64(d))])), 1, d)
+                v = b.insert(v, b.load(b.i64, b.gep(b.i64, strides, [b.int(Int64(d))])), 2, d)
+            }
+            return b.insert(v, obj, 3)
         default:
             throw CompileError(.internal, "cannot pass \(t) as an argument", stage: "wrapper")
         }
@@ -127,6 +158,16 @@ struct WrapperLowering {
             var blocks: [LLVMBasicBlockRef?] = [someEnd, none]
             LLVMAddIncoming(phi, &vals, &blocks, 2)
             return phi
+        case .array(let a):
+            let dimsType = LLVMArrayType2(b.i64, UInt64(max(a.ndim, 1)))!
+            let shape = LLVMBuildAlloca(b.builder, dimsType, "shape")!
+            let strides = LLVMBuildAlloca(b.builder, dimsType, "strides")!
+            for d in 0..<a.ndim {
+                b.store(b.extract(v, 1, d), b.gep(dimsType, shape, [b.int(0), b.int(Int64(d))]))
+                b.store(b.extract(v, 2, d), b.gep(dimsType, strides, [b.int(0), b.int(Int64(d))]))
+            }
+            return c("swiftjit_array_box", b.ptr, [b.ptr, b.i64, b.i64, b.ptr, b.ptr, b.ptr],
+                     [b.extract(v, 3), b.int(Int64(a.dtype.typeNumber)), b.int(Int64(a.ndim)), shape, strides, b.extract(v, 0)])
         case .tuple(let items):
             let tuple = c("PyTuple_New", b.ptr, [b.i64], [b.int(Int64(items.count))])
             for (i, it) in items.enumerated() {

@@ -73,7 +73,7 @@ public struct TypeInference {
             }
             return .function(f)
         case .module(let m):
-            guard m == "math" else { throw err("the module '\(m)' is not supported in nopython mode", pos) }
+            guard m == "math" || m == "numpy" else { throw err("the module '\(m)' is not supported in nopython mode", pos) }
             return .module(m)
         case .exceptionClass(let c): return .exceptionClass(c)
         case .int: return .int64
@@ -112,6 +112,15 @@ public struct TypeInference {
             return try typeOfGlobal(try global(n, pos), name: n, pos)
         case .getattr(let v, let attr):
             guard let vt = t(v) else { return nil }
+            if case .array(let a) = vt {
+                do { return try ArrayTyping.getattr(a, attr) } catch var e as CompileError { e.position = pos; throw e }
+            }
+            if case .module("numpy") = vt {
+                if ArrayTyping.numpyFunctions[attr] != nil { return .function("np.\(attr)") }
+                if let d = ArrayTyping.dtypeNames[attr] { return .dtypeObject(d) }
+                if Registry.mathConstants[attr] != nil { return .float64 }
+                throw err("numpy.\(attr) is not supported in nopython mode", pos)
+            }
             if case .module(let m) = vt {
                 if Registry.mathConstants[attr] != nil { return .float64 }
                 let all = Registry.mathFloatUnary.union(Registry.mathFloatBinary).union(Registry.mathPredicates)
@@ -122,18 +131,34 @@ public struct TypeInference {
             throw err("\(vt) has no attribute '\(attr)' in nopython mode", pos)
         case .binary(let op, let a, let b, _):
             guard let ta = t(a), let tb = t(b) else { return nil }
+            if ta.isArray || tb.isArray {
+                guard let d = ArrayTyping.resultDType(op, ta, tb) else {
+                    throw err("cannot \(Registry.verb(op)) \(ta) and \(tb)", pos)
+                }
+                return .array(ArrayType(dtype: d, ndim: ArrayTyping.broadcastRank(ta, tb), layout: .c))
+            }
             guard let r = Registry.binary(op, ta, tb) else {
                 throw err("cannot \(Registry.verb(op)) \(ta) and \(tb)", pos)
             }
             return r
         case .unary(let op, let a):
             guard let ta = t(a) else { return nil }
+            if case .array(let arr) = ta, op == .neg || op == .pos || op == .invert {
+                if op == .invert && arr.dtype.isFloat { throw err("unary ~ is not supported for \(ta)", pos) }
+                return .array(ArrayType(dtype: arr.dtype == .bool && op != .invert ? .int64 : arr.dtype, ndim: arr.ndim, layout: .c))
+            }
             guard let r = Registry.unary(op, ta) else {
                 throw err("unary \(op.rawValue) is not supported for \(ta)", pos)
             }
             return r
         case .compare(let op, let a, let b):
             guard let ta = t(a), let tb = t(b) else { return nil }
+            if (ta.isArray || tb.isArray) && ![.is, .isNot, .in, .notIn].contains(op) {
+                guard ArrayTyping.resultDType(.sub, ta, tb) != nil else {
+                    throw err("cannot compare \(ta) and \(tb) with '\(op.rawValue)'", pos)
+                }
+                return .array(ArrayType(dtype: .bool, ndim: ArrayTyping.broadcastRank(ta, tb), layout: .c))
+            }
             guard let r = Registry.compare(op, ta, tb) else {
                 throw err("cannot compare \(ta) and \(tb) with '\(op.rawValue)'", pos)
             }
@@ -153,6 +178,9 @@ public struct TypeInference {
             switch tf {
             case .function(let n): calleeName = n
             case .exceptionClass(let n): calleeName = n
+            case .boundMethod(.array, let n):
+                calleeName = "array.\(n)"
+                argTypes.insert(tf.receiver, at: 0)
             default: throw err("\(tf) is not callable in nopython mode", pos)
             }
             do {
@@ -178,13 +206,23 @@ public struct TypeInference {
             return items[i]
         case .getitem(let v, let i):
             guard let tv = t(v), let ti = t(i) else { return nil }
+            if case .array(let a) = tv {
+                do { return try ArrayTyping.getitem(a, ti) } catch var e as CompileError { e.position = pos; throw e }
+            }
             throw err("indexing \(tv) with \(ti) is not supported in nopython mode", pos)
         case .getiter(let v):
             guard let tv = t(v) else { return nil }
             if tv == .range { return .rangeIter }
+            if case .array(let a) = tv, a.ndim >= 1 { return .arrayIter(a) }
             throw err("iterating over \(tv) is not supported in nopython mode", pos)
-        case .buildSlice:
-            throw err("slices are not supported here in nopython mode", pos)
+        case .buildSlice(let parts):
+            for p in parts {
+                guard let tp = t(p) else { return nil }
+                guard tp == .int64 || tp == .boolean || tp == .none else {
+                    throw err("slice bounds must be integers or None, not \(tp)", pos)
+                }
+            }
+            return .slice
         }
     }
 
@@ -228,6 +266,7 @@ public struct TypeInference {
                     let yield: JITType
                     switch ti {
                     case .rangeIter: yield = .int64
+                    case .arrayIter(let a): yield = try ArrayTyping.getitem(a, .int64)
                     default: throw err("iterating over \(ti) is not supported in nopython mode", block.terminator.position)
                     }
                     if try assign(value, yield, block.terminator.position) { changed = true }
@@ -247,9 +286,19 @@ public struct TypeInference {
                     }
                     exprTypes[StmtRef(block: bi, index: si)] = t
                     if let c = call { calls[StmtRef(block: bi, index: si)] = c }
-                case .setitem(let target, _, _):
-                    let tt = varTypes[target.id].map { $0.description } ?? "this value"
-                    throw err("item assignment to \(tt) is not supported in nopython mode", s.position)
+                case .setitem(let target, let index, let value):
+                    let tt = varTypes[target.id]
+                    guard case .array(let a)? = tt, let ti = varTypes[index.id], let tv = varTypes[value.id] else {
+                        throw err("item assignment to \(tt?.description ?? "this value") is not supported in nopython mode", s.position)
+                    }
+                    guard a.writable else { throw err("cannot assign to an element of a read-only array \(a)", s.position) }
+                    let slot: JITType
+                    do { slot = try ArrayTyping.getitem(a, ti) } catch var e as CompileError { e.position = s.position; throw e }
+                    switch (slot, tv) {
+                    case (_, let v) where v.isNumber: break
+                    case (.array(let dst), .array(let src)) where src.ndim <= dst.ndim: break
+                    default: throw err("cannot assign \(tv) to \(slot)", s.position)
+                    }
                 case .setattr(let target, let n, _):
                     let tt = varTypes[target.id].map { $0.description } ?? "this value"
                     throw err("setting attribute '\(n)' of \(tt) is not supported in nopython mode", s.position)

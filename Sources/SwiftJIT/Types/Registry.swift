@@ -11,11 +11,23 @@ public enum CallImpl: Hashable, Sendable {
     case math(String)
     /// Creating an exception instance with a constant message.
     case makeException(String)
+    /// `len(x)`.
+    case len
+    /// A numpy function `np.<name>`.
+    case numpy(String)
+    /// A method of an array (`a.sum()`); the receiver is the callee's value.
+    case arrayMethod(String)
 }
 
 public struct CallResolution: Hashable, Sendable {
     public var result: JITType
     public var impl: CallImpl
+    /// For calls with keyword arguments: the index in the call's argument list of
+    /// each parameter, in parameter order (nil when not given). Empty: positional.
+    public var parameters: [Int?] = []
+    public init(result: JITType, impl: CallImpl, parameters: [Int?] = []) {
+        self.result = result; self.impl = impl; self.parameters = parameters
+    }
 }
 
 enum Registry {
@@ -36,7 +48,7 @@ enum Registry {
         "ArithmeticError", "AssertionError", "RuntimeError", "NotImplementedError", "LookupError",
         "FloatingPointError", "StopIteration", "UnboundLocalError", "NameError", "AttributeError",
     ]
-    static let builtinFunctions: Set<String> = ["range", "abs", "min", "max", "int", "float", "bool"]
+    static let builtinFunctions: Set<String> = ["range", "abs", "min", "max", "int", "float", "bool", "len"]
 
     static func verb(_ op: BinaryOperator) -> String {
         switch op {
@@ -118,6 +130,36 @@ enum Registry {
             CompileError(.typing, why, stage: "typing")
         }
         let sig = "(" + args.map { $0.description }.joined(separator: ", ") + ")"
+        if name.hasPrefix("np.") {
+            let f = String(name.dropFirst(3))
+            guard let params = ArrayTyping.numpyFunctions[f] else {
+                throw fail("np.\(f) is not supported in nopython mode")
+            }
+            let positional = args.count - keywords.count
+            guard positional <= params.count else { throw fail("np.\(f)\(sig): too many arguments") }
+            var map: [Int?] = Array(repeating: nil, count: params.count)
+            for i in 0..<positional { map[i] = i }
+            for (k, kw) in keywords.enumerated() {
+                guard let p = params.firstIndex(of: kw) else {
+                    throw fail("np.\(f)() got an unexpected keyword argument '\(kw)'")
+                }
+                guard map[p] == nil else { throw fail("np.\(f)() got multiple values for argument '\(kw)'") }
+                map[p] = positional + k
+            }
+            if f == "arange", keywords.isEmpty || map[1] == nil, positional == 1 {
+                // arange(stop): the single positional argument is the stop.
+                map[1] = map[0]; map[0] = nil
+            }
+            let result = try ArrayTyping.numpyCall(f, map.map { $0.map { args[$0] } })
+            return CallResolution(result: result, impl: .numpy(f), parameters: map)
+        }
+        if name.hasPrefix("array.") {
+            guard keywords.isEmpty, case .array(let a)? = args.first else {
+                throw fail("keyword arguments are not supported for array methods")
+            }
+            let m = String(name.dropFirst(6))
+            return CallResolution(result: try ArrayTyping.method(a, m, Array(args.dropFirst())), impl: .arrayMethod(m))
+        }
         if !keywords.isEmpty {
             throw fail("keyword arguments are not supported for \(name)()")
         }
@@ -155,6 +197,13 @@ enum Registry {
         case "bool":
             guard args.count == 1, truthTestable(args[0]) else { throw fail("bool\(sig) is not supported") }
             return CallResolution(result: .boolean, impl: .toBool)
+        case "len":
+            guard args.count == 1 else { throw fail("len() takes exactly one argument (\(args.count) given)") }
+            switch args[0] {
+            case .array(let a) where a.ndim >= 1: return CallResolution(result: .int64, impl: .len)
+            case .array: throw fail("len() of a 0-d array")
+            default: throw fail("len\(sig) is not supported")
+            }
         default:
             break
         }

@@ -20,6 +20,16 @@ public indirect enum JITType: Hashable, Sendable, CustomStringConvertible {
     case optional(JITType)
     /// A string constant; only usable as an exception message (strings come later).
     case literalString(String)
+    /// A NumPy ndarray.
+    case array(ArrayType)
+    /// A NumPy dtype object used as an argument (`np.float64` in `np.zeros(n, np.float64)`).
+    case dtypeObject(DType)
+    /// Iterator over the first axis of an array.
+    case arrayIter(ArrayType)
+    /// A slice `start:stop:step` (missing parts are None).
+    case slice
+    /// A method looked up on a value (`a.sum`); its value is the receiver.
+    case boundMethod(JITType, String)
 
     public var description: String {
         switch self {
@@ -36,6 +46,11 @@ public indirect enum JITType: Hashable, Sendable, CustomStringConvertible {
         case .exceptionInstance(let c): return c
         case .optional(let t): return "optional(\(t))"
         case .literalString: return "literal string"
+        case .array(let a): return a.description
+        case .dtypeObject(let d): return "dtype(\(d.rawValue))"
+        case .arrayIter(let a): return "iter(\(a))"
+        case .slice: return "slice"
+        case .boundMethod(let t, let n): return "method(\(t).\(n))"
         }
     }
 
@@ -50,6 +65,10 @@ public indirect enum JITType: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var isNumber: Bool { numericRank != nil }
+    public var isArray: Bool { if case .array = self { return true } else { return false } }
+    public var isArrayIter: Bool { if case .arrayIter = self { return true } else { return false } }
+    /// The receiver of a bound method (the type itself otherwise).
+    public var receiver: JITType { if case .boundMethod(let r, _) = self { return r } else { return self } }
 
     /// Types that can be passed into and returned from compiled code.
     public var isFirstClass: Bool {
@@ -57,6 +76,7 @@ public indirect enum JITType: Hashable, Sendable, CustomStringConvertible {
         case .boolean, .int64, .float64, .none: return true
         case .tuple(let items): return items.allSatisfy { $0.isFirstClass }
         case .optional(let t): return t.isFirstClass
+        case .array: return true
         default: return false
         }
     }
@@ -73,6 +93,9 @@ public indirect enum JITType: Hashable, Sendable, CustomStringConvertible {
             return unify(x, y).map { .optional($0) }
         case (.optional(let x), let y), (let y, .optional(let x)):
             return unify(x, y).map { .optional($0) }
+        case (.array(let x), .array(let y)) where x.dtype == y.dtype && x.ndim == y.ndim:
+            return .array(ArrayType(dtype: x.dtype, ndim: x.ndim, layout: x.layout == y.layout ? x.layout : .any,
+                                    writable: x.writable && y.writable))
         case (.tuple(let xs), .tuple(let ys)) where xs.count == ys.count:
             var out: [JITType] = []
             for (x, y) in zip(xs, ys) {

@@ -63,7 +63,13 @@ final class DispatcherCore {
         newKeys.update(from: keys, count: count * n)
         for a in 0..<n {
             let t = UInt(bitPattern: swiftjit_type(sample[a]!))
-            newKeys[count * n + a] = DispatcherCore.keyableTypes.contains(t) ? t : 0
+            if DispatcherCore.keyableTypes.contains(t) {
+                newKeys[count * n + a] = t
+            } else if let nd = swiftjit_ndarray_type(), swiftjit_type(sample[a]!) == nd {
+                newKeys[count * n + a] = UInt(swiftjit_array_key(sample[a]!))
+            } else {
+                newKeys[count * n + a] = 0
+            }
         }
         let newEntries = UnsafeMutablePointer<WrapperEntry?>.allocate(capacity: count + 1)
         newEntries.update(from: entries, count: count)
@@ -84,7 +90,12 @@ final class DispatcherCore {
         var i = 0
         outer: while i < count {
             let base = keys + i * n
-            for a in 0..<n where base[a] != UInt(bitPattern: swiftjit_type(args[a]!)) {
+            for a in 0..<n {
+                let key = base[a]
+                let t = swiftjit_type(args[a]!)
+                if key == UInt(bitPattern: t) { continue }
+                // Arrays are keyed by dtype, ndim, layout and flags (the high bit marks such keys).
+                if key >> 63 == 1, t == DispatcherCore.ndarrayType, UInt(swiftjit_array_key(args[a]!)) == key { continue }
                 i += 1
                 continue outer
             }
@@ -92,6 +103,9 @@ final class DispatcherCore {
         }
         return nil
     }
+
+    /// numpy.ndarray, once an array has been seen.
+    nonisolated(unsafe) static var ndarrayType: UnsafeMutablePointer<PyTypeObject>? = nil
 
     // MARK: slow path
 
@@ -171,6 +185,8 @@ final class DispatcherCore {
             return .int64
         }
         if swiftjit_is_float(o) != 0 { return .float64 }
+        if let t = arrayType(o, argument: i) { return t }
+        if PyErr_Occurred() != nil { return nil }
         if swiftjit_is_tuple(o) != 0 {
             var items: [JITType] = []
             for k in 0..<PyTuple_Size(o) {
@@ -182,8 +198,36 @@ final class DispatcherCore {
         _ = ensureCode()
         setCompileError(CompileError(.typing,
             "argument '\(argName(i))' is a \(Py.typeName(o)), which nopython mode does not support "
-            + "(supported: int, float, bool, None and tuples of them)", at: .unknown, stage: "typing"))
+            + "(supported: int, float, bool, None, tuples of them and NumPy arrays)", at: .unknown, stage: "typing"))
         return nil
+    }
+
+    /// The type of an ndarray argument; nil (with no error set) when `o` is not one.
+    func arrayType(_ o: PyPtr, argument i: Int) -> JITType? {
+        // Only look at NumPy when numpy has been imported by someone.
+        guard PyImport_GetModuleDict() != nil, PyDict_GetItemString(PyImport_GetModuleDict(), "numpy") != nil else {
+            return nil
+        }
+        if DispatcherCore.ndarrayType == nil {
+            if swiftjit_numpy_init() < 0 { return nil }
+            DispatcherCore.ndarrayType = swiftjit_ndarray_type()
+        }
+        guard let nd = DispatcherCore.ndarrayType, PyObject_TypeCheck(o, nd) != 0 else { return nil }
+        let key = swiftjit_array_key(o)
+        let dtypeNumber = Int(key & 0xFFFF)
+        guard key != 0, let dtype = DType(typeNumber: dtypeNumber) else {
+            let d = Py.attr(o, "dtype").map { r -> String in defer { Py_DecRef(r) }; return Py.stringAttr(r, "name") ?? "?" } ?? "?"
+            setCompileError(CompileError(.typing,
+                "argument '\(argName(i))' is an array of dtype \(d), which nopython mode does not support "
+                + "(supported: bool, int8-64, uint8-64, float32, float64, in native byte order)", stage: "typing"))
+            PyErr_Occurred() == nil ? () : ()
+            return nil
+        }
+        let ndim = Int((key >> 16) & 0xFF)
+        let layoutBits = (key >> 24) & 0xF
+        let layout: Layout = layoutBits == 1 ? .c : layoutBits == 2 ? .f : .any
+        let writable = (key >> 28) & 1 == 1
+        return .array(ArrayType(dtype: dtype, ndim: ndim, layout: ndim == 0 ? .c : layout, writable: writable))
     }
 
     func ensureCode() -> CodeObject? {

@@ -1,0 +1,109 @@
+/// Element types of NumPy arrays in nopython mode.
+public enum DType: String, Hashable, Sendable, CaseIterable {
+    case bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, float64
+
+    /// NumPy's type number (`dtype.num`) on LP64 platforms; nil for unsupported ones.
+    public init?(typeNumber: Int) {
+        switch typeNumber {
+        case 0: self = .bool
+        case 1: self = .int8
+        case 2: self = .uint8
+        case 3: self = .int16
+        case 4: self = .uint16
+        case 5: self = .int32
+        case 6: self = .uint32
+        case 7, 9: self = .int64
+        case 8, 10: self = .uint64
+        case 11: self = .float32
+        case 12: self = .float64
+        default: return nil
+        }
+    }
+
+    /// The canonical NumPy type number of this dtype.
+    public var typeNumber: Int {
+        switch self {
+        case .bool: return 0
+        case .int8: return 1
+        case .uint8: return 2
+        case .int16: return 3
+        case .uint16: return 4
+        case .int32: return 5
+        case .uint32: return 6
+        case .int64: return 7
+        case .uint64: return 8
+        case .float32: return 11
+        case .float64: return 12
+        }
+    }
+
+    public var itemSize: Int {
+        switch self {
+        case .bool, .int8, .uint8: return 1
+        case .int16, .uint16: return 2
+        case .int32, .uint32, .float32: return 4
+        case .int64, .uint64, .float64: return 8
+        }
+    }
+
+    public var isFloat: Bool { self == .float32 || self == .float64 }
+    public var isSigned: Bool { [.int8, .int16, .int32, .int64].contains(self) }
+
+    /// The scalar type an element reads as: every integer is computed as int64
+    /// (as Numba promotes integer arithmetic to intp), float32 as float64.
+    public var scalar: JITType {
+        switch self {
+        case .bool: return .boolean
+        case .float32, .float64: return .float64
+        default: return .int64
+        }
+    }
+
+    /// The dtype NumPy gives the result of combining two dtypes in arithmetic.
+    public static func promote(_ a: DType, _ b: DType) -> DType {
+        if a == b { return a }
+        if a.isFloat || b.isFloat {
+            if a == .float64 || b == .float64 { return .float64 }
+            // float32 with a small integer stays float32; with a wide one NumPy uses float64.
+            let other = a.isFloat ? b : a
+            return [.bool, .int8, .uint8, .int16, .uint16].contains(other) ? .float32 : .float64
+        }
+        if a == .bool { return b }
+        if b == .bool { return a }
+        return .int64
+    }
+
+    /// The dtype of an array holding values of a scalar type.
+    public static func of(_ t: JITType) -> DType? {
+        switch t {
+        case .boolean: return .bool
+        case .int64: return .int64
+        case .float64: return .float64
+        default: return nil
+        }
+    }
+}
+
+/// Memory layout of an array, as far as the compiler can rely on it.
+public enum Layout: String, Hashable, Sendable {
+    /// C-contiguous: the last axis has unit stride.
+    case c = "C"
+    /// Fortran-contiguous.
+    case f = "F"
+    /// Any strides (views, reversed arrays).
+    case any = "A"
+}
+
+/// The type of an ndarray: dtype, number of dimensions, layout and writability.
+public struct ArrayType: Hashable, Sendable, CustomStringConvertible {
+    public var dtype: DType
+    public var ndim: Int
+    public var layout: Layout
+    public var writable: Bool
+    public init(dtype: DType, ndim: Int, layout: Layout, writable: Bool = true) {
+        self.dtype = dtype; self.ndim = ndim; self.layout = layout; self.writable = writable
+    }
+    public var description: String {
+        "array(\(dtype.rawValue), \(ndim)d, \(layout.rawValue)\(writable ? "" : ", readonly"))"
+    }
+}
