@@ -204,6 +204,8 @@ def main():
             label += " *"
             notes.append(f"* {name}: plain Python timed at args={spec['python_args']} and scaled "
                          f"x{spec.get('python_scale', 1.0):g} to args={spec['args']}")
+        if spec.get("note"):
+            notes.append(f"{name}: {spec['note']}")
         rows.append((label, get("python", "kernels", name, "median"),
                      get("swiftjit", "kernels", name, "median"),
                      get("numba", "kernels", name, "median")))
@@ -231,6 +233,9 @@ def main():
     rows.append(None)
     rows.append(("import time", None, get("swiftjit", "import", "median"),
                  get("numba", "import", "median")))
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        notes.append("PYTHONDONTWRITEBYTECODE is set: modules without a .pyc already on disk "
+                     "(e.g. an editable swiftjit) are compiled from source at every import")
 
     print()
     versions = ", ".join(f"{b} {results[b]['version']}" for b in backends if results[b].get("version"))
