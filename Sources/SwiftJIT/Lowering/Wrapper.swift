@@ -97,9 +97,51 @@ struct WrapperLowering {
             b.position(at: cont)
             return v
         case .float64:
-            return b.load(b.f64, b.gep(b.i8, obj, [b.int(Self.floatValueOffset)]))
+            // Exact floats are read directly; other numbers (numpy.float32, ...) go through the C API.
+            let typePtr = b.load(b.ptr, b.gep(b.i8, obj, [b.int(8)]))
+            let exact = b.icmp(LLVMIntEQ, typePtr, b.externalGlobal("PyFloat_Type", b.i8))
+            let direct = b.appendBlock(fn, "float.direct"), slow = b.appendBlock(fn, "float.slow"),
+                join = b.appendBlock(fn, "float.join")
+            b.condBr(exact, direct, slow)
+            b.position(at: direct)
+            let fast = b.load(b.f64, b.gep(b.i8, obj, [b.int(Self.floatValueOffset)]))
+            b.br(join)
+            b.position(at: slow)
+            let converted = c("PyFloat_AsDouble", b.f64, [b.ptr], [obj])
+            let failed = b.and(b.fcmp(LLVMRealOEQ, converted, b.double(-1)),
+                               LLVMBuildIsNotNull(b.builder, c("PyErr_Occurred", b.ptr, [], []), "")!)
+            let slowOK = b.appendBlock(fn, "float.slow.ok")
+            b.condBr(failed, fail, slowOK)
+            b.position(at: slowOK)
+            b.br(join)
+            b.position(at: join)
+            let phi = LLVMBuildPhi(b.builder, b.f64, "")!
+            var vals: [LLVMValueRef?] = [fast, converted]
+            var blocks: [LLVMBasicBlockRef?] = [direct, slowOK]
+            LLVMAddIncoming(phi, &vals, &blocks, 2)
+            return phi
         case .boolean:
-            return b.icmp(LLVMIntEQ, obj, b.externalGlobal("_Py_TrueStruct", b.i8))
+            let isTrue = b.icmp(LLVMIntEQ, obj, b.externalGlobal("_Py_TrueStruct", b.i8))
+            let isFalse = b.icmp(LLVMIntEQ, obj, b.externalGlobal("_Py_FalseStruct", b.i8))
+            let direct = b.appendBlock(fn, "bool.direct"), slow = b.appendBlock(fn, "bool.slow"),
+                join = b.appendBlock(fn, "bool.join")
+            b.condBr(b.or(isTrue, isFalse), direct, slow)
+            b.position(at: slow)
+            // numpy.bool_ and friends.
+            let r = c("PyObject_IsTrue", b.i32, [b.ptr], [obj])
+            let slowOK = b.appendBlock(fn, "bool.slow.ok")
+            b.condBr(b.icmp(LLVMIntSLT, r, b.int(0, b.i32)), fail, slowOK)
+            b.position(at: slowOK)
+            let slowValue = b.icmp(LLVMIntSGT, r, b.int(0, b.i32))
+            b.br(join)
+            b.position(at: direct)
+            b.br(join)
+            b.position(at: join)
+            let phi = LLVMBuildPhi(b.builder, b.i1, "")!
+            var vals: [LLVMValueRef?] = [isTrue, slowValue]
+            var blocks: [LLVMBasicBlockRef?] = [direct, slowOK]
+            LLVMAddIncoming(phi, &vals, &blocks, 2)
+            return phi
         case .none:
             return LLVMConstNull(b.i8)
         case .tuple(let items):

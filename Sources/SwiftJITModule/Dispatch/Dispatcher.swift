@@ -185,6 +185,13 @@ final class DispatcherCore {
             return .int64
         }
         if swiftjit_is_float(o) != 0 { return .float64 }
+        // NumPy scalars type as the scalar they compute as (np.int32 -> int64, np.float32 -> float64).
+        if let name = swiftjit_type(o).pointee.tp_name, strncmp(name, "numpy.", 6) == 0 {
+            let tn = String(cString: name)
+            if tn == "numpy.bool" || tn == "numpy.bool_" { return .boolean }
+            if tn.contains("int") { return .int64 }
+            if tn.contains("float") && !tn.contains("longdouble") && !tn.contains("float128") { return .float64 }
+        }
         if let t = arrayType(o, argument: i) { return t }
         if PyErr_Occurred() != nil { return nil }
         if swiftjit_is_tuple(o) != 0 {
