@@ -69,7 +69,8 @@ public enum Compiler {
             throw CompileError(.internal, "LLVM rejected the generated code: \(problem)", stage: "lowering")
         }
         do {
-            try backend.optimize(module, level: options.optLevel)
+            let light = !ir.hasLoops && options.optLevel > 0
+            try backend.optimize(module, level: options.optLevel, pipeline: light ? Backend.lightPipeline : nil)
         } catch let e as BackendError {
             throw CompileError(.internal, e.message, stage: "backend")
         }

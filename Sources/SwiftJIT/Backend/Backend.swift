@@ -136,15 +136,21 @@ public final class Backend: @unchecked Sendable {
         return failed ? (message.map { String(cString: $0) } ?? "invalid module") : nil
     }
 
-    /// Optimizes with the new pass manager at `level` (0...3) for the host CPU.
-    public func optimize(_ module: LLVMModuleRef, level: Int) throws {
+    /// The pass pipeline for straight-line code: promote variables to registers
+    /// and simplify. Much cheaper to set up than the O2/O3 pipelines, which only
+    /// pay off on loops.
+    public static let lightPipeline = "function(sroa,early-cse,instcombine,simplifycfg)"
+
+    /// Optimizes with the new pass manager at `level` (0...3) for the host CPU;
+    /// `pipeline` replaces the default pipeline when given.
+    public func optimize(_ module: LLVMModuleRef, level: Int, pipeline custom: String? = nil) throws {
         let options = LLVMCreatePassBuilderOptions()!
         defer { LLVMDisposePassBuilderOptions(options) }
         LLVMPassBuilderOptionsSetLoopVectorization(options, level >= 2 ? 1 : 0)
         LLVMPassBuilderOptionsSetSLPVectorization(options, level >= 2 ? 1 : 0)
         LLVMPassBuilderOptionsSetLoopUnrolling(options, level >= 2 ? 1 : 0)
         LLVMPassBuilderOptionsSetLoopInterleaving(options, level >= 2 ? 1 : 0)
-        let pipeline = "default<O\(max(0, min(3, level)))>"
+        let pipeline = custom ?? "default<O\(max(0, min(3, level)))>"
         if let m = consume(LLVMRunPasses(module, pipeline, targetMachine, options)) {
             throw BackendError(message: "optimization failed: \(m)")
         }

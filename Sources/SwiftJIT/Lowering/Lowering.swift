@@ -31,6 +31,19 @@ final class FunctionLowering {
     /// Exception class and message of variables holding exception instances.
     var exceptionOf: [Var: (String, String?)] = [:]
     var position: SourcePosition = .unknown
+    /// Variables assigned exactly once, from a constant (temporaries of LOAD_CONST).
+    lazy var constants: [Var: Constant] = {
+        var count: [Var: Int] = [:]
+        var value: [Var: Constant] = [:]
+        for block in typed.ir.blocks {
+            for s in block.statements {
+                guard case .assign(let v, let e) = s.node else { continue }
+                count[v, default: 0] += 1
+                if case .const(let c) = e { value[v] = c }
+            }
+        }
+        return value.filter { count[$0.key] == 1 }
+    }()
 
     init(builder: IRBuilder, typed: TypedFunction, name: String, options: CompileOptions) {
         b = builder
@@ -279,6 +292,14 @@ final class FunctionLowering {
         case .compare(let op, let x, let y) where t.isArray:
             return try elementwise(.compare(op), [try load(x), try load(y)], [typed.type(of: x), typed.type(of: y)], result: t)
         case .binary(let op, let x, let y, _):
+            if t == .int64, op == .floorDiv || op == .mod, typed.type(of: x) == .int64,
+               case .int(let divisor)? = constants[y], divisor > 0, divisor & (divisor - 1) == 0 {
+                // Floor division and modulo by a power of two are a shift and a mask in two's complement.
+                let shift = Int64(divisor.trailingZeroBitCount)
+                let a = try load(x)
+                return op == .floorDiv ? LLVMBuildAShr(b.builder, a, b.int(shift), "")
+                                       : b.and(a, b.int(divisor - 1))
+            }
             return try binary(op, try load(x), typed.type(of: x), try load(y), typed.type(of: y), result: t)
         case .unary(let op, let x):
             return try unary(op, try load(x), typed.type(of: x), result: t)
