@@ -19,11 +19,65 @@ public struct CompiledFunction: Sendable {
     public var llvmText: String
     /// Milliseconds spent in each stage.
     public var timings: [(String, Double)]
+    /// The content key of this specialization (hex).
+    public var key: String = ""
+    /// "hit" (loaded from the disk cache), "miss" (compiled and stored), "off", or "memory"
+    /// (the same code was already compiled in this process).
+    public var cacheStatus: String = "off"
+    /// Problems worth a warning (a corrupt cache file, a cache folder that cannot be written).
+    public var warnings: [String] = []
+}
+
+/// Versions that go into every cache key.
+public enum Versions {
+    public static let swiftjit = "0.1.0"
+    public static var llvm: String {
+        var major: UInt32 = 0, minor: UInt32 = 0, patch: UInt32 = 0
+        LLVMGetVersion(&major, &minor, &patch)
+        return "\(major).\(minor).\(patch)"
+    }
 }
 
 /// The pipeline: bytecode -> IR -> types -> LLVM IR -> optimized -> JIT.
 public enum Compiler {
-    nonisolated(unsafe) static var counter = 0
+    /// Specializations already in the JIT, by key (their symbols exist once per process).
+    nonisolated(unsafe) static var loaded: [String: CompiledFunction] = [:]
+
+    /// The content key of a specialization: everything its machine code depends on.
+    static func cacheKey(_ code: CodeObject, _ typed: TypedFunction, options: CompileOptions, backend: Backend) -> String {
+        var h1 = StableHasher(), h2 = StableHasher()
+        h2.combine("second hash")
+        func add(_ s: String) { h1.combine(s); h2.combine(s) }
+        add("swiftjit \(Versions.swiftjit) llvm \(Versions.llvm) python \(code.version)")
+        add("\(backend.triple) \(backend.cpuName) \(backend.cpuFeatures)")
+        add("opt=\(options.optLevel) fastmath=\(options.fastmath) boundscheck=\(options.boundscheck) nogil=\(options.nogil)")
+        add(canonical(code))
+        for (name, value) in typed.globals.sorted(by: { $0.key < $1.key }) { add("\(name)=\(value)") }
+        add(typed.argTypes.map { $0.description }.joined(separator: ","))
+        return String(h1.value, radix: 16).leftPadded(16) + String(h2.value, radix: 16).leftPadded(16)
+    }
+
+    /// A complete, stable text form of a code object (nested code objects included).
+    static func canonical(_ code: CodeObject) -> String {
+        var parts = [code.qualname, code.name, String(code.argCount), String(code.positionalOnlyArgCount),
+                     String(code.keywordOnlyArgCount), String(code.flags.rawValue),
+                     code.varnames.joined(separator: ","), code.names.joined(separator: ","),
+                     code.freevars.joined(separator: ","), code.cellvars.joined(separator: ","),
+                     code.code.map { String($0) }.joined(separator: " ")]
+        parts.append(code.constants.map(canonical).joined(separator: "|"))
+        return parts.joined(separator: "\n")
+    }
+
+    static func canonical(_ c: Constant) -> String {
+        switch c {
+        case .float(let d): return "f\(d.bitPattern)"
+        case .complex(let r, let i): return "c\(r.bitPattern),\(i.bitPattern)"
+        case .tuple(let items): return "(" + items.map(canonical).joined(separator: ",") + ")"
+        case .code(let inner): return "code{" + canonical(inner) + "}"
+        case .string(let s): return "s\(s.utf8.count):\(s)"
+        default: return c.description
+        }
+    }
 
     /// Compiles `code` for `argTypes`. `resolveGlobal` answers what global names refer to.
     public static func compile(_ code: CodeObject, argTypes: [JITType], options: CompileOptions = CompileOptions(),
@@ -42,10 +96,45 @@ public enum Compiler {
         case .success(let b): backend = b
         case .failure(let e): throw CompileError(.internal, e.message, stage: "backend")
         }
-        counter += 1
-        let base = "swiftjit." + code.qualname.map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined() + ".\(counter)"
+        let key = cacheKey(code, typed, options: options, backend: backend)
+        if let known = loaded[key] {
+            var c = known
+            c.cacheStatus = "memory"
+            return c
+        }
+        let base = "swiftjit." + code.qualname.map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined() + "." + key
         let nativeName = base + ".native"
         let wrapperName = base + ".wrapper"
+        var warnings: [String] = []
+        if let cache = options.cache, options.withWrapper {
+            switch cache.load(key: key) {
+            case .hit(let info, let bytes):
+                do {
+                    let buffer = bytes.withUnsafeBufferPointer {
+                        $0.withMemoryRebound(to: CChar.self) {
+                            LLVMCreateMemoryBufferWithMemoryRangeCopy($0.baseAddress, $0.count, base)!
+                        }
+                    }
+                    try backend.addObject(buffer)
+                    let wrapper = try backend.lookup(info.wrapperName)
+                    let native = try backend.lookup(info.nativeName)
+                    timings.append(("cache load", clock.lap()))
+                    let c = CompiledFunction(signature: argTypes, returnType: typed.returnType, wrapperAddress: wrapper,
+                                             nativeAddress: native, nativeName: info.nativeName, wrapperName: info.wrapperName,
+                                             irText: ir.dump(), typedIRText: typed.dump(),
+                                             llvmText: "; loaded from the cache: \(cache.path(forKey: key))\n",
+                                             timings: timings, key: key, cacheStatus: "hit")
+                    loaded[key] = c
+                    return c
+                } catch let e as BackendError {
+                    warnings.append("cannot load the cached code (\(e.message)); recompiling")
+                }
+            case .invalid(let why):
+                warnings.append("ignoring a bad cache entry: \(why); recompiling")
+            case .miss:
+                break
+            }
+        }
 
         // The module is compiled to object code here and the JIT only links it,
         // so a plain context that dies with this call is enough.
@@ -82,14 +171,28 @@ public enum Compiler {
             // Code generation at the full level only where there are loops to make fast.
             let object = try backend.emitObject(module, level: ir.hasLoops ? options.optLevel : min(options.optLevel, 1))
             timings.append(("codegen", clock.lap()))
+            var cacheStatus = "off"
+            if let cache = options.cache, options.withWrapper {
+                let start = LLVMGetBufferStart(object)!
+                let bytes = UnsafeRawBufferPointer(start: UnsafeRawPointer(start), count: LLVMGetBufferSize(object))
+                do {
+                    try cache.store(key: key, info: CacheEntryInfo(nativeName: nativeName, wrapperName: wrapperName,
+                                                                    returnType: typed.returnType.description), object: bytes)
+                    cacheStatus = "miss"
+                } catch {
+                    warnings.append("cannot write the cache: \(error)")
+                }
+            }
             try backend.addObject(object)
             let wrapper = options.withWrapper ? try backend.lookup(wrapperName) : 0
             let native = try backend.lookup(nativeName)
             timings.append(("link", clock.lap()))
-            return CompiledFunction(signature: argTypes, returnType: typed.returnType, wrapperAddress: wrapper,
-                                    nativeAddress: native, nativeName: nativeName, wrapperName: wrapperName,
-                                    irText: ir.dump(), typedIRText: typed.dump(), llvmText: llvmText,
-                                    timings: timings)
+            let c = CompiledFunction(signature: argTypes, returnType: typed.returnType, wrapperAddress: wrapper,
+                                     nativeAddress: native, nativeName: nativeName, wrapperName: wrapperName,
+                                     irText: ir.dump(), typedIRText: typed.dump(), llvmText: llvmText,
+                                     timings: timings, key: key, cacheStatus: cacheStatus, warnings: warnings)
+            loaded[key] = c
+            return c
         } catch let e as BackendError {
             throw CompileError(.internal, e.message, stage: "backend")
         }
@@ -109,4 +212,8 @@ struct Clock {
         defer { last = t }
         return t - last
     }
+}
+
+extension String {
+    func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
 }

@@ -1,10 +1,12 @@
 import CPython
 import SwiftJIT
 
-/// `_swiftjit.new_dispatcher(py_func, fastmath, boundscheck, nogil, opt_level)`
+/// `_swiftjit.new_dispatcher(py_func, fastmath, boundscheck, nogil, opt_level, cache_dir, cache_prefix)`
+/// (cache_dir None: no disk cache).
 private let newDispatcher: _PyCFunctionFast = { _, args, nargs in
-    guard nargs == 5, let a = args else {
-        PyErr_SetString(PyExc_TypeError, "new_dispatcher(py_func, fastmath, boundscheck, nogil, opt_level)")
+    guard nargs == 7, let a = args else {
+        PyErr_SetString(PyExc_TypeError,
+                        "new_dispatcher(py_func, fastmath, boundscheck, nogil, opt_level, cache_dir, cache_prefix)")
         return nil
     }
     var options = CompileOptions()
@@ -13,19 +15,23 @@ private let newDispatcher: _PyCFunctionFast = { _, args, nargs in
     options.nogil = PyObject_IsTrue(a[3]) == 1
     options.optLevel = Int(PyLong_AsLong(a[4]))
     if PyErr_Occurred() != nil { return nil }
+    if let dir = Py.string(a[5]), let prefix = Py.string(a[6]) {
+        options.cache = ObjectCache(directory: dir, prefix: prefix)
+    }
     return DispatcherType.make(function: a[0]!, options: options)
 }
 
-/// `_swiftjit._set_hooks(make_error, bind, type_from_name)`
+/// `_swiftjit._set_hooks(make_error, bind, type_from_name, warning_category)`
 private let setHooks: _PyCFunctionFast = { _, args, nargs in
-    guard nargs == 3, let a = args else {
-        PyErr_SetString(PyExc_TypeError, "_set_hooks(make_error, bind, type_from_name)")
+    guard nargs == 4, let a = args else {
+        PyErr_SetString(PyExc_TypeError, "_set_hooks(make_error, bind, type_from_name, warning_category)")
         return nil
     }
-    for i in 0..<3 { Py_IncRef(a[i]) }
+    for i in 0..<4 { Py_IncRef(a[i]) }
     Hooks.makeError = a[0]
     Hooks.bind = a[1]
     Hooks.typeFromName = a[2]
+    Hooks.warningCategory = a[3]
     Py_IncRef(swiftjit_none())
     return swiftjit_none()
 }

@@ -1,7 +1,7 @@
 """The decorators: ``jit``, ``njit``, and ``prange``."""
 import functools
 
-from . import _swiftjit, config
+from . import _cache, _swiftjit, config
 
 _OPTIONS = {
     "nopython": False,
@@ -36,8 +36,15 @@ def _make_dispatcher(func, options):
     boundscheck = options["boundscheck"]
     if boundscheck is None:
         boundscheck = config.BOUNDSCHECK
+    cache_dir = cache_prefix = None
+    if options["cache"]:
+        loc = _cache.location(func)
+        if loc is not None:
+            cache_dir, cache_prefix = loc
+            _cache._dirs_in_use.add(cache_dir)
     dispatcher = _swiftjit.new_dispatcher(
-        func, bool(options["fastmath"]), bool(boundscheck), bool(options["nogil"]), config.OPT)
+        func, bool(options["fastmath"]), bool(boundscheck), bool(options["nogil"]), config.OPT,
+        cache_dir, cache_prefix)
     functools.update_wrapper(dispatcher, func)
     dispatcher.targetoptions = {k: v for k, v in options.items()}
     return dispatcher
@@ -52,7 +59,7 @@ def jit(signature_or_function=None, **options):
 
     Options:
       nopython (bool): compile the whole function natively, or raise TypingError.
-      cache (bool): keep compiled code on disk between processes.
+      cache (bool): keep compiled code on disk between processes (see swiftjit.cache).
       nogil (bool): release the GIL while the native code runs.
       parallel (bool): run ``prange`` loops on all cores.
       fastmath (bool): allow LLVM to reassociate floating point arithmetic.

@@ -9,6 +9,8 @@ public struct CompileOptions: Hashable, Sendable {
     public var optLevel = 3
     /// Generate the CPython wrapper entry (off only for tests that run without CPython).
     public var withWrapper = true
+    /// Where compiled code is kept between processes (`cache=True`), or nil.
+    public var cache: ObjectCache? = nil
     public init(fastmath: Bool = false, boundscheck: Bool = false, nogil: Bool = false, optLevel: Int = 3) {
         self.fastmath = fastmath; self.boundscheck = boundscheck; self.nogil = nogil; self.optLevel = optLevel
     }

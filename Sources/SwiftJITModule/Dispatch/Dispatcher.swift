@@ -15,6 +15,8 @@ struct Hooks {
     nonisolated(unsafe) static var bind: PyPtr?
     /// type_from_name(str) -> swiftjit.types object
     nonisolated(unsafe) static var typeFromName: PyPtr?
+    /// The category of swiftjit's warnings (swiftjit.errors.SwiftJITWarning).
+    nonisolated(unsafe) static var warningCategory: PyPtr?
 }
 
 /// The state behind one `Dispatcher` object: the Python function, its options
@@ -34,6 +36,8 @@ final class DispatcherCore {
     var count = 0
     var compiled: [CompiledFunction] = []
     var compileMilliseconds = 0.0
+    var cacheHits = 0
+    var cacheMisses = 0
 
     init(pyFunc: PyPtr, options: CompileOptions, argCount: Int, fastPathArgCount: Int) {
         self.pyFunc = pyFunc
@@ -257,7 +261,13 @@ final class DispatcherCore {
             }
             let resolver = GlobalResolver(function: pyFunc, code: code)
             defer { resolver.release() }
-            return try Compiler.compile(code, argTypes: types, options: options) { resolver.resolve($0) }
+            let c = try Compiler.compile(code, argTypes: types, options: options) { resolver.resolve($0) }
+            if c.cacheStatus == "hit" { cacheHits += 1 }
+            if c.cacheStatus == "miss" { cacheMisses += 1 }
+            for w in c.warnings {
+                if PyErr_WarnEx(Hooks.warningCategory ?? PyExc_RuntimeWarning, "swiftjit: \(w)", 1) < 0 { return nil }
+            }
+            return c
         } catch let e as CompileError {
             setCompileError(e)
         } catch {

@@ -121,12 +121,15 @@ enum DispatcherType {
             let d = PyDict_New()!
             if let c = DispatcherType.core(o!) {
                 let n = PyLong_FromLong(c.compiled.count), ms = PyFloat_FromDouble(c.compileMilliseconds)
+                let hits = PyLong_FromLong(c.cacheHits), misses = PyLong_FromLong(c.cacheMisses)
                 PyDict_SetItemString(d, "compiled", n)
                 PyDict_SetItemString(d, "compile_ms", ms)
-                Py_DecRef(n); Py_DecRef(ms)
+                PyDict_SetItemString(d, "cache_hits", hits)
+                PyDict_SetItemString(d, "cache_misses", misses)
+                Py_DecRef(n); Py_DecRef(ms); Py_DecRef(hits); Py_DecRef(misses)
             }
             return d
-        }, set: nil, doc: strdup("Compilation statistics: number of specializations and milliseconds spent compiling."), closure: nil)
+        }, set: nil, doc: strdup("Statistics: specializations compiled, milliseconds spent compiling, disk cache hits and misses."), closure: nil)
         defs[3] = PyGetSetDef(name: strdup("__dict__"), get: PyObject_GenericGetDict, set: PyObject_GenericSetDict,
                               doc: nil, closure: nil)
         defs[4] = PyGetSetDef(name: nil, get: nil, set: nil, doc: nil, closure: nil)
