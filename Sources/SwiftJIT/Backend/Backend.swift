@@ -99,6 +99,7 @@ public final class Backend: @unchecked Sendable {
             throw BackendError(message: "cannot search the process for symbols: \(m)")
         }
         LLVMOrcJITDylibAddGenerator(LLVMOrcLLJITGetMainJITDylib(j), generator)
+        try defineRuntime()
     }
 
     /// Sets the module's triple and data layout to the host's.

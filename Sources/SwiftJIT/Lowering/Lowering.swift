@@ -56,6 +56,7 @@ final class FunctionLowering {
         case .tuple(let items): return b.structType(items.map { llvmType($0, b) })
         case .optional(let inner): return b.structType([b.i1, llvmType(inner, b)])
         case .none, .module, .function, .exceptionClass, .exceptionInstance, .literalString: return b.i8
+        default: return languageLLVMType(t, b)
         }
     }
     func ty(_ t: JITType) -> LLVMTypeRef { FunctionLowering.llvmType(t, b) }
@@ -119,6 +120,7 @@ final class FunctionLowering {
             b.store(value, LLVMGetParam(fn, 0))
             LLVMBuildRet(b.builder, b.int(0, b.i32))
         case .forIter(let it, let value, let body, let exit):
+            if typed.type(of: it) != .rangeIter { return try lowerIteratorStep(it, value: value, body: body, exit: exit) }
             let stateSlot = try slot(it)
             let state = b.load(ty(.rangeIter), stateSlot)
             let cur = b.extract(state, 0), stop = b.extract(state, 1), step = b.extract(state, 2)
@@ -152,7 +154,7 @@ final class FunctionLowering {
     /// Ends the current block by raising `cls(message)`.
     func raise(_ cls: String, _ message: String?) {
         let descType = b.structType([b.ptr, b.ptr])
-        let clsVar = b.externalGlobal("PyExc_\(cls)", b.ptr)
+        let clsVar = exceptionClassVariable(cls)
         let msg = message.map { b.cString($0) } ?? LLVMConstNull(b.ptr)!
         var fields: [LLVMValueRef?] = [clsVar, msg]
         let c = fields.withUnsafeMutableBufferPointer { LLVMConstNamedStruct(descType, $0.baseAddress, 2) }!
@@ -206,7 +208,7 @@ final class FunctionLowering {
             for i in 0..<xs.count { out = b.insert(out, try cast(b.extract(v, i), from: xs[i], to: ys[i]), i) }
             return out
         default:
-            throw fail("cannot convert \(from) to \(to)")
+            return try languageCast(v, from: from, to: to)
         }
     }
 
@@ -221,13 +223,14 @@ final class FunctionLowering {
         case .optional(let inner):
             let valid = b.extract(v, 0)
             return b.and(valid, try truth(b.extract(v, 1), inner))
-        default: throw fail("no truth value for \(t)")
+        default: return try languageTruth(v, t)
         }
     }
 
     // MARK: expressions
 
     func lowerExpr(_ e: Expr, _ t: JITType, _ ref: StmtRef, target: Var) throws -> LLVMValueRef {
+        if let v = try lowerLanguageExpr(e, t, ref, target: target) { return v }
         switch e {
         case .arg(let i):
             return LLVMGetParam(fn, UInt32(i + 2))
@@ -283,7 +286,7 @@ final class FunctionLowering {
             var out = LLVMGetUndef(ty(t))!
             for (i, (item, it)) in zip(items, types).enumerated() { out = b.insert(out, try constant(item, it), i) }
             return out
-        default: throw fail("constant \(c) as \(t)")
+        default: return try languageConstant(c, t)
         }
     }
 
@@ -296,6 +299,7 @@ final class FunctionLowering {
             var out = LLVMGetUndef(ty(t))!
             for (i, (item, it)) in zip(items, types).enumerated() { out = b.insert(out, try globalValue(item, it), i) }
             return out
+        case (.complex(let r, let i), .complex128): return complexValue(b.double(r), b.double(i))
         default: return LLVMConstNull(ty(t))
         }
     }
@@ -571,6 +575,8 @@ final class FunctionLowering {
             return try math(name, args, types)
         case .makeException:
             return LLVMConstNull(b.i8)
+        case .language:
+            throw fail("a language call reached the registry's lowering")
         }
     }
 

@@ -11,6 +11,8 @@ public enum CallImpl: Hashable, Sendable {
     case math(String)
     /// Creating an exception instance with a constant message.
     case makeException(String)
+    /// Tuples, complex numbers, iterators, more builtins, jitted calls (LanguageTyping).
+    case language(LanguageCall)
 }
 
 public struct CallResolution: Hashable, Sendable {
@@ -88,7 +90,7 @@ enum Registry {
 
     static func truthTestable(_ t: JITType) -> Bool {
         switch t {
-        case .boolean, .int64, .float64, .none, .tuple: return true
+        case .boolean, .int64, .float64, .none, .tuple, .complex128: return true
         case .optional(let inner): return truthTestable(inner)
         default: return false
         }
