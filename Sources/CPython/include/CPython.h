@@ -36,5 +36,6 @@ static inline int swiftjit_is_type(PyObject *o) { return PyType_Check(o); }
 static inline int swiftjit_is_exception_class(PyObject *o) { return PyExceptionClass_Check(o); }
 static inline int swiftjit_is_long(PyObject *o) { return PyLong_Check(o); }
 static inline int swiftjit_is_float(PyObject *o) { return PyFloat_Check(o); }
+static inline int swiftjit_is_complex(PyObject *o) { return PyComplex_Check(o); }
 static inline PyTypeObject *swiftjit_type(PyObject *o) { return Py_TYPE(o); }
 #endif

@@ -103,7 +103,7 @@ public final class Backend: @unchecked Sendable {
             throw BackendError(message: "cannot search the process for symbols: \(m)")
         }
         LLVMOrcJITDylibAddGenerator(LLVMOrcLLJITGetMainJITDylib(j), generator)
-        if !Backend.runtimeSymbols.isEmpty { try defineSymbols(Backend.runtimeSymbols) }
+        try defineSymbols(Runtime.symbols + Backend.runtimeSymbols)
     }
 
     /// Makes host functions (runtime helpers of the extension module) visible to

@@ -74,7 +74,7 @@ final class FunctionLowering {
         case .array(let a): return arrayStruct(a.ndim, b)
         case .arrayIter(let a): return b.structType([arrayStruct(a.ndim, b), b.i64])
         case .slice: return b.structType([b.i64, b.i64, b.i64])
-        case .boundMethod(let receiver, _): return llvmType(receiver, b)
+        default: return languageLLVMType(t, b)
         }
     }
     func ty(_ t: JITType) -> LLVMTypeRef { FunctionLowering.llvmType(t, b) }
@@ -160,6 +160,7 @@ final class FunctionLowering {
         case .forIter(let it, let value, let body, let exit) where typed.type(of: it).isArrayIter:
             try arrayForIter(it, value, body, exit)
         case .forIter(let it, let value, let body, let exit):
+            if typed.type(of: it) != .rangeIter { return try lowerIteratorStep(it, value: value, body: body, exit: exit) }
             let stateSlot = try slot(it)
             let state = b.load(ty(.rangeIter), stateSlot)
             let cur = b.extract(state, 0), stop = b.extract(state, 1), step = b.extract(state, 2)
@@ -193,7 +194,7 @@ final class FunctionLowering {
     /// Ends the current block by raising `cls(message)`.
     func raise(_ cls: String, _ message: String?) {
         let descType = b.structType([b.ptr, b.ptr])
-        let clsVar = b.externalGlobal("PyExc_\(cls)", b.ptr)
+        let clsVar = exceptionClassVariable(cls)
         let msg = message.map { b.cString($0) } ?? LLVMConstNull(b.ptr)!
         var fields: [LLVMValueRef?] = [clsVar, msg]
         let c = fields.withUnsafeMutableBufferPointer { LLVMConstNamedStruct(descType, $0.baseAddress, 2) }!
@@ -247,7 +248,7 @@ final class FunctionLowering {
             for i in 0..<xs.count { out = b.insert(out, try cast(b.extract(v, i), from: xs[i], to: ys[i]), i) }
             return out
         default:
-            throw fail("cannot convert \(from) to \(to)")
+            return try languageCast(v, from: from, to: to)
         }
     }
 
@@ -262,13 +263,14 @@ final class FunctionLowering {
         case .optional(let inner):
             let valid = b.extract(v, 0)
             return b.and(valid, try truth(b.extract(v, 1), inner))
-        default: throw fail("no truth value for \(t)")
+        default: return try languageTruth(v, t)
         }
     }
 
     // MARK: expressions
 
     func lowerExpr(_ e: Expr, _ t: JITType, _ ref: StmtRef, target: Var) throws -> LLVMValueRef {
+        if let v = try lowerLanguageExpr(e, t, ref, target: target) { return v }
         switch e {
         case .arg(let i):
             return LLVMGetParam(fn, UInt32(i + 2))
@@ -363,7 +365,7 @@ final class FunctionLowering {
             var out = LLVMGetUndef(ty(t))!
             for (i, (item, it)) in zip(items, types).enumerated() { out = b.insert(out, try constant(item, it), i) }
             return out
-        default: throw fail("constant \(c) as \(t)")
+        default: return try languageConstant(c, t)
         }
     }
 
@@ -376,6 +378,7 @@ final class FunctionLowering {
             var out = LLVMGetUndef(ty(t))!
             for (i, (item, it)) in zip(items, types).enumerated() { out = b.insert(out, try globalValue(item, it), i) }
             return out
+        case (.complex(let r, let i), .complex128): return complexValue(b.double(r), b.double(i))
         default: return LLVMConstNull(ty(t))
         }
     }
@@ -655,6 +658,8 @@ final class FunctionLowering {
             return b.extract(args[0], 1, 0)
         case .numpy, .arrayMethod:
             return try numpyCall(impl, args, types, present: Array(repeating: true, count: args.count), result: result)
+        case .language:
+            throw fail("a language call reached the registry's lowering")
         }
     }
 

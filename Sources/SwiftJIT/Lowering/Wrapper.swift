@@ -15,6 +15,8 @@ struct WrapperLowering {
     /// Offset of `ob_fval` in PyFloatObject and of `ob_item` in PyTupleObject (64-bit builds).
     static let floatValueOffset: Int64 = 16
     static let tupleItemsOffset: Int64 = 24
+    /// Offset of `cval` in PyComplexObject.
+    static let complexValueOffset: Int64 = 16
 
     func c(_ name: String, _ ret: LLVMTypeRef, _ params: [LLVMTypeRef], _ args: [LLVMValueRef]) -> LLVMValueRef {
         let ft = b.functionType(ret, params)
@@ -144,6 +146,10 @@ struct WrapperLowering {
             return phi
         case .none:
             return LLVMConstNull(b.i8)
+        case .complex128:
+            let re = b.load(b.f64, b.gep(b.i8, obj, [b.int(Self.complexValueOffset)]))
+            let im = b.load(b.f64, b.gep(b.i8, obj, [b.int(Self.complexValueOffset + 8)]))
+            return b.insert(b.insert(LLVMGetUndef(FunctionLowering.llvmType(t, b)), re, 0), im, 1)
         case .tuple(let items):
             var out = LLVMGetUndef(FunctionLowering.llvmType(t, b))!
             for (i, it) in items.enumerated() {
@@ -178,6 +184,7 @@ struct WrapperLowering {
         switch t {
         case .int64: return c("PyLong_FromLongLong", b.ptr, [b.i64], [v])
         case .float64: return c("PyFloat_FromDouble", b.ptr, [b.f64], [v])
+        case .complex128: return c("PyComplex_FromDoubles", b.ptr, [b.f64, b.f64], [b.extract(v, 0), b.extract(v, 1)])
         case .boolean:
             let obj = b.select(v, b.externalGlobal("_Py_TrueStruct", b.i8), b.externalGlobal("_Py_FalseStruct", b.i8))
             _ = c("Py_IncRef", b.void, [b.ptr], [obj])

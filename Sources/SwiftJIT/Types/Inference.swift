@@ -38,6 +38,10 @@ public struct TypeInference {
     var globals: [String: GlobalValue] = [:]
     /// Constant assigned to each variable that holds one (for literal arguments).
     var constants: [Var: Constant] = [:]
+    /// Variables assigned exactly once with a constant (constant tuple indices and slice bounds).
+    var literals: [Var: Constant] = [:]
+    /// The return type known so far, for the calls of a self-recursive function.
+    var returnEstimate: JITType? = nil
 
     public static func infer(_ ir: IRFunction, argTypes: [JITType],
                              resolveGlobal: @escaping (String) -> GlobalValue) throws -> TypedFunction {
@@ -46,6 +50,7 @@ public struct TypeInference {
         }
         var inf = TypeInference(ir: ir, argTypes: argTypes, resolveGlobal: resolveGlobal,
                                 varTypes: Array(repeating: nil, count: ir.varNames.count))
+        inf.literals = TypeInference.literals(of: ir)
         return try inf.run()
     }
 
@@ -68,12 +73,12 @@ public struct TypeInference {
     func typeOfGlobal(_ g: GlobalValue, name: String, _ pos: SourcePosition) throws -> JITType {
         switch g {
         case .builtin(let f):
-            guard Registry.builtinFunctions.contains(f) else {
+            guard Registry.builtinFunctions.contains(f) || LanguageTyping.builtins.contains(f) else {
                 throw err("the builtin '\(f)' is not supported in nopython mode", pos)
             }
             return .function(f)
         case .module(let m):
-            guard m == "math" || m == "numpy" else { throw err("the module '\(m)' is not supported in nopython mode", pos) }
+            guard m == "math" || m == "cmath" || m == "numpy" else { throw err("the module '\(m)' is not supported in nopython mode", pos) }
             return .module(m)
         case .exceptionClass(let c): return .exceptionClass(c)
         case .int: return .int64
@@ -85,6 +90,8 @@ public struct TypeInference {
             throw err("global name '\(name)' is a \(t), which nopython mode cannot use", pos)
         case .undefined:
             throw err("name '\(name)' is not defined", pos)
+        default:
+            return try typeOfLanguageGlobal(g, name: name, pos)
         }
     }
 
@@ -104,6 +111,7 @@ public struct TypeInference {
     /// The type of `e`, nil when an operand is not typed yet. `call` receives the call resolution.
     mutating func typeExpr(_ e: Expr, _ pos: SourcePosition, call: inout CallResolution?) throws -> JITType? {
         func t(_ v: Var) -> JITType? { varTypes[v.id] }
+        if let handled = try typeLanguage(e, pos, call: &call) { return handled }
         switch e {
         case .arg(let i): return argTypes[i]
         case .const(let c): return try typeOfConstant(c, pos)
@@ -267,9 +275,14 @@ public struct TypeInference {
                     switch ti {
                     case .rangeIter: yield = .int64
                     case .arrayIter(let a): yield = try ArrayTyping.getitem(a, .int64)
+                    case .iterator(let x): yield = LanguageTyping.yieldType(x) ?? .none
                     default: throw err("iterating over \(ti) is not supported in nopython mode", block.terminator.position)
                     }
                     if try assign(value, yield, block.terminator.position) { changed = true }
+                }
+                if case .ret(let v) = block.terminator.node, let t = varTypes[v.id] {
+                    let u = returnEstimate.map { JITType.unify($0, t) ?? $0 } ?? t
+                    if u != returnEstimate { returnEstimate = u; changed = true }
                 }
             }
         }

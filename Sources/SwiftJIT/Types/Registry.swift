@@ -17,6 +17,8 @@ public enum CallImpl: Hashable, Sendable {
     case numpy(String)
     /// A method of an array (`a.sum()`); the receiver is the callee's value.
     case arrayMethod(String)
+    /// Tuples, complex numbers, iterators, more builtins, jitted calls (LanguageTyping).
+    case language(LanguageCall)
 }
 
 public struct CallResolution: Hashable, Sendable {
@@ -100,7 +102,7 @@ enum Registry {
 
     static func truthTestable(_ t: JITType) -> Bool {
         switch t {
-        case .boolean, .int64, .float64, .none, .tuple: return true
+        case .boolean, .int64, .float64, .none, .tuple, .complex128: return true
         case .optional(let inner): return truthTestable(inner)
         default: return false
         }

@@ -30,6 +30,18 @@ public indirect enum JITType: Hashable, Sendable, CustomStringConvertible {
     case slice
     /// A method looked up on a value (`a.sum`); its value is the receiver.
     case boundMethod(JITType, String)
+    /// A complex number: two float64s (real, imag).
+    case complex128
+    /// The iterator of a tuple, `enumerate` or `zip`; the payload is the iterable's type.
+    case iterator(JITType)
+    /// `enumerate(iterable)`, usable in for loops.
+    case enumerate(JITType)
+    /// `zip(iterables...)`, usable in for loops.
+    case zip([JITType])
+    /// A slice with constant bounds (`t[1:3]`); nil stands for an omitted bound.
+    case literalSlice(Int64?, Int64?, Int64?)
+    /// Another jitted function (a global that is a swiftjit Dispatcher).
+    case dispatcher(JITCallee)
 
     public var description: String {
         switch self {
@@ -50,7 +62,7 @@ public indirect enum JITType: Hashable, Sendable, CustomStringConvertible {
         case .dtypeObject(let d): return "dtype(\(d.rawValue))"
         case .arrayIter(let a): return "iter(\(a))"
         case .slice: return "slice"
-        case .boundMethod(let t, let n): return "method(\(t).\(n))"
+        default: return languageDescription
         }
     }
 
@@ -73,7 +85,7 @@ public indirect enum JITType: Hashable, Sendable, CustomStringConvertible {
     /// Types that can be passed into and returned from compiled code.
     public var isFirstClass: Bool {
         switch self {
-        case .boolean, .int64, .float64, .none: return true
+        case .boolean, .int64, .float64, .none, .complex128: return true
         case .tuple(let items): return items.allSatisfy { $0.isFirstClass }
         case .optional(let t): return t.isFirstClass
         case .array: return true
@@ -86,6 +98,11 @@ public indirect enum JITType: Hashable, Sendable, CustomStringConvertible {
         if a == b { return a }
         if let ra = a.numericRank, let rb = b.numericRank { return ra >= rb ? a : b }
         switch (a, b) {
+        case (.complex128, let t), (let t, .complex128):
+            if t.isNumber { return .complex128 }
+            if t == .none { return .optional(.complex128) }
+            if case .optional(let x) = t { return unify(x, .complex128).map { .optional($0) } }
+            return nil
         case (.none, .optional), (.optional, .none): return a == .none ? b : a
         case (.none, let t), (let t, .none):
             return t.isFirstClass ? .optional(t) : nil
@@ -98,7 +115,7 @@ public indirect enum JITType: Hashable, Sendable, CustomStringConvertible {
                                     writable: x.writable && y.writable))
         case (.tuple(let xs), .tuple(let ys)) where xs.count == ys.count:
             var out: [JITType] = []
-            for (x, y) in zip(xs, ys) {
+            for (x, y) in Swift.zip(xs, ys) {
                 guard let u = unify(x, y) else { return nil }
                 out.append(u)
             }
@@ -119,6 +136,12 @@ public enum GlobalValue: Hashable, Sendable {
     case bool(Bool)
     case none
     case tuple([GlobalValue])
+    case complex(Double, Double)
+    /// Another jitted function.
+    case dispatcher(JITCallee)
+    /// An exception class defined in Python code (not a builtin); `address` is
+    /// the class object, kept alive by the dispatcher that resolved it.
+    case userExceptionClass(name: String, address: UInt64)
     /// Something nopython mode cannot use; the text names its type.
     case unsupported(typeName: String)
     /// The name is not defined.

@@ -92,6 +92,8 @@ enum CodeReader {
             return overflow != 0 ? .unsupported(typeName: "int too large for int64") : .int(Int64(v))
         case "float":
             return .float(PyFloat_AsDouble(o))
+        case "complex":
+            return .complex(PyComplex_RealAsDouble(o), PyComplex_ImagAsDouble(o))
         case "tuple":
             return .tuple((0..<PyTuple_Size(o)).map { globalValue(PyTuple_GetItem(o, $0)!, builtins: builtins) })
         default:

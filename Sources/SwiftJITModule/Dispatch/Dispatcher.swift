@@ -38,6 +38,10 @@ final class DispatcherCore {
     var compileMilliseconds = 0.0
     var cacheHits = 0
     var cacheMisses = 0
+    /// Objects compiled code refers to by address (exception classes defined in Python).
+    var keepAlive: [PyPtr] = []
+    /// Signatures being compiled right now, innermost last (dispatcher id, argument types).
+    nonisolated(unsafe) static var compiling: [(UInt, [JITType])] = []
 
     init(pyFunc: PyPtr, options: CompileOptions, argCount: Int, fastPathArgCount: Int) {
         self.pyFunc = pyFunc
@@ -49,6 +53,7 @@ final class DispatcherCore {
 
     deinit {
         if let f = pyFunc { Py_DecRef(f) }
+        for o in keepAlive { Py_DecRef(o) }
         keys.deallocate()
         entries.deallocate()
     }
@@ -59,22 +64,42 @@ final class DispatcherCore {
         UInt(bitPattern: withUnsafeMutablePointer(to: &PyFloat_Type) { $0 }),
         UInt(bitPattern: withUnsafeMutablePointer(to: &PyBool_Type) { $0 }),
         UInt(bitPattern: swiftjit_type(swiftjit_none())),
+        UInt(bitPattern: withUnsafeMutablePointer(to: &PyComplex_Type) { $0 }),
     ]
 
+    /// The exact Python type whose objects have nopython type `t`, 0 when there is none.
+    static func key(of t: JITType) -> UInt {
+        switch t {
+        case .int64: return UInt(bitPattern: withUnsafeMutablePointer(to: &PyLong_Type) { $0 })
+        case .float64: return UInt(bitPattern: withUnsafeMutablePointer(to: &PyFloat_Type) { $0 })
+        case .boolean: return UInt(bitPattern: withUnsafeMutablePointer(to: &PyBool_Type) { $0 })
+        case .complex128: return UInt(bitPattern: withUnsafeMutablePointer(to: &PyComplex_Type) { $0 })
+        case .none: return UInt(bitPattern: swiftjit_type(swiftjit_none()))
+        default: return 0
+        }
+    }
+
     func add(_ c: CompiledFunction, sample: UnsafePointer<PyPtr?>) {
+        add(c) { a in
+            let t = UInt(bitPattern: swiftjit_type(sample[a]!))
+            if DispatcherCore.keyableTypes.contains(t) { return t }
+            if let nd = swiftjit_ndarray_type(), swiftjit_type(sample[a]!) == nd {
+                return UInt(swiftjit_array_key(sample[a]!))
+            }
+            return 0
+        }
+    }
+
+    /// Adds an overload compiled for a call from other compiled code (keys from its types).
+    func add(_ c: CompiledFunction) {
+        add(c) { a in a < c.signature.count ? DispatcherCore.key(of: c.signature[a]) : 0 }
+    }
+
+    func add(_ c: CompiledFunction, key: (Int) -> UInt) {
         let n = argCount
         let newKeys = UnsafeMutablePointer<UInt>.allocate(capacity: (count + 1) * max(n, 1))
         newKeys.update(from: keys, count: count * n)
-        for a in 0..<n {
-            let t = UInt(bitPattern: swiftjit_type(sample[a]!))
-            if DispatcherCore.keyableTypes.contains(t) {
-                newKeys[count * n + a] = t
-            } else if let nd = swiftjit_ndarray_type(), swiftjit_type(sample[a]!) == nd {
-                newKeys[count * n + a] = UInt(swiftjit_array_key(sample[a]!))
-            } else {
-                newKeys[count * n + a] = 0
-            }
-        }
+        for a in 0..<n { newKeys[count * n + a] = key(a) }
         let newEntries = UnsafeMutablePointer<WrapperEntry?>.allocate(capacity: count + 1)
         newEntries.update(from: entries, count: count)
         newEntries[count] = unsafeBitCast(UInt(c.wrapperAddress), to: WrapperEntry.self)
@@ -196,6 +221,7 @@ final class DispatcherCore {
             if tn.contains("int") { return .int64 }
             if tn.contains("float") && !tn.contains("longdouble") && !tn.contains("float128") { return .float64 }
         }
+        if swiftjit_is_complex(o) != 0 { return .complex128 }
         if let t = arrayType(o, argument: i) { return t }
         if PyErr_Occurred() != nil { return nil }
         if swiftjit_is_tuple(o) != 0 {
@@ -209,7 +235,7 @@ final class DispatcherCore {
         _ = ensureCode()
         setCompileError(CompileError(.typing,
             "argument '\(argName(i))' is a \(Py.typeName(o)), which nopython mode does not support "
-            + "(supported: int, float, bool, None, tuples of them and NumPy arrays)", at: .unknown, stage: "typing"))
+            + "(supported: int, float, complex, bool, None, tuples of them and NumPy arrays)", at: .unknown, stage: "typing"))
         return nil
     }
 
@@ -241,6 +267,25 @@ final class DispatcherCore {
         return .array(ArrayType(dtype: dtype, ndim: ndim, layout: ndim == 0 ? .c : layout, writable: writable))
     }
 
+    /// Compiles a new overload (not added to the table).
+    func compileOrThrow(_ types: [JITType]) throws -> CompiledFunction {
+        guard let pyFunc = pyFunc else {
+            throw CompileError(.internal, "this dispatcher has been cleared", stage: "compiler")
+        }
+        let start = Clock.now()
+        defer { compileMilliseconds += Clock.now() - start }
+        let code: CodeObject
+        if let c = self.code { code = c } else {
+            code = try CodeReader.read(function: pyFunc)
+            self.code = code
+        }
+        let resolver = GlobalResolver(function: pyFunc, code: code, owner: self)
+        defer { resolver.release() }
+        DispatcherCore.compiling.append((id, types))
+        defer { DispatcherCore.compiling.removeLast() }
+        return try Compiler.compile(code, argTypes: types, options: options) { resolver.resolve($0) }
+    }
+
     func ensureCode() -> CodeObject? {
         if let c = code { return c }
         guard let f = pyFunc else { return nil }
@@ -250,18 +295,8 @@ final class DispatcherCore {
 
     /// Compiles a new overload, or sets a Python exception and returns nil.
     func compile(_ types: [JITType]) -> CompiledFunction? {
-        guard let pyFunc = pyFunc else { return nil }
-        let start = Clock.now()
-        defer { compileMilliseconds += Clock.now() - start }
         do {
-            let code: CodeObject
-            if let c = self.code { code = c } else {
-                code = try CodeReader.read(function: pyFunc)
-                self.code = code
-            }
-            let resolver = GlobalResolver(function: pyFunc, code: code)
-            defer { resolver.release() }
-            let c = try Compiler.compile(code, argTypes: types, options: options) { resolver.resolve($0) }
+            let c = try compileOrThrow(types)
             if c.cacheStatus == "hit" { cacheHits += 1 }
             if c.cacheStatus == "miss" { cacheMisses += 1 }
             for w in c.warnings {
@@ -303,8 +338,11 @@ final class GlobalResolver {
     var globals: PyPtr?
     var builtins: PyPtr?
     var closure: [String: PyPtr] = [:]
+    /// The dispatcher compiling; it keeps alive the objects compiled code refers to.
+    weak var owner: DispatcherCore?
 
-    init(function: PyPtr, code: CodeObject) {
+    init(function: PyPtr, code: CodeObject, owner: DispatcherCore? = nil) {
+        self.owner = owner
         globals = Py.attr(function, "__globals__")
         builtins = Py.attr(function, "__builtins__")
         if let b = builtins, swiftjit_is_module(b) != 0 {
@@ -335,14 +373,32 @@ final class GlobalResolver {
     }
 
     func resolve(_ name: String) -> GlobalValue {
-        if let v = closure[name] { return CodeReader.globalValue(v, builtins: builtins) }
+        if let v = closure[name] { return value(v) }
         if let g = globals, swiftjit_is_dict(g) != 0, let v = PyDict_GetItemString(g, name) {
-            return CodeReader.globalValue(v, builtins: builtins)
+            return value(v)
         }
         if let b = builtins, swiftjit_is_dict(b) != 0, let v = PyDict_GetItemString(b, name) {
-            return CodeReader.globalValue(v, builtins: builtins)
+            return value(v)
         }
         return .undefined
+    }
+
+    /// A global's meaning; other jitted functions and exception classes
+    /// defined in Python are recognized here, the rest by CodeReader.
+    func value(_ o: PyPtr) -> GlobalValue {
+        if DispatcherType.isDispatcher(o), let core = DispatcherType.core(o) {
+            return .dispatcher(core.callee)
+        }
+        let g = CodeReader.globalValue(o, builtins: builtins)
+        if case .unsupported = g, swiftjit_is_exception_class(o) != 0 {
+            let name = Py.stringAttr(o, "__name__") ?? "Exception"
+            if let owner = owner, !owner.keepAlive.contains(o) {
+                Py_IncRef(o)
+                owner.keepAlive.append(o)
+            }
+            return .userExceptionClass(name: name, address: UInt64(UInt(bitPattern: o)))
+        }
+        return g
     }
 }
 

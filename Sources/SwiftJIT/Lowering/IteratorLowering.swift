@@ -1,0 +1,100 @@
+import CLLVM
+
+/// For loops over tuples, `enumerate` and `zip` (ranges keep their own fast path).
+///
+/// An iterator's state mirrors its iterable: a tuple's is `{i64 index, tuple}`,
+/// enumerate's `{i64 count, state of the inner iterator}`, zip's the states of
+/// its iterators, a range's `{cur, stop, step}`.
+extension FunctionLowering {
+    static func iteratorStateType(_ iterable: JITType, _ b: IRBuilder) -> LLVMTypeRef {
+        switch iterable {
+        case .range: return llvmType(.rangeIter, b)
+        case .tuple: return b.structType([b.i64, llvmType(iterable, b)])
+        case .enumerate(let x): return b.structType([b.i64, iteratorStateType(x, b)])
+        case .zip(let xs): return b.structType(xs.map { iteratorStateType($0, b) })
+        default: return b.i8
+        }
+    }
+
+    /// The initial state of an iterator over `value`.
+    func iteratorStart(_ value: LLVMValueRef, _ iterable: JITType) throws -> LLVMValueRef {
+        let st = FunctionLowering.iteratorStateType(iterable, b)
+        switch iterable {
+        case .range:
+            return value
+        case .tuple:
+            return b.insert(b.insert(LLVMGetUndef(st), b.int(0), 0), value, 1)
+        case .enumerate(let x):
+            let inner = try iteratorStart(b.extract(value, 1), x)
+            return b.insert(b.insert(LLVMGetUndef(st), b.extract(value, 0), 0), inner, 1)
+        case .zip(let xs):
+            var out = LLVMGetUndef(st)!
+            for (i, x) in xs.enumerated() { out = b.insert(out, try iteratorStart(b.extract(value, i), x), i) }
+            return out
+        default:
+            throw fail("cannot iterate over \(iterable)")
+        }
+    }
+
+    func field(_ st: LLVMTypeRef, _ p: LLVMValueRef, _ i: Int) -> LLVMValueRef {
+        LLVMBuildStructGEP2(b.builder, st, p, UInt32(i), "")
+    }
+
+    /// Advances the iterator whose state is at `p`: whether it had a value, and the value.
+    func iteratorNext(_ p: LLVMValueRef, _ iterable: JITType) throws -> (valid: LLVMValueRef, value: LLVMValueRef) {
+        let st = FunctionLowering.iteratorStateType(iterable, b)
+        switch iterable {
+        case .range:
+            let state = b.load(st, p)
+            let cur = b.extract(state, 0), stop = b.extract(state, 1), step = b.extract(state, 2)
+            let positive = b.icmp(LLVMIntSGT, step, b.int(0))
+            let valid = b.select(positive, b.icmp(LLVMIntSLT, cur, stop), b.icmp(LLVMIntSGT, cur, stop))
+            b.store(LLVMBuildAdd(b.builder, cur, step, "")!, field(st, p, 0))
+            return (valid, cur)
+        case .tuple(let items):
+            let indexPtr = field(st, p, 0)
+            let index = b.load(b.i64, indexPtr)
+            b.store(LLVMBuildAdd(b.builder, index, b.int(1), "")!, indexPtr)
+            guard let first = items.first else { return (b.bool(false), LLVMConstNull(ty(.none))) }
+            let valid = b.icmp(LLVMIntULT, index, b.int(Int64(items.count)))
+            let safe = b.select(valid, index, b.int(0))
+            let elem = ty(first)
+            let array = LLVMArrayType2(elem, UInt64(items.count))!
+            let value = b.load(elem, b.gep(array, field(st, p, 1), [b.int(0), safe]))
+            return (valid, value)
+        case .enumerate(let x):
+            let countPtr = field(st, p, 0)
+            let count = b.load(b.i64, countPtr)
+            let (valid, inner) = try iteratorNext(field(st, p, 1), x)
+            b.store(LLVMBuildAdd(b.builder, count, b.int(1), "")!, countPtr)
+            guard let y = LanguageTyping.yieldType(iterable) else { throw fail("enumerate yields nothing") }
+            let pair = b.insert(b.insert(LLVMGetUndef(ty(y)), count, 0), inner, 1)
+            return (valid, pair)
+        case .zip(let xs):
+            guard let y = LanguageTyping.yieldType(iterable) else { throw fail("zip yields nothing") }
+            var valid = b.bool(!xs.isEmpty)
+            var out = LLVMGetUndef(ty(y))!
+            for (i, x) in xs.enumerated() {
+                let (v, value) = try iteratorNext(field(st, p, i), x)
+                valid = b.and(valid, v)
+                out = b.insert(out, value, i)
+            }
+            return (valid, out)
+        default:
+            throw fail("cannot iterate over \(iterable)")
+        }
+    }
+
+    /// The `for_iter` terminator for iterators other than a range's.
+    func lowerIteratorStep(_ it: Var, value: Var, body: Label, exit: Label) throws {
+        guard case .iterator(let x) = typed.type(of: it), let y = LanguageTyping.yieldType(x) else {
+            throw fail("iterating over \(typed.type(of: it))")
+        }
+        let (valid, v) = try iteratorNext(try slot(it), x)
+        let advance = b.appendBlock(fn, "iter.next")
+        b.condBr(valid, advance, blocks[exit.id])
+        b.position(at: advance)
+        b.store(try cast(v, from: y, to: typed.type(of: value)), try slot(value))
+        b.br(blocks[body.id])
+    }
+}

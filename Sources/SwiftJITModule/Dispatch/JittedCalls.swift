@@ -1,0 +1,95 @@
+import CPython
+import SwiftJIT
+
+/// A reference that may cross into the compiler's `@Sendable` callback; all
+/// uses happen on the thread that holds the GIL.
+struct UncheckedReference<T: AnyObject>: @unchecked Sendable {
+    weak var object: T?
+}
+
+/// Calls between jitted functions: the compiler asks the callee's dispatcher
+/// for a specialization through `JITCallee.resolve`.
+extension DispatcherCore {
+    /// Identity of this dispatcher.
+    var id: UInt { UInt(bitPattern: ObjectIdentifier(self)) }
+
+    /// What the compiler needs to call this function from other compiled code.
+    var callee: JITCallee {
+        let code = ensureCode()
+        let parameters = Array((code?.varnames ?? []).prefix(argCount))
+        let ref = UncheckedReference(object: self)
+        return JITCallee(id: id, name: code?.qualname ?? "?", parameters: parameters, defaults: defaults(parameters),
+                         resolve: { types in
+                             guard let core = ref.object else {
+                                 throw CompileError(.internal, "a called jitted function is gone", stage: "typing")
+                             }
+                             return try core.resolveCall(types)
+                         })
+    }
+
+    /// Default values of the parameters (positional `__defaults__`, then `__kwdefaults__`).
+    func defaults(_ parameters: [String]) -> [GlobalValue?] {
+        var out = [GlobalValue?](repeating: nil, count: parameters.count)
+        guard let f = pyFunc, let code = code else { return out }
+        let builtins = Py.attr(f, "__builtins__")
+        defer { if let b = builtins { Py_DecRef(b) } }
+        var builtinsDict: PyPtr? = nil
+        if let b = builtins { builtinsDict = swiftjit_is_module(b) != 0 ? PyModule_GetDict(b) : b }
+        if let d = Py.attr(f, "__defaults__") {
+            if swiftjit_is_tuple(d) != 0 {
+                let n = PyTuple_Size(d)
+                for k in 0..<n {
+                    let index = code.argCount - n + k
+                    if index >= 0, index < out.count, let item = PyTuple_GetItem(d, k) {
+                        out[index] = CodeReader.globalValue(item, builtins: builtinsDict)
+                    }
+                }
+            }
+            Py_DecRef(d)
+        }
+        if let kw = Py.attr(f, "__kwdefaults__") {
+            if swiftjit_is_dict(kw) != 0 {
+                for (i, name) in parameters.enumerated() where i >= code.argCount {
+                    if let item = PyDict_GetItemString(kw, name) {
+                        out[i] = CodeReader.globalValue(item, builtins: builtinsDict)
+                    }
+                }
+            }
+            Py_DecRef(kw)
+        }
+        return out
+    }
+
+    /// The specialization for `types`: an existing one, a new one, or this
+    /// very compilation (self-recursion).
+    func resolveCall(_ types: [JITType]) throws -> CalleeResolution {
+        if let c = compiled.first(where: { $0.signature == types }) {
+            return .compiled(symbol: c.nativeName, returnType: c.returnType)
+        }
+        if let last = DispatcherCore.compiling.last, last.0 == id, last.1 == types {
+            return .recursive
+        }
+        if DispatcherCore.compiling.contains(where: { $0.0 == id }) {
+            let name = code?.qualname ?? "?"
+            throw CompileError(.unsupported, "\(name)() is called while it is being compiled (mutual recursion, or "
+                               + "recursion with other argument types), which nopython mode does not support",
+                               stage: "typing")
+        }
+        let c: CompiledFunction
+        do {
+            c = try compileOrThrow(types)
+        } catch var e as CompileError {
+            let name = code?.qualname ?? "?"
+            let sig = types.map { $0.description }.joined(separator: ", ")
+            var where_ = ""
+            if e.position.line > 0 { where_ = " (file \"\(code?.filename ?? "?")\", line \(e.position.line))" }
+            if e.kind != .internal {
+                e.message = "cannot compile the called function \(name)(\(sig)): \(e.message)\(where_)"
+                e.position = .unknown
+            }
+            throw e
+        }
+        add(c)
+        return .compiled(symbol: c.nativeName, returnType: c.returnType)
+    }
+}
