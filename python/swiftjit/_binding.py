@@ -45,6 +45,12 @@ def bind(func, args, kwargs):
     """All arguments of a call of ``func``, in parameter order, as a tuple."""
     twin = _twins.get(func)
     if twin is None:
+        code = func.__code__
+        if code.co_flags & 0x0C:
+            from ._errors import make_error
+            raise make_error("unsupported", "*args and **kwargs parameters are not supported in nopython mode",
+                             getattr(code, "co_qualname", code.co_name), code.co_filename, code.co_firstlineno,
+                             -1, -1, "frontend")
         twin = _make_twin(func)
         _twins[func] = twin
     if kwargs is None:

@@ -33,7 +33,9 @@ public struct Translator {
         }
         let instructions = try Decoder(version: code.version).decode(code)
         if !code.exceptionTable.isEmpty {
-            let pos = instructions.first { $0.name == "PUSH_EXC_INFO" || $0.name == "BEFORE_WITH" }?.position
+            // The handler's first instruction with a line (PUSH_EXC_INFO itself has none).
+            let start = instructions.firstIndex { $0.name == "PUSH_EXC_INFO" || $0.name == "BEFORE_WITH" } ?? 0
+            let pos = instructions[start...].first { $0.position.line >= 0 }?.position
             let isWith = instructions.contains { $0.name == "BEFORE_WITH" }
             throw CompileError(.unsupported,
                                isWith ? "with statements are not supported in nopython mode"
@@ -105,8 +107,8 @@ public struct Translator {
     }
 
     func unsupported(_ what: String, _ ins: Instruction) -> CompileError {
-        CompileError(.unsupported, "\(what) \(what.hasSuffix("s") ? "are" : "is") not supported in nopython mode",
-                     at: ins.position, stage: "frontend")
+        CompileError(.unsupported, "\(what) \(what.hasSuffix("s") ? "are" : "is") not supported in nopython mode"
+                     + Suggestions.forFeature(what), at: ins.position, stage: "frontend")
     }
 
     /// Feature names for opcodes nopython mode does not handle yet.
@@ -176,6 +178,7 @@ public struct Translator {
             case "DELETE_FAST":
                 block.statements.append(Located(.delete(locals[ins.arg]), ins.position))
             case "LOAD_CONST":
+                if let feature = Suggestions.comprehension(code.constants, ins.arg) { throw unsupported(feature, ins) }
                 guard ins.arg < code.constants.count else {
                     throw CompileError(.internal, "constant index out of range", at: ins.position, stage: "frontend")
                 }

@@ -87,7 +87,7 @@ public struct TypeInference {
         case .none: return .none
         case .tuple(let items): return .tuple(try items.map { try typeOfGlobal($0, name: name, pos) })
         case .unsupported(let t):
-            throw err("global name '\(name)' is a \(t), which nopython mode cannot use", pos)
+            throw err("global name '\(name)' is a \(t), which nopython mode cannot use" + Suggestions.forGlobal(t), pos)
         case .undefined:
             throw err("name '\(name)' is not defined", pos)
         default:
@@ -146,7 +146,7 @@ public struct TypeInference {
                 return .array(ArrayType(dtype: d, ndim: ArrayTyping.broadcastRank(ta, tb), layout: .c))
             }
             guard let r = Registry.binary(op, ta, tb) else {
-                throw err("cannot \(Registry.verb(op)) \(ta) and \(tb)", pos)
+                throw err("cannot \(Registry.verb(op)) \(ta) and \(tb)" + Suggestions.forOperands(ta, tb), pos)
             }
             return r
         case .unary(let op, let a):
@@ -240,7 +240,8 @@ public struct TypeInference {
             return true
         }
         guard let u = JITType.unify(old, t) else {
-            throw err("\(name(v)) is \(old) on one path and \(t) on another, and these cannot be unified", pos)
+            throw err("\(name(v)) is \(old) on one path and \(t) on another, and these cannot be unified"
+                      + " (use a separate variable for each type)", pos)
         }
         if u != old { varTypes[v.id] = u; return true }
         return false
@@ -275,7 +276,7 @@ public struct TypeInference {
                     switch ti {
                     case .rangeIter: yield = .int64
                     case .arrayIter(let a): yield = try ArrayTyping.getitem(a, .int64)
-                    case .iterator(let x): yield = LanguageTyping.yieldType(x) ?? .none
+                    case .iterator(let x): yield = LanguageTyping.yieldType(x) ?? JITType.none
                     default: throw err("iterating over \(ti) is not supported in nopython mode", block.terminator.position)
                     }
                     if try assign(value, yield, block.terminator.position) { changed = true }

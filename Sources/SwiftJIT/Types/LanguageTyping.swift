@@ -50,7 +50,7 @@ enum LanguageTyping {
         case .range: return .int64
         case .tuple(let items):
             guard iterable.isHomogeneousTuple else { return nil }
-            return items.first ?? .none
+            return items.first ?? JITType.none
         case .enumerate(let x): return yieldType(x).map { .tuple([.int64, $0]) }
         case .zip(let xs):
             var out: [JITType] = []
@@ -242,7 +242,7 @@ enum LanguageTyping {
             guard items.allSatisfy({ $0.isNumber }) else {
                 throw fail("\(name)\(sig) is not supported: the tuple's items must be numbers")
             }
-            var t: JITType = items.first ?? .none
+            var t: JITType = items.first ?? JITType.none
             for x in items { t = JITType.unify(t, x) ?? t }
             return ok(t, .reduceMinMax(isMax: name == "max"))
         case "abs":
@@ -387,7 +387,7 @@ extension TypeInference {
                 if index >= 0 && index < n {
                     result = items[Int(index)]
                 } else {
-                    result = homogeneous ? (items.first ?? .none) : .none  // raises IndexError when run
+                    result = homogeneous ? (items.first ?? JITType.none) : .none  // raises IndexError when run
                 }
                 call = CallResolution(result: result, impl: .language(.tupleIndex(index >= 0 && index < n ? Int(index) : -1)))
                 return result
@@ -396,7 +396,7 @@ extension TypeInference {
                 throw err("indexing \(tv) with a non-constant index needs a tuple whose items all have one type; "
                           + "use a constant index or a homogeneous tuple", pos)
             }
-            let result = items.first ?? .none
+            let result = items.first ?? JITType.none
             call = CallResolution(result: result, impl: .language(.tupleIndex(nil)))
             return result
         case .getiter(let v):

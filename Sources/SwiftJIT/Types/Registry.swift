@@ -170,7 +170,8 @@ enum Registry {
             if args.count == 1, case .string(let s)? = literal(0) {
                 return CallResolution(result: .exceptionInstance(name), impl: .makeException(s))
             }
-            throw fail("\(name)\(sig): exception arguments must be one constant string in nopython mode")
+            throw fail("\(name)\(sig): exception arguments must be one constant string in nopython mode "
+                       + "(write raise \(name)(\"message\"))")
         }
         switch name {
         case "range":

@@ -235,7 +235,9 @@ final class DispatcherCore {
         _ = ensureCode()
         setCompileError(CompileError(.typing,
             "argument '\(argName(i))' is a \(Py.typeName(o)), which nopython mode does not support "
-            + "(supported: int, float, complex, bool, None, tuples of them and NumPy arrays)", at: .unknown, stage: "typing"))
+            + "(supported: int, float, complex, bool, None, tuples of them and NumPy arrays)"
+            + (Py.typeName(o) == "list" ? "; use a tuple or a NumPy array" : ""),
+            at: SourcePosition(line: code?.firstLineNumber ?? -1), stage: "typing"))
         return nil
     }
 

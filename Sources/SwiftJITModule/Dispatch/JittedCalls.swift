@@ -83,10 +83,9 @@ extension DispatcherCore {
             let sig = types.map { $0.description }.joined(separator: ", ")
             var where_ = ""
             if e.position.line > 0 { where_ = " (file \"\(code?.filename ?? "?")\", line \(e.position.line))" }
-            if e.kind != .internal {
-                e.message = "cannot compile the called function \(name)(\(sig)): \(e.message)\(where_)"
-                e.position = .unknown
-            }
+            // The position is in the callee's file: name it in the message, not as the caller's position.
+            e.message = "cannot compile the called function \(name)(\(sig)): \(e.message)\(where_)"
+            e.position = .unknown
             throw e
         }
         add(c)

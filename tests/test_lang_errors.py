@@ -1,0 +1,60 @@
+"""Golden tests of the messages of TypingError: every `case_<name>` in
+golden_errors/cases.py must fail to compile with exactly the message in
+golden_errors/<name>.txt (the file's directory is left out).
+
+SWIFTJIT_UPDATE_GOLDEN=1 rewrites the golden files from the current messages.
+"""
+import os
+
+import pytest
+
+from swiftjit import njit
+from swiftjit.errors import InternalError, SwiftJITError, TypingError
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GOLDEN = os.path.join(HERE, "golden_errors")
+
+import sys  # noqa: E402
+sys.path.insert(0, GOLDEN)
+import cases  # noqa: E402
+
+NAMES = sorted(n[len("case_"):] for n in dir(cases) if n.startswith("case_"))
+
+
+def message_of(name):
+    func = getattr(cases, "case_" + name)
+    args = cases.ARGS.get(name, ())
+    with pytest.raises(SwiftJITError) as info:
+        njit(func)(*args)
+    assert not isinstance(info.value, InternalError), str(info.value)
+    return type(info.value).__name__ + ": " + str(info.value).replace(GOLDEN + os.sep, "") + "\n"
+
+
+def test_enough_cases():
+    assert len(NAMES) >= 25
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_golden_message(name):
+    got = message_of(name)
+    path = os.path.join(GOLDEN, name + ".txt")
+    if os.environ.get("SWIFTJIT_UPDATE_GOLDEN") == "1" or not os.path.exists(path):
+        with open(path, "w") as f:
+            f.write(got)
+    with open(path) as f:
+        assert got == f.read()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_message_names_function_file_and_line(name):
+    got = message_of(name)
+    assert f"'case_{name}'" in got
+    if "arguments" not in got.splitlines()[0] or "argument '" in got:
+        assert "cases.py" in got
+
+
+def test_typing_errors_are_typing_errors():
+    for name in ["add_int_tuple", "unify_variable", "unknown_global"]:
+        func = getattr(cases, "case_" + name)
+        with pytest.raises(TypingError):
+            njit(func)(*cases.ARGS[name])
