@@ -294,15 +294,28 @@ extension FunctionLowering {
         return (start, step, count)
     }
 
-    /// `arr[index]`: an element, or a view when some axes stay.
-    func arrayGetitem(_ arr: LLVMValueRef, _ a: ArrayType, _ index: LLVMValueRef, _ it: JITType,
-                      result: JITType) throws -> LLVMValueRef {
+    /// The parts of an index (one per axis), with constant slices made runtime slices.
+    func indexParts(_ index: LLVMValueRef, _ it: JITType) -> [(LLVMValueRef, JITType)] {
         var parts: [(LLVMValueRef, JITType)] = []
         if case .tuple(let items) = it {
             for (i, t) in items.enumerated() { parts.append((b.extract(index, i), t)) }
         } else {
             parts.append((index, it))
         }
+        return parts.map { v, t in
+            guard case .literalSlice(let start, let stop, let step) = t else { return (v, t) }
+            var s = LLVMGetUndef(ty(.slice))!
+            s = b.insert(s, b.int(start ?? Int64.min), 0)
+            s = b.insert(s, b.int(stop ?? Int64.min), 1)
+            s = b.insert(s, b.int(step ?? 1), 2)
+            return (s, .slice)
+        }
+    }
+
+    /// `arr[index]`: an element, or a view when some axes stay.
+    func arrayGetitem(_ arr: LLVMValueRef, _ a: ArrayType, _ index: LLVMValueRef, _ it: JITType,
+                      result: JITType) throws -> LLVMValueRef {
+        let parts = indexParts(index, it)
         let shp = shape(arr, a.ndim), st = strides(arr, a.ndim)
         if !result.isArray {
             let idx = try parts.enumerated().map { (axis, p) in
@@ -337,12 +350,7 @@ extension FunctionLowering {
                       _ value: LLVMValueRef, _ vt: JITType) throws {
         let target = try ArrayTyping.getitem(a, it)
         if !target.isArray {
-            var parts: [(LLVMValueRef, JITType)] = []
-            if case .tuple(let items) = it {
-                for (i, t) in items.enumerated() { parts.append((b.extract(index, i), t)) }
-            } else {
-                parts.append((index, it))
-            }
+            let parts = indexParts(index, it)
             let shp = shape(arr, a.ndim)
             let idx = try parts.enumerated().map { (axis, p) in
                 wrapIndex(try cast(p.0, from: p.1, to: .int64), size: shp[axis], axis: axis)

@@ -46,14 +46,14 @@ enum ArrayTyping {
         for p in parts {
             switch p {
             case .int64, .boolean: integerCount += 1
-            case .slice: break
+            case .slice, .literalSlice: break
             default: throw err("cannot index \(a) with \(p): only integers and slices are supported")
             }
         }
         if integerCount == a.ndim { return a.dtype.scalar }
         let ndim = a.ndim - integerCount
         // Fixing leading indices of a C array keeps it C-contiguous.
-        let leadingIntegers = parts.prefix { $0 != .slice }.count
+        let leadingIntegers = parts.prefix { !$0.isSlice }.count
         let layout: Layout = (a.layout == .c && integerCount == parts.count && leadingIntegers == parts.count) ? .c : .any
         return .array(ArrayType(dtype: a.dtype, ndim: ndim, layout: layout, writable: a.writable))
     }

@@ -425,7 +425,7 @@ extension TypeInference {
                     let r = try typeJittedCall(callee, argTypes, keywords: keywords)
                     call = r.map { $0 }
                     return .some(r?.result)
-                case .boundMethod(let recv, let m):
+                case .boundMethod(let recv, let m) where !recv.isArray:
                     guard recv == .complex128, m == "conjugate", args.isEmpty else {
                         throw LanguageTyping.fail("\(recv).\(m)() takes no arguments")
                     }

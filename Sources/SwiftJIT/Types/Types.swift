@@ -78,6 +78,12 @@ public indirect enum JITType: Hashable, Sendable, CustomStringConvertible {
 
     public var isNumber: Bool { numericRank != nil }
     public var isArray: Bool { if case .array = self { return true } else { return false } }
+    public var isSlice: Bool {
+        switch self {
+        case .slice, .literalSlice: return true
+        default: return false
+        }
+    }
     public var isArrayIter: Bool { if case .arrayIter = self { return true } else { return false } }
     /// The receiver of a bound method (the type itself otherwise).
     public var receiver: JITType { if case .boundMethod(let r, _) = self { return r } else { return self } }
