@@ -469,6 +469,7 @@ extension FunctionLowering {
             var rt = resultDType.scalar
             if rt == .boolean && ![.and, .or, .xor].contains(o) { rt = .int64 }
             if o == .trueDiv { rt = .float64 }
+            if let r = try numpyDivision(o, v[0], t[0], v[1], t[1], result: rt) { return (r, rt) }
             return (try binary(o, v[0], t[0], v[1], t[1], result: rt), rt)
         case .unary(let o):
             let rt: JITType = t[0] == .boolean && o != .not ? .int64 : t[0]
@@ -486,7 +487,8 @@ extension FunctionLowering {
                 let rt: JITType = t[0] == .boolean ? .int64 : t[0]
                 return (try binary(.mul, v[0], t[0], v[0], t[0], result: rt), rt)
             case "floor", "ceil", "trunc":
-                return (b.intrinsic("llvm.\(name)", [b.f64], [try cast(v[0], from: t[0], to: .float64)]), .float64)
+                if t[0] != .float64 { return (v[0], t[0]) }
+                return (b.intrinsic("llvm.\(name)", [b.f64], [v[0]]), .float64)
             case "isnan", "isinf", "isfinite":
                 return (try math(name, [v[0]], [t[0]]), .boolean)
             default:
@@ -494,6 +496,31 @@ extension FunctionLowering {
             }
         case .cast:
             return (v[0], t[0])
+        }
+    }
+
+    /// Division and modulo by zero inside array operations follow NumPy: no
+    /// exception; inf/nan for floats, 0 for integers.
+    func numpyDivision(_ o: BinaryOperator, _ x: LLVMValueRef, _ tx: JITType, _ y: LLVMValueRef, _ ty_: JITType,
+                       result rt: JITType) throws -> LLVMValueRef? {
+        let bb = b.builder
+        switch (o, rt) {
+        case (.trueDiv, _):
+            return LLVMBuildFDiv(bb, try cast(x, from: tx, to: .float64), try cast(y, from: ty_, to: .float64), "")
+        case (.floorDiv, .float64), (.mod, .float64):
+            let a = try cast(x, from: tx, to: .float64), c = try cast(y, from: ty_, to: .float64)
+            let zero = b.fcmp(LLVMRealOEQ, c, b.double(0))
+            let safe = b.select(zero, b.double(1), c)
+            let (div, mod) = floatDivmod(a, safe)
+            let atZero = o == .floorDiv ? LLVMBuildFDiv(bb, a, c, "")! : b.double(.nan)
+            return b.select(zero, atZero, o == .floorDiv ? div : mod)
+        case (.floorDiv, .int64), (.mod, .int64):
+            let a = try cast(x, from: tx, to: .int64), c = try cast(y, from: ty_, to: .int64)
+            let zero = b.icmp(LLVMIntEQ, c, b.int(0))
+            let (div, mod) = intDivmod(a, b.select(zero, b.int(1), c))
+            return b.select(zero, b.int(0), o == .floorDiv ? div : mod)
+        default:
+            return nil
         }
     }
 
@@ -514,7 +541,7 @@ extension FunctionLowering {
                 return arr
             case "empty_like", "zeros_like", "ones_like", "full_like":
                 guard case .array(let r) = result, case .array(let a) = t[0] else { throw fail("np.\(name)") }
-                let arr = newArray(r.dtype, shape(v[0], a.ndim), zero: name == "zeros_like")
+                let arr = newArray(r.dtype, shape(v[0], a.ndim), fortran: r.layout == .f, zero: name == "zeros_like")
                 if name == "ones_like" { try fill(arr, r, b.int(1), .int64) }
                 if name == "full_like" { try fill(arr, r, v[1], t[1]) }
                 return arr
@@ -589,7 +616,9 @@ extension FunctionLowering {
         let r = ArrayType(dtype: .float64, ndim: 1, layout: .c)
         let out = newArray(.float64, [num])
         let div = LLVMBuildSIToFP(b.builder, LLVMBuildSub(b.builder, num, b.int(1), "")!, b.f64, "")!
-        let step = LLVMBuildFDiv(b.builder, LLVMBuildFSub(b.builder, stop, start, "")!, div, "")!
+        let rawStep = LLVMBuildFDiv(b.builder, LLVMBuildFSub(b.builder, stop, start, "")!, div, "")!
+        // One sample is just `start`.
+        let step = b.select(b.icmp(LLVMIntSGT, num, b.int(1)), rawStep, b.double(0))
         let last = LLVMBuildSub(b.builder, num, b.int(1), "")!
         try loopNest([num]) { idx in
             let x = LLVMBuildFAdd(b.builder, start, LLVMBuildFMul(b.builder, LLVMBuildSIToFP(b.builder, idx[0], b.f64, "")!, step, "")!, "")!

@@ -243,6 +243,8 @@ final class FunctionLowering {
         case (_, .optional(let inner)):
             let value = try cast(v, from: from, to: inner)
             return b.insert(b.insert(LLVMGetUndef(ty(to)), b.bool(true), 0), value, 1)
+        case (.array(let x), .array(let y)) where x.dtype == y.dtype && x.ndim == y.ndim:
+            return v  // same representation; only what the compiler may assume differs
         case (.tuple(let xs), .tuple(let ys)) where xs.count == ys.count:
             var out = LLVMGetUndef(ty(to))!
             for i in 0..<xs.count { out = b.insert(out, try cast(b.extract(v, i), from: xs[i], to: ys[i]), i) }

@@ -59,18 +59,29 @@ public enum DType: String, Hashable, Sendable, CaseIterable {
         }
     }
 
-    /// The dtype NumPy gives the result of combining two dtypes in arithmetic.
+    /// The dtype NumPy gives the result of combining two dtypes in arithmetic
+    /// (NumPy's promotion table for the dtypes nopython mode supports).
     public static func promote(_ a: DType, _ b: DType) -> DType {
         if a == b { return a }
-        if a.isFloat || b.isFloat {
-            if a == .float64 || b == .float64 { return .float64 }
-            // float32 with a small integer stays float32; with a wide one NumPy uses float64.
-            let other = a.isFloat ? b : a
-            return [.bool, .int8, .uint8, .int16, .uint16].contains(other) ? .float32 : .float64
-        }
         if a == .bool { return b }
         if b == .bool { return a }
-        return .int64
+        if a.isFloat || b.isFloat {
+            if a == .float64 || b == .float64 { return .float64 }
+            // float32 with an integer of up to 16 bits stays float32; wider integers need float64.
+            let other = a.isFloat ? b : a
+            return other.isFloat || other.itemSize <= 2 ? .float32 : .float64
+        }
+        if a.isSigned == b.isSigned {
+            return a.itemSize >= b.itemSize ? a : b
+        }
+        let (signed, unsigned) = a.isSigned ? (a, b) : (b, a)
+        if unsigned.itemSize < signed.itemSize { return signed }
+        switch unsigned.itemSize {
+        case 1: return .int16
+        case 2: return .int32
+        case 4: return .int64
+        default: return .float64
+        }
     }
 
     /// The dtype of an array holding values of a scalar type.

@@ -158,7 +158,8 @@ enum ArrayTyping {
                 d = x
             }
             if name == "full_like", !(arg(1)?.isNumber ?? false) { throw err("np.full_like\(sig): the fill value must be a number") }
-            return .array(ArrayType(dtype: d, ndim: a.ndim, layout: .c))
+            // order='K': a Fortran-ordered prototype gives a Fortran-ordered result.
+            return .array(ArrayType(dtype: d, ndim: a.ndim, layout: a.layout == .f && a.ndim > 1 ? .f : .c))
         case "arange":
             let nums = args.prefix(3).compactMap { $0 }
             guard !nums.isEmpty, nums.allSatisfy({ $0.isNumber }) else { throw err("np.arange\(sig): arguments must be numbers") }
@@ -189,16 +190,19 @@ enum ArrayTyping {
             guard let r = x.numericRank else { throw err("np.\(name)\(sig) is not supported") }
             return r == 0 ? .int64 : x
         case "floor", "ceil", "trunc":
+            // NumPy 2 keeps integer inputs as they are.
             guard let x = arg(0) else { throw err("np.\(name)\(sig) needs an argument") }
-            if case .array(let a) = x { return .array(ArrayType(dtype: a.dtype.isFloat ? a.dtype : .float64, ndim: a.ndim, layout: .c)) }
+            if case .array(let a) = x { return .array(ArrayType(dtype: a.dtype == .bool ? .bool : a.dtype, ndim: a.ndim, layout: .c)) }
             guard x.isNumber else { throw err("np.\(name)\(sig) is not supported") }
-            return .float64
+            return x
         default:
             if let scalarName = unaryUfuncs[name] {
                 guard let x = arg(0) else { throw err("np.\(name)\(sig) needs an argument") }
                 let predicate = ["isnan", "isinf", "isfinite"].contains(scalarName)
                 if case .array(let a) = x {
-                    let d: DType = predicate ? .bool : (a.dtype == .float32 ? .float32 : .float64)
+                    // NumPy's loops: float32 input, or 16-bit integers, stay in float32.
+                    let small = a.dtype == .float32 || a.dtype == .int16 || a.dtype == .uint16
+                    let d: DType = predicate ? .bool : (small ? .float32 : .float64)
                     return .array(ArrayType(dtype: d, ndim: a.ndim, layout: .c))
                 }
                 guard x.isNumber else { throw err("np.\(name)\(sig) is not supported") }

@@ -255,11 +255,15 @@ final class DispatcherCore {
         let key = swiftjit_array_key(o)
         let dtypeNumber = Int(key & 0xFFFF)
         guard key != 0, let dtype = DType(typeNumber: dtypeNumber) else {
-            let d = Py.attr(o, "dtype").map { r -> String in defer { Py_DecRef(r) }; return Py.stringAttr(r, "name") ?? "?" } ?? "?"
+            _ = ensureCode()
+            let d = Py.attr(o, "dtype").map { r -> String in
+                defer { Py_DecRef(r) }
+                return "\(Py.stringAttr(r, "name") ?? "?") ('\(Py.stringAttr(r, "str") ?? "?")')"
+            } ?? "?"
             setCompileError(CompileError(.typing,
                 "argument '\(argName(i))' is an array of dtype \(d), which nopython mode does not support "
-                + "(supported: bool, int8-64, uint8-64, float32, float64, in native byte order)", stage: "typing"))
-            PyErr_Occurred() == nil ? () : ()
+                + "(supported: bool, int8-64, uint8-64, float32, float64, in native byte order)",
+                at: SourcePosition(line: code?.firstLineNumber ?? -1), stage: "typing"))
             return nil
         }
         let ndim = Int((key >> 16) & 0xFF)
