@@ -79,6 +79,11 @@ final class FunctionLowering {
     }
     func ty(_ t: JITType) -> LLVMTypeRef { FunctionLowering.llvmType(t, b) }
 
+    /// The iterator state `{cur, remaining, step}` of a range `{start, stop, step}`.
+    func rangeIterator(_ r: LLVMValueRef) -> LLVMValueRef {
+        b.insert(r, rangeLength(r), 1)
+    }
+
     /// `{ptr data, [n x i64] shape, [n x i64] strides, ptr owner}`
     static func arrayStruct(_ ndim: Int, _ b: IRBuilder) -> LLVMTypeRef {
         let dims = LLVMArrayType2(b.i64, UInt64(ndim))!
@@ -162,16 +167,19 @@ final class FunctionLowering {
         case .forIter(let it, let value, let body, let exit):
             if typed.type(of: it) != .rangeIter { return try lowerIteratorStep(it, value: value, body: body, exit: exit) }
             let stateSlot = try slot(it)
+            // State {cur, remaining, step}: counting the remaining values keeps loops near
+            // the int64 limits exact, and gives LLVM a plain trip count.
             let state = b.load(ty(.rangeIter), stateSlot)
-            let cur = b.extract(state, 0), stop = b.extract(state, 1), step = b.extract(state, 2)
-            let positive = b.icmp(LLVMIntSGT, step, b.int(0))
-            let valid = b.select(positive, b.icmp(LLVMIntSLT, cur, stop), b.icmp(LLVMIntSGT, cur, stop))
+            let cur = b.extract(state, 0), remaining = b.extract(state, 1), step = b.extract(state, 2)
             let advance = b.appendBlock(fn, "for.next")
-            b.condBr(valid, advance, blocks[exit.id])
+            b.condBr(b.icmp(LLVMIntSGT, remaining, b.int(0)), advance, blocks[exit.id])
             b.position(at: advance)
             b.store(cur, try slot(value))
-            let next = LLVMBuildAdd(b.builder, cur, step, "")!
-            b.store(next, b.gep(ty(.rangeIter), stateSlot, [b.int(0, b.i32), b.int(0, b.i32)]))
+            var next = LLVMGetUndef(ty(.rangeIter))!
+            next = b.insert(next, LLVMBuildAdd(b.builder, cur, step, "")!, 0)
+            next = b.insert(next, LLVMBuildSub(b.builder, remaining, b.int(1), "")!, 1)
+            next = b.insert(next, step, 2)
+            b.store(next, stateSlot)
             b.br(blocks[body.id])
         case .raise(let v):
             guard let v = v else { throw fail("bare raise") }
@@ -347,7 +355,7 @@ final class FunctionLowering {
             if case .array = typed.type(of: v) {
                 return b.insert(b.insert(LLVMGetUndef(ty(t)), try load(v), 0), b.int(0), 1)
             }
-            return try load(v)  // a range's iterator state starts as the range itself
+            return rangeIterator(try load(v))
         case .getitem(let v, let i):
             guard case .array(let a) = typed.type(of: v) else { throw fail("getitem on \(typed.type(of: v))") }
             return try arrayGetitem(try load(v), a, try load(i), typed.type(of: i), result: t)
