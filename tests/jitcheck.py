@@ -156,3 +156,32 @@ def run_python(code, timeout=30, env=None):
     except subprocess.TimeoutExpired:
         return None
 
+
+
+def unified_type(*values):
+    """The type nopython mode gives a value that may come from any of ``values``
+    (documented: bool < int64 < float64 unify to the widest, as in Numba)."""
+    kinds = {type(v) for v in values if v is not None}
+    if float in kinds:
+        return float
+    if int in kinds:
+        return int
+    return bool if kinds else type(None)
+
+
+def check_unified(pyfunc, jitfunc, *args, candidates):
+    """Same value as Python; the type is the unification of ``candidates``."""
+    expected = outcome(pyfunc, *args)
+    got = outcome(jitfunc, *args)
+    if isinstance(expected, Raised) or isinstance(got, Raised):
+        assert same_outcome(expected, got), f"python -> {expected!r}, swiftjit -> {got!r}"
+        return
+    if expected is None:
+        assert got is None, f"python -> None, swiftjit -> {got!r}"
+        return
+    want = unified_type(*candidates)
+    assert type(got) is want, f"python -> {expected!r}, swiftjit -> {got!r}: expected a {want.__name__}"
+    if isinstance(expected, float) and math.isnan(expected):
+        assert math.isnan(got)
+    else:
+        assert got == expected, f"python -> {expected!r}, swiftjit -> {got!r}"

@@ -463,3 +463,63 @@ def test_unsupported_dtype_message_names_the_function():
     with pytest.raises(TypingError) as info:
         takes_complex(np.zeros(3, np.complex128))
     assert "takes_complex" in str(info.value), str(info.value)
+
+
+# ------------------------------------------------------------------ fresh process
+FRESH_CASES = {
+    "zeros": "f = njit(lambda n: np.zeros(n))\nr = f(3)\nassert r.tolist() == [0.0, 0.0, 0.0], r",
+    "arange": "f = njit(lambda n: np.arange(n))\nr = f(3)\nassert r.tolist() == [0, 1, 2], r",
+    "linspace": "f = njit(lambda n: np.linspace(0.0, 1.0, n))\nr = f(3)\nassert r.tolist() == [0.0, 0.5, 1.0], r",
+    "array_arg": "f = njit(lambda a: a * 2)\nr = f(np.ones(2))\nassert r.tolist() == [2.0, 2.0], r",
+}
+
+
+@pytest.mark.parametrize("case", list(FRESH_CASES))
+def test_first_call_in_fresh_process(case):
+    """The first jitted call of a process may create an array without ever having
+    received one (NumPy's C API must be ready for that)."""
+    import subprocess
+    code = "import numpy as np\nfrom swiftjit import njit\n" + FRESH_CASES[case] + "\nprint('ok')\n"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", \
+        f"exit code {proc.returncode}: {proc.stderr.strip()[-500:]}"
+
+
+# ------------------------------------------------------------------ arrays across jitted calls
+@njit
+def _make(n):
+    return np.arange(n * 1.0)
+
+
+@njit
+def _view(a):
+    return a[1:]
+
+
+@njit
+def _caller(a):
+    return _make(len(a)).sum() + _view(a).sum()
+
+
+@njit
+def _caller_returning_view(a):
+    return _view(_make(len(a)))
+
+
+def test_arrays_through_jitted_calls():
+    a = np.arange(10.0)
+    assert _caller(a) == 90.0
+    np.testing.assert_array_equal(_caller_returning_view(a), np.arange(1.0, 10.0))
+    before = sys.getrefcount(a)
+
+    def call():
+        _caller(a)
+        _caller_returning_view(a)
+    growth = _rss_growth(call, 100_000, warm=5000)
+    assert sys.getrefcount(a) == before
+    assert growth < 4 * 2 ** 20, f"RSS grew by {growth / 2 ** 20:.1f} MB"
+    v = _caller_returning_view(a)
+    gc.collect()
+    junk = _churn()
+    np.testing.assert_array_equal(v, np.arange(1.0, 10.0))
+    del junk
