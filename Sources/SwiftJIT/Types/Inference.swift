@@ -153,7 +153,7 @@ public struct TypeInference {
         case .unary(let op, let a):
             guard let ta = t(a) else { return nil }
             if case .array(let arr) = ta, op == .neg || op == .pos || op == .invert {
-                if op == .invert && arr.dtype.isFloat { throw err("unary ~ is not supported for \(ta)", pos) }
+                if op == .invert && (arr.dtype.isFloat || arr.dtype.isComplex) { throw err("unary ~ is not supported for \(ta)", pos) }
                 return .array(ArrayType(dtype: arr.dtype == .bool && op != .invert ? .int64 : arr.dtype, ndim: arr.ndim, layout: .c))
             }
             guard let r = Registry.unary(op, ta) else {
@@ -310,7 +310,7 @@ public struct TypeInference {
                     let slot: JITType
                     do { slot = try ArrayTyping.getitem(a, ti) } catch var e as CompileError { e.position = s.position; throw e }
                     switch (slot, tv) {
-                    case (_, let v) where v.isNumber: break
+                    case (_, let v) where v.isNumber || v == .complex128: break
                     case (.array(let dst), .array(let src)) where src.ndim <= dst.ndim: break
                     default: throw err("cannot assign \(tv) to \(slot)", s.position)
                     }

@@ -290,7 +290,10 @@ final class DispatcherCore {
         defer { resolver.release() }
         DispatcherCore.compiling.append((id, types))
         defer { DispatcherCore.compiling.removeLast() }
-        return try Compiler.compile(code, argTypes: types, options: options) { resolver.resolve($0) }
+        let c = try Compiler.compile(code, argTypes: types, options: options) { resolver.resolve($0) }
+        if c.cacheStatus == "hit" { cacheHits += 1 }
+        if c.cacheStatus == "miss" { cacheMisses += 1 }
+        return c
     }
 
     func ensureCode() -> CodeObject? {
@@ -304,8 +307,6 @@ final class DispatcherCore {
     func compile(_ types: [JITType]) -> CompiledFunction? {
         do {
             let c = try compileOrThrow(types)
-            if c.cacheStatus == "hit" { cacheHits += 1 }
-            if c.cacheStatus == "miss" { cacheMisses += 1 }
             for w in c.warnings {
                 if PyErr_WarnEx(Hooks.warningCategory ?? PyExc_RuntimeWarning, "swiftjit: \(w)", 1) < 0 { return nil }
             }
