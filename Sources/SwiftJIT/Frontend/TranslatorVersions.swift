@@ -145,8 +145,21 @@ extension Translator {
         // 3.12
         case "BINARY_SLICE":
             let end = try popValue(), start = try popValue(), container = try popValue()
+            // Placed where 3.11's BUILD_SLICE is, at `start:end` (the position of the
+            // instructions that pushed the bounds), for the same error carets.
+            func where_(_ v: Var) -> SourcePosition? {
+                for st in block.statements.reversed() {
+                    if case .assign(v, _) = st.node { return st.position }
+                }
+                return nil
+            }
+            var pos = ins.position
+            if let a = where_(start), let z = where_(end), a.line == z.line, a.line == pos.line,
+               a.column >= 0, z.endColumn >= a.column {
+                pos = SourcePosition(line: a.line, column: min(a.column, z.column), endColumn: max(a.endColumn, z.endColumn))
+            }
             let slice = temp()
-            block.statements.append(Located(.assign(slice, .buildSlice([start, end])), ins.position))
+            block.statements.append(Located(.assign(slice, .buildSlice([start, end])), pos))
             push(.getitem(container, slice))
         case "END_FOR":
             // 3.12: pops the exhausted iterator and the marker FOR_ITER left;
