@@ -25,7 +25,7 @@ extension Translator {
         "SET_FUNCTION_ATTRIBUTE": "inner functions and lambdas", "LOAD_CLOSURE": "inner functions and lambdas",
         "RETURN_GENERATOR": "generators", "GEN_START": "generators", "YIELD_FROM": "generators",
         "LOAD_SUPER_ATTR": "super()", "LOAD_FROM_DICT_OR_DEREF": "class bodies",
-        "LOAD_FROM_DICT_OR_GLOBALS": "class bodies", "STORE_SLICE": "assignments to slices",
+        "LOAD_FROM_DICT_OR_GLOBALS": "class bodies",
         "CALL_INTRINSIC_2": "generic type parameters",
     ]
 
@@ -145,22 +145,12 @@ extension Translator {
         // 3.12
         case "BINARY_SLICE":
             let end = try popValue(), start = try popValue(), container = try popValue()
-            // Placed where 3.11's BUILD_SLICE is, at `start:end` (the position of the
-            // instructions that pushed the bounds), for the same error carets.
-            func where_(_ v: Var) -> SourcePosition? {
-                for st in block.statements.reversed() {
-                    if case .assign(v, _) = st.node { return st.position }
-                }
-                return nil
-            }
-            var pos = ins.position
-            if let a = where_(start), let z = where_(end), a.line == z.line, a.line == pos.line,
-               a.column >= 0, z.endColumn >= a.column {
-                pos = SourcePosition(line: a.line, column: min(a.column, z.column), endColumn: max(a.endColumn, z.endColumn))
-            }
-            let slice = temp()
-            block.statements.append(Located(.assign(slice, .buildSlice([start, end])), pos))
+            let slice = sliceOf(start, end, ins, &block)
             push(.getitem(container, slice))
+        case "STORE_SLICE":
+            let end = try popValue(), start = try popValue(), container = try popValue(), value = try popValue()
+            let slice = sliceOf(start, end, ins, &block)
+            block.statements.append(Located(.setitem(target: container, index: slice, value: value), ins.position))
         case "END_FOR":
             // 3.12: pops the exhausted iterator and the marker FOR_ITER left;
             // 3.13: only the marker (a POP_TOP follows).
@@ -205,6 +195,26 @@ extension Translator {
             return false
         }
         return true
+    }
+
+    /// The slice `start:end` of BINARY_SLICE / STORE_SLICE (3.12+), placed where
+    /// 3.11's BUILD_SLICE is, at `start:end` (the span of the statements that
+    /// computed the bounds, when they are on the slice's line), for the same error carets.
+    mutating func sliceOf(_ start: Var, _ end: Var, _ ins: Instruction, _ block: inout Block) -> Var {
+        func where_(_ v: Var) -> SourcePosition? {
+            for st in block.statements.reversed() {
+                if case .assign(v, _) = st.node { return st.position }
+            }
+            return nil
+        }
+        var pos = ins.position
+        if let a = where_(start), let z = where_(end), a.line == z.line, a.line == pos.line,
+           a.column >= 0, z.endColumn >= a.column {
+            pos = SourcePosition(line: a.line, column: min(a.column, z.column), endColumn: max(a.endColumn, z.endColumn))
+        }
+        let slice = temp()
+        block.statements.append(Located(.assign(slice, .buildSlice([start, end])), pos))
+        return slice
     }
 
     /// 3.10 has no exception table: try blocks and with statements start with SETUP_* opcodes.
