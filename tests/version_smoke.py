@@ -13,6 +13,8 @@ import dis
 import math
 import sys
 
+import numpy as np
+
 import swiftjit
 from swiftjit import njit
 from swiftjit import _swiftjit
@@ -71,6 +73,37 @@ def tuples(t):
     return d, e, f, x + y, len(t), c in t, sum(t), t[-1]
 
 
+def arrays(a):
+    a[1:3] = 5.0
+    b = a[2:4]
+    return b[0] + b[1] + a[::2][1], len(a[1:])
+
+
+def array_methods(a):
+    z = np.zeros(3)
+    z[0] = a.sum()
+    return z[0], np.sum(a), a.mean(), a.max(), z.shape[0]
+
+
+def iterate(t, n):
+    s = 0.0
+    for i, v in enumerate(t):
+        s += i * v
+    for x, y in zip(t, t):
+        s += x - y
+    k = 0
+    while True:
+        k += 1
+        if k >= n:
+            break
+    for i in range(n):
+        if i == 4:
+            return s, k, i
+    if not n:
+        return s, k, -1
+    return s, k, n
+
+
 def optional_value(n):
     r = None
     for i in range(n):
@@ -107,6 +140,9 @@ CASES = [
     (unary_and_bool, [(2.0, 3.0), (0.0, 1.5), (-1.5, -1.5)]),
     (comparisons, [(1, 2, 3), (3, 2, 1), (2, 2, 2)]),
     (tuples, [((1, 2, 3),), ((4.0, 5.0, 6.0),)]),
+    (arrays, [(np.arange(6.0),)]),
+    (array_methods, [(np.arange(6.0),)]),
+    (iterate, [((1.0, 2.0, 3.5), 3), ((1.0, 2.0, 3.5), 9), ((2.0,), 0)]),
     (optional_value, [(2,), (10,)]),
     (exceptions, [(3,), (-1,), (7,), (0,)]),
     (nested_loops, [(20,)]),
