@@ -17,7 +17,8 @@ for v in $VERSIONS; do
     log="$(mktemp)"
     bash scripts/test_version.sh "$v" "$@" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
-    summary="$(grep -E '^[0-9]+ (passed|failed)|^[0-9]+ failed|passed|error' "$log" | tail -n 1)"
+    # pytest's last line: "2 failed, 313 passed in 11.09s" (absent when the build failed)
+    summary="$(grep -E '^(=+ )?[0-9]+ (passed|failed|errors?|skipped).* in [0-9.]+s' "$log" | tail -n 1 | tr -d '=')"
     rm -f "$log"
     case $rc in
         0) RESULT[$v]="ok      ${summary}" ;;

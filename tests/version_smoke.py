@@ -132,7 +132,15 @@ def nested_loops(n):
     return total
 
 
+# Jumps longer than 255 instructions need EXTENDED_ARG.
+LONG_SOURCE = ("def long_loop(n, x):\n    s = 0.0\n    for i in range(n):\n        if x > i:\n"
+               + "            s += i * x\n" * 120 + "        s -= 1.0\n    return s\n")
+exec(compile(LONG_SOURCE, "<long_loop>", "exec"))
+
+
 CASES = [
+    (long_loop, [(5, 2.5), (3, 0.0)]),  # noqa: F821 - defined by exec
+
     (loops, [(10, 1.0), (100, 0.0), (0, 1)]),
     (calls, [(2.5, 7.25), (-9.0, 1.0)]),
     (methods, [(1 + 2j, 3.0)]),
@@ -202,8 +210,36 @@ def check_decoder(func):
     return problems
 
 
+def all_code_objects(code):
+    yield code
+    for c in code.co_consts:
+        if hasattr(c, "co_code"):
+            yield from all_code_objects(c)
+
+
+def check_decoder_on_files():
+    """The decoder against dis on every code object of the test suite's files
+    (try/except, with, comprehensions, long functions with EXTENDED_ARG ...)."""
+    import glob
+    import os
+    here = os.path.dirname(os.path.abspath(__file__))
+    problems = []
+    files = sorted(glob.glob(os.path.join(here, "*.py")) + glob.glob(os.path.join(here, "golden_errors", "*.py")))
+    for path in files:
+        with open(path) as f:
+            source = f.read()
+        try:
+            module = compile(source, path, "exec")
+        except SyntaxError:
+            continue  # syntax of a newer Python
+        for code in all_code_objects(module):
+            problems += [f"{os.path.basename(path)}:{code.co_name}: decoder: {p}"
+                         for p in check_decoder(type("F", (), {"__code__": code}))]
+    return problems
+
+
 def main():
-    failures = []
+    failures = check_decoder_on_files()
     count = 0
     for func, arg_lists in CASES:
         problems = check_decoder(func)
