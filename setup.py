@@ -50,7 +50,7 @@ setup(
     packages=["swiftjit"],
     ext_modules=[SwiftExtension("swiftjit._swiftjit")],
     cmdclass={"build_ext": BuildSwift},
-    python_requires=">=3.10",
+    python_requires=">=3.10,<3.14",
     install_requires=["numpy"],
     zip_safe=False,
 )

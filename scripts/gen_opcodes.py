@@ -1,7 +1,11 @@
 """Writes Sources/SwiftJIT/Bytecode/OpcodeTable<VER>.swift from the running
 interpreter's `opcode` module, so each CPython version's table is data.
 
-Usage: python3.X scripts/gen_opcodes.py
+Usage: python3.X scripts/gen_opcodes.py   (run from the repository root)
+
+Handles the differences of the `opcode` module between versions: 3.10 has no
+`_inline_cache_entries`, 3.11 and 3.12 have it as a list indexed by opcode,
+3.13 as a dict keyed by name; pseudo-opcodes (>= 256, 3.12+) are left out.
 """
 import dis
 import opcode

@@ -74,12 +74,14 @@ private func registerRuntimeSymbols() {
 @_cdecl("PyInit__swiftjit")
 public func PyInit__swiftjit() -> UnsafeMutablePointer<PyObject>? {
     registerRuntimeSymbols()
-    let methods = UnsafeMutablePointer<PyMethodDef>.allocate(capacity: 4)
+    PythonVersion.running = CodeReader.version()
+    let methods = UnsafeMutablePointer<PyMethodDef>.allocate(capacity: 5)
     methods[0] = fastMethod("new_dispatcher", newDispatcher, "Creates a Dispatcher for a Python function.")
     methods[1] = fastMethod("_set_hooks", setHooks, "Registers the Python helpers the core calls back.")
     methods[2] = PyMethodDef(ml_name: strdup("host_info"), ml_meth: hostInfo, ml_flags: METH_NOARGS,
                              ml_doc: strdup("The LLVM target triple, CPU name and CPU features of this machine."))
-    methods[3] = PyMethodDef(ml_name: nil, ml_meth: nil, ml_flags: 0, ml_doc: nil)
+    methods[3] = fastMethod("_decode", decodeMethod, "The decoded instructions of a code object (for tests).")
+    methods[4] = PyMethodDef(ml_name: nil, ml_meth: nil, ml_flags: 0, ml_doc: nil)
     let def = UnsafeMutablePointer<PyModuleDef>.allocate(capacity: 1)
     def.initialize(to: PyModuleDef(
         m_base: PyModuleDef_Base(ob_base: PyObject(), m_init: nil, m_index: 0, m_copy: nil),

@@ -38,4 +38,14 @@ static inline int swiftjit_is_long(PyObject *o) { return PyLong_Check(o); }
 static inline int swiftjit_is_float(PyObject *o) { return PyFloat_Check(o); }
 static inline int swiftjit_is_complex(PyObject *o) { return PyComplex_Check(o); }
 static inline PyTypeObject *swiftjit_type(PyObject *o) { return Py_TYPE(o); }
+
+#if PY_VERSION_HEX < 0x030B0000 && defined(__swift__)
+/* CPython 3.10 defines these as macros, which Swift cannot call; 3.11+ has
+   them as inline functions. Only Swift sees these replacements. */
+static inline int swiftjit_type_check_310(PyObject *o, PyTypeObject *t) { return PyObject_TypeCheck(o, t); }
+#undef Py_TYPE
+#undef PyObject_TypeCheck
+static inline PyTypeObject *Py_TYPE(PyObject *o) { return o->ob_type; }
+static inline int PyObject_TypeCheck(PyObject *o, PyTypeObject *t) { return swiftjit_type_check_310(o, t); }
+#endif
 #endif

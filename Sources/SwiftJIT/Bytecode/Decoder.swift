@@ -30,7 +30,7 @@ public enum BytecodeError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .unsupportedVersion(let v): return "Python \(v) bytecode is not supported (supported: 3.11)"
+        case .unsupportedVersion(let v): return "Python \(v) bytecode is not supported (supported: \(OpcodeTable.supportedVersions))"
         case .unknownOpcode(let op, let off): return "unknown opcode \(op) at offset \(off)"
         case .truncated(let off): return "bytecode ends in the middle of an instruction at offset \(off)"
         }
@@ -50,8 +50,7 @@ public struct Decoder {
     public func decode(_ code: CodeObject) throws -> [Instruction] {
         let bytes = code.code
         guard bytes.count % 2 == 0 else { throw BytecodeError.truncated(offset: bytes.count - 1) }
-        let positions = LineTable.positions(table: code.lineTable, firstLine: code.firstLineNumber,
-                                            codeUnits: bytes.count / 2)
+        let positions = LineTable.positions(of: code)
         var result: [Instruction] = []
         var i = 0
         var extended = 0
@@ -74,8 +73,9 @@ public struct Decoder {
             var target: Int? = nil
             if entry.relativeJump {
                 let backward = entry.name.contains("BACKWARD")
-                // 3.11: relative to the instruction after this one, caches excluded;
-                // 3.12+: relative to the one after the caches.
+                // 3.10, 3.11: relative to the instruction after this one, caches excluded;
+                // 3.12+: relative to the one after the caches. (3.10 counts in
+                // instructions, as 3.11+ do, not in bytes.)
                 let base = table.version.minor >= 12 ? next : i + 2
                 target = backward ? base - 2 * arg : base + 2 * arg
             } else if entry.absoluteJump {

@@ -26,8 +26,14 @@ public struct OpcodeTable: Sendable {
     /// The table for a Python version, or nil when that version is not supported.
     public static func forVersion(_ v: PythonVersion) -> OpcodeTable? {
         switch (v.major, v.minor) {
+        case (3, 10): return .python310
         case (3, 11): return .python311
+        case (3, 12): return .python312
+        case (3, 13): return .python313
         default: return nil
         }
     }
+
+    /// The versions `forVersion` knows, for messages.
+    public static let supportedVersions = "3.10, 3.11, 3.12, 3.13"
 }

@@ -32,7 +32,8 @@ public struct Translator {
                                at: SourcePosition(line: code.firstLineNumber), stage: "frontend")
         }
         let instructions = try Decoder(version: code.version).decode(code)
-        if !code.exceptionTable.isEmpty {
+        try rejectSetupBlocks310(instructions, code)
+        if !code.exceptionTable.isEmpty, try !Self.onlyComprehensionCleanup(instructions, code) {
             // The handler's first instruction with a line (PUSH_EXC_INFO itself has none).
             let start = instructions.firstIndex { $0.name == "PUSH_EXC_INFO" || $0.name == "BEFORE_WITH" } ?? 0
             let pos = instructions[start...].first { $0.position.line >= 0 }?.position
@@ -191,20 +192,29 @@ public struct Translator {
                 block.terminator = Located(.ret(v), ins.position)
                 return block
             case "LOAD_GLOBAL":
+                // 3.11+: bit 0 pushes a NULL for a call, before the value up to 3.12, after it from 3.13.
                 let nameIndex = code.version.minor >= 11 ? ins.arg >> 1 : ins.arg
-                if code.version.minor >= 11, ins.arg & 1 == 1, code.version.minor == 11 { stack.append(nil) }
+                let withNull = code.version.minor >= 11 && ins.arg & 1 == 1
+                if withNull, code.version.minor <= 12 { stack.append(nil) }
                 push(.global(code.names[nameIndex]))
-                if code.version.minor >= 12, ins.arg & 1 == 1 { stack.append(nil) }
+                if withNull, code.version.minor >= 13 { stack.append(nil) }
             case "LOAD_DEREF":
                 let cellsNotArgs = code.cellvars.filter { !code.varnames.contains($0) }
-                let i = ins.arg - code.varnames.count - cellsNotArgs.count
+                // 3.10 numbers cells and free variables apart from the locals.
+                let i = code.version.minor <= 10 ? ins.arg - code.cellvars.count
+                                                 : ins.arg - code.varnames.count - cellsNotArgs.count
                 guard i >= 0, i < code.freevars.count else { throw unsupported("variables captured by inner functions", ins) }
                 push(.freevar(code.freevars[i]))
             case "LOAD_ASSERTION_ERROR":
                 push(.global("AssertionError"))
             case "LOAD_ATTR":
                 let obj = try popValue(ins)
-                push(.getattr(obj, code.names[ins.arg]))
+                // 3.12+: bit 0 asks for a method and a NULL (as LOAD_METHOD did), in call order.
+                let method = code.version.minor >= 12 && ins.arg & 1 == 1
+                let name = code.names[code.version.minor >= 12 ? ins.arg >> 1 : ins.arg]
+                if method, code.version.minor == 12 { stack.append(nil) }
+                push(.getattr(obj, name))
+                if method, code.version.minor >= 13 { stack.append(nil) }
             case "LOAD_METHOD":
                 let obj = try popValue(ins)
                 stack.append(nil)
@@ -217,25 +227,7 @@ public struct Translator {
                 }
                 kwnames = items.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
             case "CALL":
-                var args: [Var] = []
-                for _ in 0..<ins.arg { args.append(try popValue(ins)) }
-                args.reverse()
-                let second = try pop(ins)
-                let first = try pop(ins)
-                let callee: Var
-                if let f = first {
-                    guard let s = second else {
-                        throw CompileError(.internal, "malformed call stack", at: ins.position, stage: "frontend")
-                    }
-                    callee = f
-                    args.insert(s, at: 0)
-                } else {
-                    guard let s = second else {
-                        throw CompileError(.internal, "call of NULL", at: ins.position, stage: "frontend")
-                    }
-                    callee = s
-                }
-                push(.call(callee, args: args, keywords: kwnames))
+                try emitCall(argc: ins.arg, keywords: kwnames, calleeSlots: 2, ins: ins, stack: &stack, block: &block)
                 kwnames = []
             case "BINARY_OP":
                 guard let (op, inplace) = BinaryOperator.fromBinaryOpArg(ins.arg) else {
@@ -300,7 +292,12 @@ public struct Translator {
                 var bodyStack = stack
                 bodyStack.append(value)
                 var exitStack = stack
-                exitStack.removeLast()
+                if cfg.instructions[cfg.blocks[exitBlock].range.lowerBound].name == "END_FOR" {
+                    // 3.12+: the exit is END_FOR, which pops the iterator and a value (a NULL marker here).
+                    exitStack.append(nil)
+                } else {
+                    exitStack.removeLast()
+                }
                 // The body is entered only from here, and `value` is set by the
                 // terminator itself, so the body takes this stack as it is.
                 guard bodyBlock < cfg.blocks.count, entryStacks[bodyBlock] == nil else {
@@ -359,7 +356,10 @@ public struct Translator {
                                                    b: b, jumpStack: stack, fallStack: fall, into: &block)
                 return block
             default:
-                if let feature = Self.featureOfOpcode[ins.name] { throw unsupported(feature, ins) }
+                if try translateVersionSpecific(ins, index: index, stack: &stack, block: &block) { break }
+                if let feature = Self.featureOfOpcode[ins.name] ?? Self.featureOfOpcodeByVersion[ins.name] {
+                    throw unsupported(feature, ins)
+                }
                 throw CompileError(.unsupported, "the bytecode instruction \(ins.name) is not supported in nopython mode",
                                    at: ins.position, stage: "frontend")
             }

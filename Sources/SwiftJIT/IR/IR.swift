@@ -42,9 +42,10 @@ public enum CompareOperator: String, Hashable, Sendable {
     case lt = "<", le = "<=", eq = "==", ne = "!=", gt = ">", ge = ">="
     case `is` = "is", isNot = "is not", `in` = "in", notIn = "not in"
 
-    /// CPython's COMPARE_OP argument (3.11: the index; 3.12+: index << 4).
+    /// CPython's COMPARE_OP argument (3.10, 3.11: the index; 3.12: index << 4;
+    /// 3.13: index << 5, bit 4 asks for a bool result).
     public static func fromCompareOpArg(_ arg: Int, version: PythonVersion) -> CompareOperator? {
-        let index = version.minor >= 12 ? arg >> 4 : arg
+        let index = version.minor >= 13 ? arg >> 5 : version.minor >= 12 ? arg >> 4 : arg
         let table: [CompareOperator] = [.lt, .le, .eq, .ne, .gt, .ge]
         guard index >= 0, index < table.count else { return nil }
         return table[index]

@@ -76,7 +76,7 @@ extension FunctionLowering {
             return complexValue(re, im)
         case .reduceMinMax(let isMax):
             guard case .tuple(let items) = types[0], !items.isEmpty else {
-                return raiseAlways("ValueError", "\(isMax ? "max" : "min")() arg is an empty sequence", placeholder: t)
+                return raiseAlways("ValueError", PythonVersion.running.emptyMinMaxMessage(isMax ? "max" : "min"), placeholder: t)
             }
             var best = try cast(b.extract(values[0], 0), from: items[0], to: t)
             for i in 1..<items.count {
@@ -185,6 +185,8 @@ extension FunctionLowering {
         var acc = values.count > 1 ? values[1] : b.int(0)
         var accType = values.count > 1 ? types[1] : JITType.int64
         switch types[0] {
+        case .tuple(let items) where PythonVersion.running.compensatedFloatSum:
+            (acc, accType) = try compensatedTupleSum(items: items, tuple: values[0], start: acc, startType: accType)
         case .tuple(let items):
             for (i, it) in items.enumerated() {
                 (acc, accType) = try arithmetic(.add, acc, accType, b.extract(values[0], i), it)

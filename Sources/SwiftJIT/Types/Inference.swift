@@ -42,6 +42,9 @@ public struct TypeInference {
     var literals: [Var: Constant] = [:]
     /// The return type known so far, for the calls of a self-recursive function.
     var returnEstimate: JITType? = nil
+    /// Variables with exactly one assignment (the translator's temporaries): their
+    /// type is that of their one expression, recomputed as its operands widen.
+    var singleAssignment: Set<Int> = []
 
     public static func infer(_ ir: IRFunction, argTypes: [JITType],
                              resolveGlobal: @escaping (String) -> GlobalValue) throws -> TypedFunction {
@@ -51,6 +54,12 @@ public struct TypeInference {
         var inf = TypeInference(ir: ir, argTypes: argTypes, resolveGlobal: resolveGlobal,
                                 varTypes: Array(repeating: nil, count: ir.varNames.count))
         inf.literals = TypeInference.literals(of: ir)
+        var definitions: [Int: Int] = [:]
+        for block in ir.blocks {
+            for s in block.statements { if case .assign(let v, _) = s.node { definitions[v.id, default: 0] += 1 } }
+            if case .forIter(_, let value, _, _) = block.terminator.node { definitions[value.id, default: 0] += 1 }
+        }
+        inf.singleAssignment = Set(definitions.filter { $0.value == 1 }.keys)
         return try inf.run()
     }
 
@@ -237,6 +246,13 @@ public struct TypeInference {
 
     mutating func assign(_ v: Var, _ t: JITType, _ pos: SourcePosition) throws -> Bool {
         guard let old = varTypes[v.id] else {
+            varTypes[v.id] = t
+            return true
+        }
+        if singleAssignment.contains(v.id) {
+            // A value computed once (for example a bound method of a local whose
+            // type widened, as in a tail CPython 3.12 duplicates into both arms of an if).
+            if t == old { return false }
             varTypes[v.id] = t
             return true
         }

@@ -1,0 +1,16 @@
+/// Behaviour of builtins that changed between CPython versions, keyed by the
+/// version of the interpreter the compiled code runs in.
+extension PythonVersion {
+    /// The interpreter swiftjit runs in; the extension module sets it when it
+    /// is imported. Compiled code follows this version's builtins.
+    nonisolated(unsafe) public static var running = PythonVersion(major: 3, minor: 11)
+
+    /// 3.12+: `sum()` of floats uses Neumaier's compensated summation.
+    public var compensatedFloatSum: Bool { major > 3 || (major == 3 && minor >= 12) }
+
+    /// The ValueError message of `min(())` / `max(())`.
+    public func emptyMinMaxMessage(_ function: String) -> String {
+        major == 3 && minor <= 11 ? "\(function)() arg is an empty sequence"
+                                  : "\(function)() iterable argument is empty"
+    }
+}

@@ -1,0 +1,84 @@
+"""swiftjit on every supported CPython version installed here.
+
+For each of 3.10 to 3.13, runs tests/version_smoke.py with that interpreter
+(its .venv-3XY when present, else the interpreter on PATH or in pyenv) against
+the extension module built for it in this tree
+(python/swiftjit/_swiftjit.cpython-3XY-*.so, see scripts/test_version.sh).
+A version without an interpreter or without a built extension is skipped.
+Also checks that importing swiftjit on an unsupported version (3.9) fails
+with an ImportError naming the supported versions.
+"""
+import glob
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+PACKAGE = os.path.join(ROOT, "python")
+SUPPORTED = ["3.10", "3.11", "3.12", "3.13"]
+
+
+def interpreter(version):
+    """The interpreter for version "3.X": this tree's venv, PATH, or pyenv; None if absent."""
+    tag = version.replace(".", "")
+    venv = os.path.join(ROOT, f".venv-{tag}", "bin", "python")
+    if os.path.exists(venv):
+        return venv
+    if "%d.%d" % sys.version_info[:2] == version:
+        return sys.executable
+    found = shutil.which(f"python{version}")
+    if found and "/shims/" not in found:  # a pyenv shim may name a version it does not select
+        return found
+    root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
+    for candidate in sorted(glob.glob(os.path.join(root, "versions", version + ".*")), reverse=True):
+        exe = os.path.join(candidate, "bin", f"python{version}")
+        if os.path.exists(exe):
+            return exe
+    return None
+
+
+def built_extension(version):
+    tag = version.replace(".", "")
+    found = glob.glob(os.path.join(PACKAGE, "swiftjit", f"_swiftjit.cpython-{tag}-*.so"))
+    return found[0] if found else None
+
+
+def run(python, args, **kw):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = PACKAGE + os.pathsep + env.get("PYTHONPATH", "")
+    env.pop("PYTHONHOME", None)
+    return subprocess.run([python] + args, cwd=HERE, env=env, capture_output=True, text=True, timeout=600, **kw)
+
+
+@pytest.mark.parametrize("version", SUPPORTED)
+def test_smoke(version):
+    python = interpreter(version)
+    if python is None:
+        pytest.skip(f"no Python {version} interpreter installed")
+    if built_extension(version) is None:
+        pytest.skip(f"swiftjit is not built for Python {version} (run scripts/test_version.sh {version})")
+    probe = run(python, ["-c", "import numpy"])
+    if probe.returncode != 0:
+        pytest.skip(f"numpy is not installed for {python}")
+    r = run(python, ["version_smoke.py"])
+    assert r.returncode == 0, f"Python {version}:\n{r.stdout}\n{r.stderr}"
+    assert f"SMOKE OK {version}" in r.stdout
+
+
+def test_at_least_one_version_runs():
+    """This interpreter's own version, at least, has an extension (the suite is running on it)."""
+    assert built_extension("%d.%d" % sys.version_info[:2]) is not None
+
+
+def test_unsupported_version_is_refused():
+    python = interpreter("3.9")
+    if python is None:
+        pytest.skip("no Python 3.9 interpreter installed")
+    r = run(python, ["-c", "import swiftjit"])
+    assert r.returncode != 0
+    assert "ImportError" in r.stderr
+    assert "3.10 to 3.13" in r.stderr, r.stderr
