@@ -40,6 +40,8 @@ final class DispatcherCore {
     var cacheMisses = 0
     /// Objects compiled code refers to by address (exception classes defined in Python).
     var keepAlive: [PyPtr] = []
+    /// Explicit signatures were given: calls convert to them or raise TypeError, never compile.
+    var explicitSignatures = false
     /// Signatures being compiled right now, innermost last (dispatcher id, argument types).
     nonisolated(unsafe) static var compiling: [(UInt, [JITType])] = []
 
@@ -189,6 +191,7 @@ final class DispatcherCore {
             let entry = unsafeBitCast(UInt(compiled[index].wrapperAddress), to: WrapperEntry.self)
             return entry(argv, argCount)
         }
+        if explicitSignatures { return callConverted(argv, types) }
         guard let c = compile(types) else { return nil }
         add(c, sample: argv)
         let entry = unsafeBitCast(UInt(c.wrapperAddress), to: WrapperEntry.self)
@@ -274,7 +277,7 @@ final class DispatcherCore {
     }
 
     /// Compiles a new overload (not added to the table).
-    func compileOrThrow(_ types: [JITType]) throws -> CompiledFunction {
+    func compileOrThrow(_ types: [JITType], returnType: JITType? = nil) throws -> CompiledFunction {
         guard let pyFunc = pyFunc else {
             throw CompileError(.internal, "this dispatcher has been cleared", stage: "compiler")
         }
@@ -289,6 +292,8 @@ final class DispatcherCore {
         defer { resolver.release() }
         DispatcherCore.compiling.append((id, types))
         defer { DispatcherCore.compiling.removeLast() }
+        var options = self.options
+        options.returnType = returnType
         return try Compiler.compile(code, argTypes: types, options: options) { resolver.resolve($0) }
     }
 
@@ -300,9 +305,10 @@ final class DispatcherCore {
     }
 
     /// Compiles a new overload, or sets a Python exception and returns nil.
-    func compile(_ types: [JITType]) -> CompiledFunction? {
+    func compile(_ types: [JITType], returnType: JITType? = nil) -> CompiledFunction? {
         do {
-            let c = try compileOrThrow(types)
+            let c = try compileOrThrow(types, returnType: returnType)
+            debugDump(c)
             if c.cacheStatus == "hit" { cacheHits += 1 }
             if c.cacheStatus == "miss" { cacheMisses += 1 }
             for w in c.warnings {
