@@ -87,23 +87,31 @@ def _line_of(starts, offset):
 
 
 def annotate(py_func, text):
-    """Typed IR with the source line of each block (``# offset N`` headers) shown above it."""
+    """Typed IR with the source lines of each block shown above it (as Numba's inspect_types).
+
+    A block header ``blockN:  # offset K`` covers the bytecode from K to the next block's offset;
+    the source lines starting in that range are printed as comments before it."""
     code = py_func.__code__
-    starts = _line_starts(code)
+    starts = [(o, ln) for o, ln in _line_starts(code)]
     filename = code.co_filename
-    out = [f"# File: {filename}", f"# --- LINE {code.co_firstlineno} ---"]
-    first = linecache.getline(filename, code.co_firstlineno).rstrip()
-    if first:
-        out.append(f"# {first}")
+    lines = text.splitlines()
+    offsets = sorted({int(m.group(1)) for m in (re.match(r"\s*block\d+:\s*# offset (\d+)", x) for x in lines) if m})
+    out = [f"# File: {filename}"]
     shown = set()
-    for line in text.splitlines():
+    for line in lines:
         m = re.match(r"\s*block\d+:\s*# offset (\d+)", line)
         if m:
-            ln = _line_of(starts, int(m.group(1)))
-            if ln is not None and ln not in shown:
+            lo = int(m.group(1))
+            later = [o for o in offsets if o > lo]
+            hi = later[0] if later else 1 << 60
+            first = _line_of(starts, lo)
+            wanted = ([first] if first is not None else []) + [ln for o, ln in starts if lo < o < hi]
+            for ln in wanted:
+                if ln in shown or ln <= code.co_firstlineno and len(starts) > 1 and ln != starts[-1][1]:
+                    continue
                 shown.add(ln)
-                src = linecache.getline(filename, ln).strip()
                 out.append(f"# --- LINE {ln} ---")
+                src = linecache.getline(filename, ln).strip()
                 if src:
                     out.append(f"# {src}")
         out.append(line)
