@@ -1,0 +1,149 @@
+"""@vectorize: real NumPy ufuncs with inner loops generated in LLVM (issue 8)."""
+import math
+
+import numpy as np
+import pytest
+
+from swiftjit import vectorize
+
+
+@vectorize(["float64(float64, float64)", "int64(int64, int64)", "float32(float32, float32)"])
+def axpy(x, y):
+    return 2 * x + y
+
+
+def py_axpy(x, y):
+    return 2 * x + y
+
+
+def test_is_a_numpy_ufunc():
+    assert isinstance(axpy, np.ufunc)
+    assert axpy.nin == 2 and axpy.nout == 1 and axpy.ntypes == 3
+    assert axpy.types == ["dd->d", "ll->l", "ff->f"]
+    assert axpy.__name__ == "axpy"
+
+
+def test_elementwise_and_dtypes():
+    a, b = np.arange(6.0), np.linspace(0, 1, 6)
+    np.testing.assert_array_equal(axpy(a, b), py_axpy(a, b))
+    i = np.arange(6)
+    r = axpy(i, i)
+    assert r.dtype == np.int64
+    np.testing.assert_array_equal(r, py_axpy(i, i))
+    f = np.arange(6, dtype=np.float32)
+    r = axpy(f, f)
+    assert r.dtype == np.float32
+    np.testing.assert_array_equal(r, py_axpy(f, f))
+
+
+def test_broadcasting_scalars_and_strides():
+    m = np.arange(12.0).reshape(3, 4)
+    row = np.arange(4.0)
+    np.testing.assert_array_equal(axpy(m, row), py_axpy(m, row))
+    np.testing.assert_array_equal(axpy(m.T, 1.5), py_axpy(m.T, 1.5))
+    np.testing.assert_array_equal(axpy(m[:, ::2], m[:, 1::2]), py_axpy(m[:, ::2], m[:, 1::2]))
+    assert axpy(2.0, 3.0) == 7.0
+
+
+def test_out_and_dtype_arguments():
+    a = np.arange(5.0)
+    out = np.empty(5)
+    r = axpy(a, a, out=out)
+    assert r is out
+    np.testing.assert_array_equal(out, 3 * a)
+    r = axpy(np.arange(5), np.arange(5), dtype=np.float64)
+    assert r.dtype == np.float64
+
+
+def test_reduce_accumulate_outer():
+    a = np.arange(1.0, 6.0)
+    expected = a[0]
+    for x in a[1:]:
+        expected = py_axpy(expected, x)
+    assert axpy.reduce(a) == expected
+    np.testing.assert_array_equal(axpy.accumulate(a)[-1], expected)
+    np.testing.assert_array_equal(axpy.outer(a, a), py_axpy(a[:, None], a[None, :]))
+    m = np.arange(6).reshape(2, 3)
+    np.testing.assert_array_equal(axpy.reduce(m, axis=0), py_axpy(m[0], m[1]))
+
+
+@vectorize(["float64(float64, float64)"], identity=0)
+def plus(x, y):
+    return x + y
+
+
+def test_identity():
+    assert plus.identity == 0
+    assert plus.reduce(np.array([])) == 0.0
+    assert plus.reduce(np.arange(10.0).reshape(2, 5), axis=None) == 45.0
+
+
+@vectorize(["float64(float64)"])
+def sigmoid(x):
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+@vectorize(["int64(int64, int64, int64)"])
+def clamp(x, lo, hi):
+    return min(max(x, lo), hi)
+
+
+def test_one_and_three_inputs():
+    x = np.linspace(-3, 3, 7)
+    np.testing.assert_allclose(sigmoid(x), [1 / (1 + math.exp(-v)) for v in x], rtol=1e-15)
+    v = np.arange(-5, 6)
+    np.testing.assert_array_equal(clamp(v, -2, 3), np.clip(v, -2, 3))
+
+
+@vectorize(["int32(int32, int32)"])
+def narrow(x, y):
+    return x + y
+
+
+@vectorize(["bool(float64, float64)", "bool(bool, bool)"])
+def greater(x, y):
+    return x > y
+
+
+def test_int32_and_bool_loops():
+    a = np.array([2**31 - 1, 5], dtype=np.int32)
+    r = narrow(a, np.array([1, 1], dtype=np.int32))
+    assert r.dtype == np.int32 and list(r) == [-(2**31), 6]  # computed in int64, stored as int32 (wraps)
+    r = greater(np.array([0.0, 1.0]), np.array([0.0, -2.0]))
+    assert r.dtype == np.bool_ and list(r) == [False, True]
+    r = greater(np.array([True, True, False]), np.array([False, True, True]))
+    assert r.dtype == np.bool_ and list(r) == [True, False, False]
+
+
+@vectorize(["int64(int64, int64)"])
+def floordiv(x, y):
+    return x // y
+
+
+def test_exception_propagates():
+    with pytest.raises(ZeroDivisionError):
+        floordiv(np.arange(5), np.array([1, 1, 0, 1, 1]))
+    np.testing.assert_array_equal(floordiv(np.arange(5), 2), np.arange(5) // 2)
+
+
+def test_lazy_vectorize():
+    @vectorize
+    def hyp(x, y):
+        return math.sqrt(x * x + y * y)
+    np.testing.assert_allclose(hyp(np.array([3.0, 5.0]), np.array([4.0, 12.0])), [5.0, 13.0])
+    r = hyp(np.array([3, 5]), np.array([4, 12]))
+    np.testing.assert_allclose(r, [5.0, 13.0])
+    assert r.dtype == np.float64
+    assert hyp.ufunc.ntypes == 2
+    assert hyp.reduce(np.array([3.0, 4.0])) == 5.0
+
+
+def test_errors():
+    with pytest.raises(TypeError):
+        vectorize(["(float64,)"])
+    with pytest.raises(NotImplementedError):
+        vectorize(["float64(float64)"], target="cuda")
+    with pytest.raises(TypeError):
+        @vectorize(["complex128(complex128)"])
+        def f(z):
+            return z
