@@ -166,3 +166,30 @@ def test_disable_jit():
     out = run("import swiftjit\n@swiftjit.njit\ndef f(x):\n    return [x]\nprint(f(1), swiftjit.config.DISABLE_JIT)",
               SWIFTJIT_DISABLE_JIT="1")
     assert out.stdout.split() == ["[1]", "True"]
+
+
+def test_prange_forms_and_other_module_attributes():
+    import swiftjit as numba
+    from swiftjit import prange
+
+    @njit(parallel=True)
+    def a(n):
+        s = 0
+        for i in numba.prange(n):
+            s += i
+        return s
+
+    @njit(parallel=True)
+    def b(n):
+        s = 0
+        for i in prange(1, n, 2):
+            s += i
+        return s
+    assert a(10) == a.py_func(10) == 45
+    assert b(10) == b.py_func(10) == 25
+
+    @njit
+    def c(x):
+        return numba.typeof(x)
+    with pytest.raises(swiftjit.TypingError, match="only swiftjit.prange"):
+        c(1)

@@ -78,7 +78,7 @@ public struct TypeInference {
             }
             return .function(f)
         case .module(let m):
-            guard m == "math" || m == "cmath" || m == "numpy" else { throw err("the module '\(m)' is not supported in nopython mode", pos) }
+            guard m == "math" || m == "cmath" || m == "numpy" || m == "swiftjit" else { throw err("the module '\(m)' is not supported in nopython mode", pos) }
             return .module(m)
         case .exceptionClass(let c): return .exceptionClass(c)
         case .int: return .int64
@@ -130,6 +130,11 @@ public struct TypeInference {
                 throw err("numpy.\(attr) is not supported in nopython mode", pos)
             }
             if case .module(let m) = vt {
+                if m == "swiftjit" {
+                    // `numba.prange` with `import swiftjit as numba`: a range (loops run serially).
+                    if attr == "prange" { return .function("range") }
+                    throw err("swiftjit.\(attr) is not supported in nopython mode (only swiftjit.prange is)", pos)
+                }
                 if Registry.mathConstants[attr] != nil { return .float64 }
                 let all = Registry.mathFloatUnary.union(Registry.mathFloatBinary).union(Registry.mathPredicates)
                     .union(Registry.mathToInt)

@@ -401,6 +401,10 @@ final class GlobalResolver {
         if DispatcherType.isDispatcher(o), let core = DispatcherType.core(o) {
             return .dispatcher(core.callee)
         }
+        // swiftjit.prange is range in compiled code.
+        if Py.stringAttr(o, "__qualname__") == "prange", Py.stringAttr(o, "__module__") == "swiftjit.decorators" {
+            return .builtin("range")
+        }
         let g = CodeReader.globalValue(o, builtins: builtins)
         if case .unsupported = g, swiftjit_is_exception_class(o) != 0 {
             let name = Py.stringAttr(o, "__name__") ?? "Exception"
