@@ -202,3 +202,35 @@ def test_disable_jit_with_signature():
     env = dict(os.environ, SWIFTJIT_DISABLE_JIT="1")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["function", "2.0"]
+
+
+def test_explicit_callee_from_compiled_code():
+    @njit("float64(float64[:])")
+    def total(a):
+        s = 0.0
+        for x in a:
+            s += x
+        return s
+
+    @njit
+    def caller(a):
+        return total(a) + total(a[::2])  # C and A layouts share the 'A' overload
+    a = np.arange(6.0)
+    assert caller(a) == caller.py_func(a)
+    assert total.stats["compiled"] == 1
+
+    @njit("float64(float64)")
+    def half(x):
+        return x / 2
+
+    @njit
+    def bad(n):
+        return half(n)
+    with pytest.raises(TypingError, match="explicit signatures"):
+        bad(3)
+    assert half.signatures == [(types.float64,)]
+
+    @njit
+    def good(n):
+        return half(float(n))
+    assert good(3) == 1.5
