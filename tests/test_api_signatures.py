@@ -234,3 +234,22 @@ def test_explicit_callee_from_compiled_code():
     def good(n):
         return half(float(n))
     assert good(3) == 1.5
+
+
+def test_conversion_aliases_do_not_grow():
+    @njit("float64(float64, UniTuple(float64, 2))")
+    def f(x, t):
+        return x + t[0] + t[1]
+    for _ in range(20):
+        assert f(1, (1, 2)) == 4.0  # a tuple is never keyed: no alias
+    assert f._fast_path_size() == 1
+    for _ in range(20):
+        assert f(1.0, (1.0, 2.0)) == 4.0
+    assert f._fast_path_size() == 1
+
+    @njit("float64(float64[:])")
+    def g(a):
+        return a[0]
+    for _ in range(20):
+        g(np.ones(3))  # C layout -> one alias of the A overload, then the fast path
+    assert g._fast_path_size() == 2

@@ -216,12 +216,13 @@ def vectorize(ftylist_or_function=(), identity=None, nopython=True, target="cpu"
     signature now and returns a real ``numpy.ufunc`` (broadcasting, ``out=``, ``dtype=``,
     ``.reduce``, ``.accumulate``, ``.outer`` all come from NumPy). ``identity`` may be
     None, 0, 1 or "reorderable". Bare ``@vectorize`` returns a DUFunc that compiles
-    for the dtypes of each call. Only ``target="cpu"`` is supported. Scalars are the
+    for the dtypes of each call. ``target="cpu"``; ``"parallel"`` is accepted and runs
+    serially; other targets raise NotImplementedError. Scalars are the
     compiler's (int64/float64/bool): an int32 loop reads int32 and computes in int64.
     An exception raised in the kernel stops the loop and propagates from the ufunc call.
     """
-    if target != "cpu":
-        raise NotImplementedError(f"vectorize target {target!r} is not supported (only 'cpu')")
+    if target not in ("cpu", "parallel"):
+        raise NotImplementedError(f"vectorize target {target!r} is not supported (only 'cpu'; 'parallel' runs as 'cpu')")
     if callable(ftylist_or_function) and hasattr(ftylist_or_function, "__code__"):
         return DUFunc(ftylist_or_function, identity, options)
     sigs = ftylist_or_function

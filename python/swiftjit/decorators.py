@@ -14,6 +14,9 @@ _OPTIONS = {
     "boundscheck": None,
     "error_model": "python",
     "inline": "never",
+    # Accepted for Numba compatibility and ignored: scalars compute as int64/float64 anyway.
+    "locals": None,
+    "debug": False,
 }
 
 
@@ -95,7 +98,8 @@ def jit(signature_or_function=None, **options):
       parallel (bool): accepted; ``prange`` loops run serially.
       fastmath (bool): allow LLVM to reassociate floating point arithmetic.
       boundscheck (bool): check array indices (default: SWIFTJIT_BOUNDSCHECK or off).
-      forceobj, looplift, error_model, inline: accepted for Numba compatibility.
+      forceobj, looplift, error_model, inline, locals, debug: accepted for Numba
+        compatibility and ignored.
 
     Object mode is not implemented: a function that does not type-check
     raises ``swiftjit.errors.TypingError`` whether or not nopython is set.

@@ -93,17 +93,22 @@ extension DispatcherCore {
     }
 
     /// Adds fast-path keys for an existing overload (another argument layout that converts to it).
+    /// Only when every argument has a key (a tuple argument, say, never takes the fast path,
+    /// and an alias for it would be added again on every call).
     func addAlias(entry: WrapperEntry?, sample: UnsafePointer<PyPtr?>) {
         let n = argCount
-        let newKeys = UnsafeMutablePointer<UInt>.allocate(capacity: (count + 1) * max(n, 1))
-        newKeys.update(from: keys, count: count * n)
+        var aliasKeys: [UInt] = []
         for a in 0..<n {
             let t = UInt(bitPattern: swiftjit_type(sample[a]!))
             var k: UInt = 0
             if DispatcherCore.keyableTypes.contains(t) { k = t }
             else if let nd = DispatcherCore.ndarrayType, swiftjit_type(sample[a]!) == nd { k = UInt(swiftjit_array_key(sample[a]!)) }
-            newKeys[count * n + a] = k
+            if k == 0 { return }
+            aliasKeys.append(k)
         }
+        let newKeys = UnsafeMutablePointer<UInt>.allocate(capacity: (count + 1) * max(n, 1))
+        newKeys.update(from: keys, count: count * n)
+        for a in 0..<n { newKeys[count * n + a] = aliasKeys[a] }
         let newEntries = UnsafeMutablePointer<WrapperEntry?>.allocate(capacity: count + 1)
         newEntries.update(from: entries, count: count)
         newEntries[count] = entry
@@ -316,6 +321,9 @@ enum ExplicitMethods {
         fast("_clear_overloads", "Forgets every compiled overload (the next call compiles again).") { o, _, _ in
             DispatcherType.core(o!)?.clearOverloads()
             return none()
+        },
+        fast("_fast_path_size", "Number of entries of the fast-path table (overloads and aliases).") { o, _, _ in
+            PyLong_FromLong(DispatcherType.core(o!)?.count ?? 0)
         },
         fast("_asm", "_asm(index) -> native assembly of an overload") { o, a, n in
             guard n == 1, let a = a, let core = DispatcherType.core(o!), let c = overload(core, a[0]) else { return nil }
