@@ -253,3 +253,24 @@ def test_conversion_aliases_do_not_grow():
     for _ in range(20):
         g(np.ones(3))  # C layout -> one alias of the A overload, then the fast path
     assert g._fast_path_size() == 2
+
+
+def test_optional_argument_rejected_clearly():
+    with pytest.raises(TypeError, match="not supported in signatures"):
+        @njit("bool(Optional(int64))")
+        def f(x):
+            return x is None
+
+    @njit("Optional(int64)(int64)")
+    def g(x):
+        if x > 0:
+            return x
+        return None
+    assert g(3) == 3 and g(-1) is None
+
+
+def test_void_signature_with_a_returned_value_is_an_error():
+    with pytest.raises(TypingError, match="declared return type none"):
+        @njit("void(int64)")
+        def f(x):
+            return x

@@ -37,3 +37,8 @@ __all__ = ["jit", "njit", "prange", "cfunc", "vectorize", "guvectorize", "typeof
 # Numba exposes the common types at the top level (numba.float64, numba.int64 ...).
 from .types import (int8, int16, int32, int64, uint8, uint16, uint32, uint64, intp, float32,  # noqa: E402
                     float64, complex64, complex128, boolean, void, none, b1, f4, f8, i4, i8, u1)
+
+# numba.core.errors.TypingError, numba.core.types.float64 ... with `import swiftjit as numba`.
+import types as _pytypes  # noqa: E402
+
+core = _pytypes.SimpleNamespace(errors=errors, types=types, config=config)

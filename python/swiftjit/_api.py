@@ -34,7 +34,17 @@ class Overload:
         return (f"<Overload {self.signature} -> {self.return_type} at 0x{self.entry_point:x}>")
 
 
+def _has_optional(t):
+    if isinstance(t, _types.Optional):
+        return True
+    return isinstance(t, _types.BaseTuple) and any(_has_optional(x) for x in t.types)
+
+
 def _compiler_names(sig):
+    for a in sig.args:
+        if _has_optional(_types._as_type(a)):
+            raise TypeError(f"{a} arguments are not supported in signatures; declare the concrete "
+                            "type (a None argument is typed 'none'), or compile lazily without signatures")
     args = [_types._as_type(a).compiler_name for a in sig.args]
     ret = None if sig.return_type is None else _types._as_type(sig.return_type).compiler_name
     return args, ret

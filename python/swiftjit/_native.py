@@ -37,8 +37,8 @@ def _c_dtype(t, what):
 
 
 def _compile(dispatcher, sig):
-    args = [types._as_type(a).compiler_name for a in sig.args]
-    ret = None if sig.return_type is None else types._as_type(sig.return_type).compiler_name
+    from ._api import _compiler_names
+    args, ret = _compiler_names(sig)
     return dispatcher._compile(args, ret)
 
 

@@ -106,3 +106,20 @@ def test_typeof_and_config():
     assert numba.typeof(np.zeros((2, 2))) == numba.types.float64[:, ::1]
     assert numba.typeof(1.0) == numba.float64
     assert numba.config.DISABLE_JIT in (True, False)
+
+
+def test_numba_namespaces():
+    assert numba.core.errors.TypingError is numba.errors.TypingError
+    assert numba.core.types.float64[:] == numba.types.float64[:]
+    with pytest.raises(numba.core.errors.TypingError):
+        @numba.njit("float64(float64)")
+        def f(x):
+            return x + "a"
+
+
+def test_explicit_signatures_with_locals_option():
+    @numba.jit("float64(float64)", nopython=True, locals={"y": numba.float64}, cache=False)
+    def f(x):
+        y = x * 2
+        return y
+    assert f(2) == 4.0
