@@ -147,3 +147,39 @@ def test_errors():
         @vectorize(["complex128(complex128)"])
         def f(z):
             return z
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis.extra import numpy as hnp  # noqa: E402
+
+
+@vectorize(["float64(float64, float64)", "int64(int64, int64)"])
+def mixed(x, y):
+    if x > y:
+        return x - y
+    return x * y + 1
+
+
+@given(hnp.arrays(np.float64, st.integers(0, 30), elements=st.floats(-1e6, 1e6)),
+       st.floats(-1e6, 1e6))
+@settings(max_examples=60, deadline=None)
+def test_property_float_loop_matches_python(a, y):
+    expected = np.array([py_mixed(float(x), y) for x in a])
+    np.testing.assert_array_equal(mixed(a, y), expected.astype(np.float64))
+
+
+@given(hnp.arrays(np.int64, st.integers(0, 30), elements=st.integers(-10**6, 10**6)),
+       hnp.arrays(np.int64, st.integers(0, 30), elements=st.integers(-10**6, 10**6)))
+@settings(max_examples=60, deadline=None)
+def test_property_int_loop_matches_python(a, b):
+    n = min(a.size, b.size)
+    a, b = a[:n], b[:n]
+    r = mixed(a, b)
+    assert r.dtype == np.int64
+    assert list(r) == [py_mixed(int(x), int(y)) for x, y in zip(a, b)]
+
+
+def py_mixed(x, y):
+    if x > y:
+        return x - y
+    return x * y + 1
