@@ -274,3 +274,17 @@ def test_void_signature_with_a_returned_value_is_an_error():
         @njit("void(int64)")
         def f(x):
             return x
+
+
+def test_explicit_signature_with_disk_cache(tmp_path):
+    src = tmp_path / "modc.py"
+    src.write_text("import swiftjit\n"
+                   "@swiftjit.njit('float64(int64, int64)', cache=True)\n"
+                   "def add(a, b):\n    return a + b\n"
+                   "r = add(2, 3)\n"
+                   "print(r, type(r).__name__, add.stats['cache_hits'], add.stats['cache_misses'])\n")
+    env = {k: v for k, v in os.environ.items() if k != "SWIFTJIT_CACHE_DIR"}
+    first = subprocess.run([sys.executable, str(src)], capture_output=True, text=True, env=env, check=True)
+    second = subprocess.run([sys.executable, str(src)], capture_output=True, text=True, env=env, check=True)
+    assert first.stdout.split() == ["5.0", "float", "0", "1"]
+    assert second.stdout.split() == ["5.0", "float", "1", "0"]
