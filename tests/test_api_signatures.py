@@ -288,3 +288,27 @@ def test_explicit_signature_with_disk_cache(tmp_path):
     second = subprocess.run([sys.executable, str(src)], capture_output=True, text=True, env=env, check=True)
     assert first.stdout.split() == ["5.0", "float", "0", "1"]
     assert second.stdout.split() == ["5.0", "float", "1", "0"]
+
+
+def test_untypable_argument_is_type_error_with_signatures():
+    @njit("float64(float64, float64)")
+    def kw(a, b=2.0):
+        return a * b
+    assert kw(3.0) == 6.0 and kw(3, b=4) == 12.0 and kw(b=1, a=2) == 2.0
+    with pytest.raises(TypeError, match=r"No matching definition for argument type\(s\) pyobject\(str\), float64"):
+        kw("x")
+    with pytest.raises(TypeError, match="No matching definition"):
+        kw([1.0], 2.0)
+
+    @njit
+    def lazy(a):
+        return a
+    with pytest.raises(TypingError):
+        lazy("x")  # without signatures it stays a TypingError
+
+
+def test_zero_argument_signature():
+    @njit("int64()")
+    def answer():
+        return 42
+    assert answer() == 42 and answer.signatures == [()]

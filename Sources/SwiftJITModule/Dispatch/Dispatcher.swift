@@ -184,7 +184,7 @@ final class DispatcherCore {
         // Type the arguments.
         var types: [JITType] = []
         for i in 0..<argCount {
-            guard let t = typeOf(argv[i]!, argument: i) else { return nil }
+            guard let t = typeOf(argv[i]!, argument: i) else { return untypableArgument(argv) }
             types.append(t)
         }
         if let index = compiled.firstIndex(where: { $0.signature == types }) {

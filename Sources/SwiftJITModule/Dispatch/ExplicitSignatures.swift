@@ -181,7 +181,11 @@ extension DispatcherCore {
             }
             return converted.withUnsafeBufferPointer { entry($0.baseAddress, argCount) }
         }
-        let given = types.map { $0.description }.joined(separator: ", ")
+        return noMatchingDefinition(types.map { $0.description }.joined(separator: ", "))
+    }
+
+    /// TypeError: the arguments (`given`, type names) fit no explicit signature.
+    func noMatchingDefinition(_ given: String) -> PyPtr? {
         let accepted = compiled.map { c in
             "  (" + c.signature.map { $0.description }.joined(separator: ", ") + ") -> \(c.returnType)"
         }.joined(separator: "\n")
@@ -189,6 +193,18 @@ extension DispatcherCore {
         PyErr_SetString(PyExc_TypeError, "No matching definition for argument type(s) \(given) of \(name)(); "
                         + "accepted signatures:\n\(accepted)")
         return nil
+    }
+
+    /// With explicit signatures, an argument nopython mode cannot type is a TypeError too (as Numba).
+    func untypableArgument(_ argv: UnsafePointer<PyPtr?>) -> PyPtr? {
+        guard explicitSignatures else { return nil }
+        PyErr_Clear()
+        let given = (0..<argCount).map { i -> String in
+            if let t = typeOf(argv[i]!, argument: i) { return t.description }
+            PyErr_Clear()
+            return "pyobject(\(Py.typeName(argv[i]!)))"
+        }.joined(separator: ", ")
+        return noMatchingDefinition(given)
     }
 
     /// SWIFTJIT_DEBUG_IR / SWIFTJIT_DEBUG_LLVM: dump a new specialization to stderr.
