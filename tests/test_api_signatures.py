@@ -6,7 +6,6 @@ import sys
 import numpy as np
 import pytest
 
-import swiftjit
 from swiftjit import njit, jit, types
 from swiftjit.errors import TypingError
 

@@ -183,3 +183,17 @@ def py_mixed(x, y):
     if x > y:
         return x - y
     return x * y + 1
+
+
+@vectorize(["float64(float64, float64)"], identity="reorderable")
+def fmax2(x, y):
+    return x if x > y else y
+
+
+def test_reorderable_identity_and_where():
+    m = np.array([[1.0, 7.0], [3.0, -2.0]])
+    assert fmax2.identity is None
+    assert fmax2.reduce(m, axis=None) == 7.0  # several axes need a reorderable ufunc
+    out = np.zeros(2)
+    fmax2(np.array([1.0, 5.0]), np.array([2.0, 3.0]), out=out, where=np.array([True, False]))
+    assert list(out) == [2.0, 0.0]
