@@ -106,3 +106,17 @@ def test_inspect():
     assert "define" in sq.inspect_llvm()
     assert "float64" in sq.inspect_types()
     assert "CFunc" in repr(sq)
+
+
+def test_cfunc_called_from_jitted_code():
+    @cfunc("float64(float64, float64)")
+    def weighted(x, w):
+        return x * w
+
+    @swiftjit.njit
+    def total(n):
+        s = 0.0
+        for i in range(n):
+            s += weighted(float(i), 0.5)
+        return s
+    assert total(10) == total.py_func(10) == 22.5

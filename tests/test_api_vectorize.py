@@ -197,3 +197,20 @@ def test_reorderable_identity_and_where():
     out = np.zeros(2)
     fmax2(np.array([1.0, 5.0]), np.array([2.0, 3.0]), out=out, where=np.array([True, False]))
     assert list(out) == [2.0, 0.0]
+
+
+def test_lazy_vectorize_scalar_call_from_jitted_code():
+    from swiftjit import njit
+
+    @vectorize
+    def scale(x, k):
+        return x * k
+
+    @njit
+    def use(n):
+        s = 0.0
+        for i in range(n):
+            s += scale(i * 1.0, 2.0)
+        return s
+    assert use(5) == use.py_func(5) == 20.0
+    np.testing.assert_array_equal(scale(np.arange(3.0), 2.0), [0.0, 2.0, 4.0])

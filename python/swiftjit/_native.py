@@ -66,6 +66,11 @@ class CFunc:
     def __call__(self, *args):
         return self.ctypes(*args)
 
+    @property
+    def __swiftjit_dispatcher__(self):
+        """Compiled code calls the cfunc's function through its dispatcher (for its own argument types)."""
+        return self._dispatcher
+
     def inspect_llvm(self):
         return next(iter(self._dispatcher.inspect_llvm().values()))
 
@@ -172,6 +177,11 @@ class DUFunc:
         self._loops = []
         self._keys = set()
         self.ufunc = None
+
+    @property
+    def __swiftjit_dispatcher__(self):
+        """Compiled code calls the kernel on scalars through its dispatcher."""
+        return self._dispatcher
 
     def _add(self, in_dtypes):
         key = tuple(in_dtypes)

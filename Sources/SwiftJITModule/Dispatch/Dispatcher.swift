@@ -401,6 +401,11 @@ final class GlobalResolver {
         if DispatcherType.isDispatcher(o), let core = DispatcherType.core(o) {
             return .dispatcher(core.callee)
         }
+        // Objects built on a dispatcher (cfunc, lazy vectorize) are called through it from compiled code.
+        if swiftjit_is_module(o) == 0, let d = Py.attr(o, "__swiftjit_dispatcher__") {
+            defer { Py_DecRef(d) }
+            if DispatcherType.isDispatcher(d), let core = DispatcherType.core(d) { return .dispatcher(core.callee) }
+        }
         // swiftjit.prange is range in compiled code.
         if Py.stringAttr(o, "__qualname__") == "prange", Py.stringAttr(o, "__module__") == "swiftjit.decorators" {
             return .builtin("range")
