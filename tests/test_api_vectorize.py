@@ -214,3 +214,21 @@ def test_lazy_vectorize_scalar_call_from_jitted_code():
         return s
     assert use(5) == use.py_func(5) == 20.0
     np.testing.assert_array_equal(scale(np.arange(3.0), 2.0), [0.0, 2.0, 4.0])
+
+
+def test_explicit_ufunc_called_from_jitted_code():
+    from swiftjit import njit
+
+    @njit
+    def use_scalar(n):
+        s = 0
+        for i in range(n):
+            s += axpy(i, 1)
+        return s
+    assert use_scalar(4) == use_scalar.py_func(4) == 16
+
+    @njit
+    def use_arrays(a, b):
+        return axpy(a, b)  # the kernel body, compiled for arrays
+    a = np.arange(4.0)
+    np.testing.assert_array_equal(use_arrays(a, a), axpy(a, a))

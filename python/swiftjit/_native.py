@@ -104,6 +104,8 @@ def cfunc(sig, locals=None, cache=False, pipeline_class=None, **options):
 
 _PyUFunc_None, _PyUFunc_Zero, _PyUFunc_One, _PyUFunc_ReorderableNone = -1, 0, 1, -2
 _keepalive = []
+#: ufunc -> the Dispatcher of its kernel, so that compiled code can call the kernel.
+_ufunc_dispatchers = {}
 _from_func_and_data = None
 
 
@@ -258,6 +260,7 @@ def vectorize(ftylist_or_function=(), identity=None, nopython=True, target="cpu"
             loops.append((dispatcher._ufunc_loop(index, ins, out), ins + [out]))
         ufunc = _build_ufunc(func.__name__, func.__doc__, nin, loops, identity)
         _keepalive.append(dispatcher)
+        _ufunc_dispatchers[ufunc] = dispatcher
         return ufunc
     return decorate
 

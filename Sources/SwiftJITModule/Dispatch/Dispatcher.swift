@@ -406,6 +406,16 @@ final class GlobalResolver {
             defer { Py_DecRef(d) }
             if DispatcherType.isDispatcher(d), let core = DispatcherType.core(d) { return .dispatcher(core.callee) }
         }
+        // A numpy.ufunc made by swiftjit.vectorize: its kernel's dispatcher (swiftjit._native._ufunc_dispatchers).
+        if Py.typeName(o) == "ufunc", let modules = PyImport_GetModuleDict(),
+           let native = PyDict_GetItemString(modules, "swiftjit._native"),
+           let table = Py.attr(native, "_ufunc_dispatchers") {
+            defer { Py_DecRef(table) }
+            if swiftjit_is_dict(table) != 0, let d = PyDict_GetItem(table, o), DispatcherType.isDispatcher(d),
+               let core = DispatcherType.core(d) {
+                return .dispatcher(core.callee)
+            }
+        }
         // swiftjit.prange is range in compiled code.
         if Py.stringAttr(o, "__qualname__") == "prange", Py.stringAttr(o, "__module__") == "swiftjit.decorators" {
             return .builtin("range")
