@@ -120,3 +120,20 @@ def test_cfunc_called_from_jitted_code():
             s += weighted(float(i), 0.5)
         return s
     assert total(10) == total.py_func(10) == 22.5
+
+
+@pytest.mark.parametrize("dtype, bits, signed", [
+    ("int8", 8, True), ("int16", 16, True), ("int32", 32, True), ("int64", 64, True),
+    ("uint8", 8, False), ("uint16", 16, False), ("uint32", 32, False), ("uint64", 64, False),
+])
+def test_integer_c_types_wrap_like_c(dtype, bits, signed):
+    @cfunc(f"{dtype}({dtype}, {dtype})")
+    def add(a, b):
+        return a + b
+    lo, hi = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if signed else (0, (1 << bits) - 1)
+
+    def c_add(a, b):
+        r = (a + b) & ((1 << bits) - 1)
+        return r - (1 << bits) if signed and r > hi else r
+    for a, b in [(hi, 1), (lo, -1 if signed else 0), (hi, hi), (lo, lo), (3, 4), (hi // 2, hi // 3)]:
+        assert add(a, b) == c_add(a, b), (a, b)

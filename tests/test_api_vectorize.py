@@ -232,3 +232,32 @@ def test_explicit_ufunc_called_from_jitted_code():
         return axpy(a, b)  # the kernel body, compiled for arrays
     a = np.arange(4.0)
     np.testing.assert_array_equal(use_arrays(a, a), axpy(a, a))
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+                                   "float32", "float64", "bool"])
+def test_every_dtype_matches_numpy_arithmetic(dtype):
+    if dtype == "bool":
+        @vectorize(["bool(bool, bool)"])
+        def op(x, y):
+            return x != y
+        a = np.array([True, False, True, False])
+        b = np.array([True, True, False, False])
+        expected = a != b
+    else:
+        @vectorize([f"{dtype}({dtype}, {dtype})"])
+        def op(x, y):
+            return x + y
+        info = np.iinfo(dtype) if dtype[0] in "iu" else np.finfo(dtype)
+        rng = np.random.default_rng(7)
+        if dtype[0] in "iu":
+            a = rng.integers(info.min, info.max, 64, dtype=dtype, endpoint=True)
+            b = rng.integers(info.min, info.max, 64, dtype=dtype, endpoint=True)
+        else:
+            a = (rng.standard_normal(64) * 1e3).astype(dtype)
+            b = (rng.standard_normal(64) * 1e-3).astype(dtype)
+        with np.errstate(over="ignore"):
+            expected = a + b  # NumPy wraps integers and rounds float32 the same way
+    r = op(a, b)
+    assert r.dtype == expected.dtype
+    np.testing.assert_array_equal(r, expected)
