@@ -190,5 +190,5 @@ def test_prange_forms_and_other_module_attributes():
     @njit
     def c(x):
         return numba.typeof(x)
-    with pytest.raises(swiftjit.TypingError, match="only swiftjit.prange"):
+    with pytest.raises(swiftjit.TypingError, match="only prange and the number types"):
         c(1)

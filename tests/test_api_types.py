@@ -118,3 +118,21 @@ def test_typeof_agrees_with_dispatcher():
     for v in (1, 2.5, True, (1, 2.0), np.zeros((2, 2)), np.zeros(5)[::2]):
         ident(v)
         assert ident.signatures[-1] == (swiftjit.typeof(v),)
+
+
+def test_number_types_cast_values():
+    import numpy as np
+    assert types.float32(1) == np.float32(1.0) and type(types.float32(1)) is np.float32
+    assert types.int16(7) == 7 and type(types.int16(7)) is np.int16
+    assert types.boolean(0) == np.False_
+    assert isinstance(types.float64(types.int64), types.Signature)
+
+
+def test_number_types_cast_in_compiled_code():
+    from swiftjit import njit
+
+    @njit
+    def f(x, n):
+        return swiftjit.float64(n) / 2 + swiftjit.int64(x) + types.int32(x) + types.boolean(n)
+    assert f(2.7, 3) == 1.5 + 2 + 2 + 1
+    assert f.py_func(2.7, 3) == 1.5 + 2 + 2 + 1

@@ -51,7 +51,14 @@ class Type:
         return hash(("swiftjit.Type", self.name))
 
     def __call__(self, *args):
-        """``float64(int64, float64[:])``: a signature returning this type."""
+        """``float64(int64, float64[:])``: a signature returning this type.
+
+        A number type called with a value casts it, as in Numba: ``float32(1)`` is
+        ``numpy.float32(1.0)``; in compiled code ``float64(x)`` is ``float(x)``,
+        any integer type ``int(x)``, ``boolean(x)`` ``bool(x)``."""
+        if len(args) == 1 and _is_value(args[0]) and isinstance(self, (Number, Boolean)):
+            import numpy as np
+            return getattr(np, "bool_" if isinstance(self, Boolean) else self.name)(args[0])
         if len(args) == 1 and isinstance(args[0], (tuple, list)):
             args = tuple(args[0])
         return Signature(self, tuple(_as_type(a) for a in args))
@@ -73,8 +80,16 @@ class Number(Type):
         return self._compiler
 
 
+def _is_value(v):
+    if isinstance(v, (bool, int, float, complex)):
+        return True
+    return type(v).__module__ == "numpy" and not isinstance(v, type) and hasattr(v, "dtype") and v.shape == ()
+
+
 class Integer(Number):
     __slots__ = ("bitwidth", "signed")
+    #: What the type means when called in compiled code.
+    __swiftjit_builtin__ = "int"
 
     def __init__(self, name, bitwidth, signed):
         super().__init__(name, "int64")
@@ -84,6 +99,7 @@ class Integer(Number):
 
 class Float(Number):
     __slots__ = ("bitwidth",)
+    __swiftjit_builtin__ = "float"
 
     def __init__(self, name, bitwidth):
         super().__init__(name, "float64")
@@ -92,6 +108,7 @@ class Float(Number):
 
 class Complex(Number):
     __slots__ = ("bitwidth",)
+    __swiftjit_builtin__ = "complex"
 
     def __init__(self, name, bitwidth):
         super().__init__(name, "complex128")
@@ -100,6 +117,7 @@ class Complex(Number):
 
 class Boolean(Type):
     __slots__ = ()
+    __swiftjit_builtin__ = "bool"
 
     @property
     def compiler_name(self):

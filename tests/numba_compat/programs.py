@@ -174,3 +174,8 @@ def c_add(x, y):
 @cfunc("float64(float64)")
 def integrand(t):
     return math.exp(-t) / t**2
+
+
+@njit
+def casts(x):
+    return float64(int64(x)) / 2 + int32(x) + numba.float32(x)

@@ -123,3 +123,8 @@ def test_explicit_signatures_with_locals_option():
         y = x * 2
         return y
     assert f(2) == 4.0
+
+
+def test_number_types_as_casts():
+    assert P.casts(3.9) == pytest.approx(P.casts.py_func(3.9))
+    assert P.casts(3.9) == 1.5 + 3 + 3.9  # float32(x) computes as float64 in compiled code

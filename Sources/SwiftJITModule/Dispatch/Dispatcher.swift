@@ -416,6 +416,11 @@ final class GlobalResolver {
                 return .dispatcher(core.callee)
             }
         }
+        // swiftjit.types number types called in compiled code are casts (float64(x) is float(x)).
+        if swiftjit_is_module(o) == 0, let b = Py.attr(o, "__swiftjit_builtin__") {
+            defer { Py_DecRef(b) }
+            if let name = Py.string(b) { return .builtin(name) }
+        }
         // swiftjit.prange is range in compiled code.
         if Py.stringAttr(o, "__qualname__") == "prange", Py.stringAttr(o, "__module__") == "swiftjit.decorators" {
             return .builtin("range")
