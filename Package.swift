@@ -29,6 +29,13 @@ let numpyInclude = environment["SWIFTJIT_NUMPY_INCLUDE"]
     ?? askPython("import numpy; print(numpy.get_include())")
 let llvmPrefix = environment["SWIFTJIT_LLVM_PREFIX"] ?? "/usr/lib/llvm-19"
 
+// Within one Swift target every C module (Glibc, CLLVM, CPython) must see the same
+// feature macros, or clang's module checks find two different `fd_set`s. The
+// extension imports Python.h, which defines pyconfig.h's macros, so that target
+// passes them to every module it imports; the others use none.
+let featureMacros = ["_GNU_SOURCE=1", "_POSIX_C_SOURCE=200809L", "_XOPEN_SOURCE=700", "_XOPEN_SOURCE_EXTENDED=1",
+                     "_FILE_OFFSET_BITS=64", "_LARGEFILE_SOURCE=1"]
+let featureFlags = featureMacros.flatMap { ["-Xcc", "-D\($0)"] }
 let llvmFlags = ["-Xcc", "-I\(llvmPrefix)/include"]
 var pythonFlags = ["-Xcc", "-I\(pythonInclude)"]
 if !numpyInclude.isEmpty { pythonFlags += ["-Xcc", "-I\(numpyInclude)"] }
@@ -49,7 +56,7 @@ let package = Package(
         .target(
             name: "CPython",
             path: "Sources/CPython",
-            cSettings: [.unsafeFlags(["-I\(pythonInclude)", "-I\(numpyInclude)", "-fPIC"])]
+            cSettings: [.unsafeFlags(["-I\(pythonInclude)", "-I\(numpyInclude)", "-fPIC"] + featureMacros.map { "-D\($0)" })]
         ),
         .target(
             name: "SwiftJIT",
@@ -62,13 +69,14 @@ let package = Package(
             name: "SwiftJITModule",
             dependencies: ["SwiftJIT", "CPython", "CLLVM"],
             path: "Sources/SwiftJITModule",
-            swiftSettings: [.unsafeFlags(llvmFlags + pythonFlags + optimize + ["-static-stdlib"])],
+            swiftSettings: [.unsafeFlags(llvmFlags + featureFlags + pythonFlags + optimize + ["-static-stdlib"])],
             linkerSettings: llvmLink + [.unsafeFlags(["-static-stdlib", "-Xlinker", "--allow-shlib-undefined"])]
         ),
         .testTarget(
             name: "SwiftJITTests",
             dependencies: ["SwiftJIT"],
             path: "Tests/SwiftJITTests",
+            exclude: ["Fixtures"],
             swiftSettings: [.unsafeFlags(llvmFlags)],
             linkerSettings: llvmLink
         ),

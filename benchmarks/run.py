@@ -187,6 +187,7 @@ def main():
 
     # Kernel results must agree between backends (on check_args).
     rows = []
+    dispatch_rows = []  # kernels with section "dispatch" go below the identity() rows
     notes = []
     for spec in kernels.KERNELS:
         name = spec["name"]
@@ -206,9 +207,10 @@ def main():
                          f"x{spec.get('python_scale', 1.0):g} to args={spec['args']}")
         if spec.get("note"):
             notes.append(f"{name}: {spec['note']}")
-        rows.append((label, get("python", "kernels", name, "median"),
-                     get("swiftjit", "kernels", name, "median"),
-                     get("numba", "kernels", name, "median")))
+        calls = spec.get("calls", 1)  # the entry makes `calls` calls: show time per call
+        row = (label, *[None if v is None else v / calls
+                        for v in (get(b, "kernels", name, "median") for b in BACKENDS)])
+        (dispatch_rows if spec.get("section") == "dispatch" else rows).append(row)
     rows.append(None)
     rows.append(("compile: 1st function, fresh process", None,
                  get("swiftjit", "compile", "first"), get("numba", "compile", "first")))
@@ -226,6 +228,7 @@ def main():
             err = get(b, "dispatch", kind, "error")
             if err:
                 problems.append(f"{b} dispatch {kind}: {err}")
+    rows.extend(dispatch_rows)
     loop_ns = get("python", "dispatch", "loop_overhead_ns")
     if loop_ns is not None:
         notes.append(f"dispatch rows include the timeit loop itself (~{loop_ns:.0f} ns per iteration); "

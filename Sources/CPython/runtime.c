@@ -59,6 +59,7 @@ void swiftjit_context_release(SwiftJITContext *ctx) {
 
 /* Descriptor of the MemoryError raised when an allocation fails: {class variable, message}. */
 static struct { PyObject **cls; const char *msg; } memory_error = { &PyExc_MemoryError, "cannot allocate array" };
+static struct { PyObject **cls; const char *msg; } numpy_error = { &PyExc_ImportError, "cannot import NumPy's C API" };
 static struct { PyObject **cls; const char *msg; } value_error = { &PyExc_ValueError, "negative dimensions are not allowed" };
 
 PyObject *swiftjit_array_new(SwiftJITContext *ctx, int64_t ndim, const int64_t *shape, int64_t typenum,
@@ -67,6 +68,12 @@ PyObject *swiftjit_array_new(SwiftJITContext *ctx, int64_t ndim, const int64_t *
         if (shape[i] < 0) { ctx->exc = &value_error; return NULL; }
     }
     PyGILState_STATE gil = PyGILState_Ensure();
+    if (!numpy_ready && swiftjit_numpy_init() < 0) {
+        PyErr_Clear();
+        ctx->exc = &numpy_error;
+        PyGILState_Release(gil);
+        return NULL;
+    }
     npy_intp dims[NPY_MAXDIMS];
     for (int64_t i = 0; i < ndim && i < NPY_MAXDIMS; i++) dims[i] = (npy_intp)shape[i];
     PyObject *arr = fill ? PyArray_Zeros((int)ndim, dims, PyArray_DescrFromType((int)typenum), (int)fortran)
@@ -84,6 +91,7 @@ PyObject *swiftjit_array_new(SwiftJITContext *ctx, int64_t ndim, const int64_t *
 
 PyObject *swiftjit_array_box(PyObject *owner, int64_t typenum, int64_t ndim, const int64_t *shape,
                              const int64_t *strides, void *data) {
+    if (!numpy_ready && swiftjit_numpy_init() < 0) return NULL;
     PyArrayObject *o = (PyArrayObject *)owner;
     if (PyArray_Check(owner) && PyArray_DATA(o) == data && PyArray_NDIM(o) == ndim
         && PyArray_DESCR(o)->type_num == typenum) {

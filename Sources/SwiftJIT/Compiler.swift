@@ -54,6 +54,10 @@ public enum Compiler {
         if let r = options.returnType { add("returns=\(r)") }
         add(canonical(code))
         for (name, value) in typed.globals.sorted(by: { $0.key < $1.key }) { add("\(name)=\(value)") }
+        // Calls of other jitted functions name their native symbols, which carry the callees' keys.
+        for (ref, call) in typed.calls.sorted(by: { ($0.key.block, $0.key.index) < ($1.key.block, $1.key.index) }) {
+            add("call \(ref.block).\(ref.index) \(call.impl)")
+        }
         add(typed.argTypes.map { $0.description }.joined(separator: ","))
         return String(h1.value, radix: 16).leftPadded(16) + String(h2.value, radix: 16).leftPadded(16)
     }

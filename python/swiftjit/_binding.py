@@ -38,6 +38,9 @@ def _make_twin(func):
     if hasattr(code, "co_qualname"):
         replace["co_qualname"] = code.co_qualname
     twin.__code__ = twin.__code__.replace(**replace)
+    # Binding errors name the function the way Python does (by its __qualname__).
+    twin.__name__ = func.__name__
+    twin.__qualname__ = func.__qualname__
     return twin
 
 

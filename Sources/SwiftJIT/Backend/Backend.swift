@@ -139,7 +139,7 @@ public final class Backend: @unchecked Sendable {
     /// The pass pipeline for straight-line code: promote variables to registers
     /// and simplify. Much cheaper to set up than the O2/O3 pipelines, which only
     /// pay off on loops.
-    public static let lightPipeline = "function(sroa,early-cse,instcombine,simplifycfg)"
+    public static let lightPipeline = "function(sroa,early-cse,instcombine<no-verify-fixpoint>,simplifycfg)"
 
     /// Optimizes with the new pass manager at `level` (0...3) for the host CPU;
     /// `pipeline` replaces the default pipeline when given.

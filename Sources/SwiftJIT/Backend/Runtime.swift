@@ -11,6 +11,7 @@ enum Runtime {
     typealias PowMod = @convention(c) (Int64, Int64, Int64, UnsafeMutablePointer<Int32>?) -> Int64
     typealias Complex2 = @convention(c) (Double, Double, Double, Double, UnsafeMutablePointer<Double>?) -> Int32
     typealias Complex1 = @convention(c) (Double, Double, UnsafeMutablePointer<Double>?) -> Int32
+    typealias IntTrueDiv = @convention(c) (Int64, Int64) -> Double
 
     static var symbols: [(String, UInt64)] {
         func address<T>(_ f: T) -> UInt64 { UInt64(UInt(bitPattern: unsafeBitCast(f, to: UnsafeRawPointer.self))) }
@@ -23,6 +24,7 @@ enum Runtime {
             ("swiftjit_csqrt", address(swiftjit_csqrt as Complex1)),
             ("swiftjit_cexp", address(swiftjit_cexp as Complex1)),
             ("swiftjit_clog", address(swiftjit_clog as Complex1)),
+            ("swiftjit_int_truediv", address(swiftjit_int_truediv as IntTrueDiv)),
         ]
     }
 
@@ -276,3 +278,21 @@ enum ComplexMath {
     }
 }
 
+
+/// int64 / int64 correctly rounded, as Python's int true division (b != 0).
+/// The quotient is computed to 61+ bits with a sticky bit for the remainder, so
+/// converting it to double rounds once, correctly.
+@_cdecl("swiftjit_int_truediv")
+func swiftjit_int_truediv(_ a: Int64, _ b: Int64) -> Double {
+    if a == 0 { return b < 0 ? -0.0 : 0.0 }
+    let negative = (a < 0) != (b < 0)
+    let x = a.magnitude, y = b.magnitude
+    let lx = 64 - x.leadingZeroBitCount, ly = 64 - y.leadingZeroBitCount
+    let k = 62 - lx + ly  // 0...124: x << k fits in 128 bits, the quotient in 61...63 bits
+    let high: UInt64 = k >= 64 ? x << (k - 64) : (k == 0 ? 0 : x >> (64 - k))
+    let low: UInt64 = k >= 64 ? 0 : x << k
+    let (q, r) = y.dividingFullWidth((high: high, low: low))
+    let sticky = q | (r != 0 ? 1 : 0)
+    let value = Double(sticky) * pow(2.0, Double(-k))
+    return negative ? -value : value
+}

@@ -55,20 +55,21 @@ public struct Decoder {
         var result: [Instruction] = []
         var i = 0
         var extended = 0
-        var start = 0
+        var start: Int? = nil  // offset of the first EXTENDED_ARG prefix (which may carry 0)
         while i < bytes.count {
             let op = bytes[i]
             let rawArg = Int(bytes[i + 1])
             guard let entry = table.entry(op) else { throw BytecodeError.unknownOpcode(op, offset: i) }
             if entry.name == "EXTENDED_ARG" {
-                if extended == 0 { start = i }
+                if start == nil { start = i }
                 extended = (extended | rawArg) << 8
                 i += 2
                 continue
             }
             let arg = extended | rawArg
-            let startOffset = extended != 0 ? start : i
+            let startOffset = start ?? i
             extended = 0
+            start = nil
             let next = i + 2 + 2 * entry.cacheEntries
             var target: Int? = nil
             if entry.relativeJump {

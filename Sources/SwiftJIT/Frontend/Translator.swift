@@ -107,8 +107,10 @@ public struct Translator {
     }
 
     func unsupported(_ what: String, _ ins: Instruction) -> CompileError {
-        CompileError(.unsupported, "\(what) \(what.hasSuffix("s") ? "are" : "is") not supported in nopython mode"
-                     + Suggestions.forFeature(what), at: ins.position, stage: "frontend")
+        // Some instructions (MAKE_CELL, COPY_FREE_VARS) have no position: point at the def line.
+        let pos = ins.position.line >= 0 ? ins.position : SourcePosition(line: code.firstLineNumber)
+        return CompileError(.unsupported, "\(what) \(what.hasSuffix("s") ? "are" : "is") not supported in nopython mode"
+                            + Suggestions.forFeature(what), at: pos, stage: "frontend")
     }
 
     /// Feature names for opcodes nopython mode does not handle yet.

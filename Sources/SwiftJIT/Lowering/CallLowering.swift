@@ -61,17 +61,17 @@ extension FunctionLowering {
             try printValues(values, types)
             return LLVMConstNull(ty(.none))
         case .makeComplex:
-            var re = b.double(0), im = b.double(0)
-            for (k, (v, vt)) in zip(values, types).enumerated() {
-                let z = try cast(v, from: vt, to: .complex128)
-                let bb = b.builder
-                if k == 0 {
-                    re = b.extract(z, 0); im = b.extract(z, 1)
-                } else {
-                    // complex(a, b) == a + b*1j
-                    re = LLVMBuildFSub(bb, re, b.extract(z, 1), "")!
-                    im = LLVMBuildFAdd(bb, im, b.extract(z, 0), "")!
-                }
+            // CPython's complex_new: real parts are taken as they are (keeping the sign of
+            // zeros); only complex arguments mix in: re -= imag.imag, imag += real.imag.
+            guard !values.isEmpty else { return complexValue(b.double(0), b.double(0)) }
+            let bb = b.builder
+            let first = try cast(values[0], from: types[0], to: .complex128)
+            var re = b.extract(first, 0)
+            var im = types[0] == .complex128 ? b.extract(first, 1) : b.double(0)
+            if values.count > 1 {
+                let second = try cast(values[1], from: types[1], to: .complex128)
+                if types[1] == .complex128 { re = LLVMBuildFSub(bb, re, b.extract(second, 1), "")! }
+                im = types[0] == .complex128 ? LLVMBuildFAdd(bb, im, b.extract(second, 0), "")! : b.extract(second, 0)
             }
             return complexValue(re, im)
         case .reduceMinMax(let isMax):

@@ -4,7 +4,7 @@ import CLLVM
 ///
 /// An iterator's state mirrors its iterable: a tuple's is `{i64 index, tuple}`,
 /// enumerate's `{i64 count, state of the inner iterator}`, zip's the states of
-/// its iterators, a range's `{cur, stop, step}`.
+/// its iterators, a range's `{cur, remaining, step}`.
 extension FunctionLowering {
     static func iteratorStateType(_ iterable: JITType, _ b: IRBuilder) -> LLVMTypeRef {
         switch iterable {
@@ -21,7 +21,7 @@ extension FunctionLowering {
         let st = FunctionLowering.iteratorStateType(iterable, b)
         switch iterable {
         case .range:
-            return value
+            return rangeIterator(value)
         case .tuple:
             return b.insert(b.insert(LLVMGetUndef(st), b.int(0), 0), value, 1)
         case .enumerate(let x):
@@ -46,10 +46,10 @@ extension FunctionLowering {
         switch iterable {
         case .range:
             let state = b.load(st, p)
-            let cur = b.extract(state, 0), stop = b.extract(state, 1), step = b.extract(state, 2)
-            let positive = b.icmp(LLVMIntSGT, step, b.int(0))
-            let valid = b.select(positive, b.icmp(LLVMIntSLT, cur, stop), b.icmp(LLVMIntSGT, cur, stop))
+            let cur = b.extract(state, 0), remaining = b.extract(state, 1), step = b.extract(state, 2)
+            let valid = b.icmp(LLVMIntSGT, remaining, b.int(0))
             b.store(LLVMBuildAdd(b.builder, cur, step, "")!, field(st, p, 0))
+            b.store(LLVMBuildSub(b.builder, remaining, b.int(1), "")!, field(st, p, 1))
             return (valid, cur)
         case .tuple(let items):
             let indexPtr = field(st, p, 0)

@@ -35,6 +35,8 @@ final class FunctionLowering {
     /// Exception class and message of variables holding exception instances.
     var exceptionOf: [Var: (String, String?)] = [:]
     var position: SourcePosition = .unknown
+    /// Whether each Python local (other than arguments) has been assigned.
+    var definedFlags: [Var: LLVMValueRef] = [:]
     /// Variables assigned exactly once, from a constant (temporaries of LOAD_CONST).
     lazy var constants: [Var: Constant] = {
         var count: [Var: Int] = [:]
@@ -81,6 +83,11 @@ final class FunctionLowering {
     }
     func ty(_ t: JITType) -> LLVMTypeRef { FunctionLowering.llvmType(t, b) }
 
+    /// The iterator state `{cur, remaining, step}` of a range `{start, stop, step}`.
+    func rangeIterator(_ r: LLVMValueRef) -> LLVMValueRef {
+        b.insert(r, rangeLength(r), 1)
+    }
+
     /// `{ptr data, [n x i64] shape, [n x i64] strides, ptr owner}`
     static func arrayStruct(_ ndim: Int, _ b: IRBuilder) -> LLVMTypeRef {
         let dims = LLVMArrayType2(b.i64, UInt64(ndim))!
@@ -115,6 +122,14 @@ final class FunctionLowering {
             LLVMBuildStore(b.builder, LLVMConstNull(ty(t)), slot)
             return slot
         }
+        // Python locals other than arguments may be read before any assignment
+        // (a loop variable after an empty loop): a flag per local says whether it holds a value.
+        for (i, name) in typed.ir.varNames.enumerated()
+        where i >= typed.ir.argNames.count && !name.hasPrefix("$") && slots[i] != nil {
+            let flag = LLVMBuildAlloca(b.builder, b.i1, "\(name).defined")!
+            LLVMBuildStore(b.builder, b.bool(false), flag)
+            definedFlags[Var(i)] = flag
+        }
         b.br(blocks[0])
         for (bi, block) in typed.ir.blocks.enumerated() {
             b.position(at: blocks[bi])
@@ -139,7 +154,14 @@ final class FunctionLowering {
             guard let et = typed.exprTypes[ref] else { throw fail("untyped statement") }
             let value = try lowerExpr(e, et, ref, target: v)
             b.store(try cast(value, from: et, to: typed.type(of: v)), try slot(v))
-        case .discard, .delete:
+            if let flag = definedFlags[v] { b.store(b.bool(true), flag) }
+        case .delete(let v):
+            if let flag = definedFlags[v] {
+                raiseIf(b.not(b.load(b.i1, flag)), "UnboundLocalError",
+                        "cannot access local variable '\(typed.ir.name(of: v))' where it is not associated with a value")
+                b.store(b.bool(false), flag)
+            }
+        case .discard:
             break
         case .setitem(let target, let index, let value):
             guard case .array(let a) = typed.type(of: target) else { throw fail("setitem on \(typed.type(of: target))") }
@@ -164,16 +186,19 @@ final class FunctionLowering {
         case .forIter(let it, let value, let body, let exit):
             if typed.type(of: it) != .rangeIter { return try lowerIteratorStep(it, value: value, body: body, exit: exit) }
             let stateSlot = try slot(it)
+            // State {cur, remaining, step}: counting the remaining values keeps loops near
+            // the int64 limits exact, and gives LLVM a plain trip count.
             let state = b.load(ty(.rangeIter), stateSlot)
-            let cur = b.extract(state, 0), stop = b.extract(state, 1), step = b.extract(state, 2)
-            let positive = b.icmp(LLVMIntSGT, step, b.int(0))
-            let valid = b.select(positive, b.icmp(LLVMIntSLT, cur, stop), b.icmp(LLVMIntSGT, cur, stop))
+            let cur = b.extract(state, 0), remaining = b.extract(state, 1), step = b.extract(state, 2)
             let advance = b.appendBlock(fn, "for.next")
-            b.condBr(valid, advance, blocks[exit.id])
+            b.condBr(b.icmp(LLVMIntSGT, remaining, b.int(0)), advance, blocks[exit.id])
             b.position(at: advance)
             b.store(cur, try slot(value))
-            let next = LLVMBuildAdd(b.builder, cur, step, "")!
-            b.store(next, b.gep(ty(.rangeIter), stateSlot, [b.int(0, b.i32), b.int(0, b.i32)]))
+            var next = LLVMGetUndef(ty(.rangeIter))!
+            next = b.insert(next, LLVMBuildAdd(b.builder, cur, step, "")!, 0)
+            next = b.insert(next, LLVMBuildSub(b.builder, remaining, b.int(1), "")!, 1)
+            next = b.insert(next, step, 2)
+            b.store(next, stateSlot)
             b.br(blocks[body.id])
         case .raise(let v):
             guard let v = v else { throw fail("bare raise") }
@@ -282,6 +307,10 @@ final class FunctionLowering {
             return try constant(c, t)
         case .copy(let v):
             if let info = exceptionOf[v] { exceptionOf[target] = info }
+            if let flag = definedFlags[v] {
+                raiseIf(b.not(b.load(b.i1, flag)), "UnboundLocalError",
+                        "cannot access local variable '\(typed.ir.name(of: v))' where it is not associated with a value")
+            }
             return try load(v)
         case .global(let name), .freevar(let name):
             guard let g = typed.globals[name] else { throw fail("unresolved global \(name)") }
@@ -349,7 +378,7 @@ final class FunctionLowering {
             if case .array = typed.type(of: v) {
                 return b.insert(b.insert(LLVMGetUndef(ty(t)), try load(v), 0), b.int(0), 1)
             }
-            return try load(v)  // a range's iterator state starts as the range itself
+            return rangeIterator(try load(v))
         case .getitem(let v, let i):
             guard case .array(let a) = typed.type(of: v) else { throw fail("getitem on \(typed.type(of: v))") }
             return try arrayGetitem(try load(v), a, try load(i), typed.type(of: i), result: t)
@@ -400,6 +429,29 @@ final class FunctionLowering {
             let isFloat = tx == .float64 || ty_ == .float64
             raiseIf(b.fcmp(LLVMRealOEQ, fy, b.double(0)), "ZeroDivisionError",
                     isFloat ? "float division by zero" : "division by zero")
+            if !isFloat {
+                // Python divides ints exactly and rounds once; doubles are exact only up to 2**53.
+                let ix = try cast(x, from: tx, to: .int64), iy = try cast(y, from: ty_, to: .int64)
+                let limit = b.int(1 << 53)
+                func small(_ v: LLVMValueRef) -> LLVMValueRef {
+                    b.icmp(LLVMIntULE, LLVMBuildAdd(bb, v, limit, "")!, b.int(1 << 54))
+                }
+                let exact = b.and(small(ix), small(iy))
+                let fast = LLVMBuildFDiv(bb, fx, fy, "")!
+                let here = b.currentBlock
+                let slowBlock = b.appendBlock(fn, "truediv.big"), join = b.appendBlock(fn, "truediv.join")
+                b.condBr(b.intrinsic("llvm.expect", [b.i1], [exact, b.bool(true)]), join, slowBlock)
+                b.position(at: slowBlock)
+                let ft = b.functionType(b.f64, [b.i64, b.i64])
+                let slow = b.call(ft, b.declare("swiftjit_int_truediv", ft), [ix, iy])
+                b.br(join)
+                b.position(at: join)
+                let phi = LLVMBuildPhi(bb, b.f64, "")!
+                var vals: [LLVMValueRef?] = [fast, slow]
+                var from: [LLVMBasicBlockRef?] = [here, slowBlock]
+                LLVMAddIncoming(phi, &vals, &from, 2)
+                return phi
+            }
             return fastmath(LLVMBuildFDiv(bb, fx, fy, "")!)
         }
         switch result {
@@ -417,9 +469,23 @@ final class FunctionLowering {
                 return floatDivmod(a, c).mod
             case .pow:
                 let zeroBase = b.fcmp(LLVMRealOEQ, a, b.double(0))
-                let negExp = b.fcmp(LLVMRealOLT, c, b.double(0))
-                raiseIf(b.and(zeroBase, negExp), "ZeroDivisionError", "0.0 cannot be raised to a negative power")
-                return b.intrinsic("llvm.pow", [b.f64], [a, c])
+                let finiteNegExp = b.and(b.fcmp(LLVMRealOLT, c, b.double(0)),
+                                         b.fcmp(LLVMRealONE, c, b.double(-.infinity)))
+                raiseIf(b.and(zeroBase, finiteNegExp), "ZeroDivisionError", "0.0 cannot be raised to a negative power")
+                // Python gives a complex number here; nopython float ** float cannot.
+                let negBase = b.and(b.fcmp(LLVMRealOLT, a, b.double(0)), b.fcmp(LLVMRealONE, a, b.double(-.infinity)))
+                let finiteExp = b.fcmp(LLVMRealOLT, b.intrinsic("llvm.fabs", [b.f64], [c]), b.double(.infinity))
+                let fractional = b.fcmp(LLVMRealONE, b.intrinsic("llvm.floor", [b.f64], [c]), c)
+                raiseIf(b.and(b.and(negBase, finiteExp), fractional), "ValueError",
+                        "negative number cannot be raised to a fractional power in nopython mode (Python's result is complex)")
+                let r = b.intrinsic("llvm.pow", [b.f64], [a, c])
+                // Like Python: a finite base and exponent giving an infinite result overflowed.
+                func finite(_ v: LLVMValueRef) -> LLVMValueRef {
+                    b.fcmp(LLVMRealOLT, b.intrinsic("llvm.fabs", [b.f64], [v]), b.double(.infinity))
+                }
+                let overflow = b.and(b.and(finite(a), finite(c)), b.fcmp(LLVMRealOEQ, b.intrinsic("llvm.fabs", [b.f64], [r]), b.double(.infinity)))
+                raiseIf(overflow, "OverflowError", "(34, 'Numerical result out of range')")
+                return r
             default: throw fail("float operator \(op.rawValue)")
             }
         case .int64:
@@ -586,6 +652,7 @@ final class FunctionLowering {
         }
         if case .optional = ty_ { return try compare(op, y, ty_, x, tx) }
         if tx == .none && ty_ == .none { return b.bool(op == .eq) }
+        if tx == .none || ty_ == .none { return b.bool(op == .ne) }
         if tx == .float64 || ty_ == .float64 {
             let a = try cast(x, from: tx, to: .float64), c = try cast(y, from: ty_, to: .float64)
             let p: LLVMRealPredicate
@@ -672,6 +739,10 @@ final class FunctionLowering {
         raiseIf(b.fcmp(LLVMRealUNO, v, v), "ValueError", "cannot convert float NaN to integer")
         let inf = b.fcmp(LLVMRealOEQ, b.intrinsic("llvm.fabs", [b.f64], [v]), b.double(.infinity))
         raiseIf(inf, "OverflowError", "cannot convert float infinity to integer")
+        // Python would give a bigger int; nopython ints are int64.
+        let outside = b.or(b.fcmp(LLVMRealOGE, v, b.double(9223372036854775808.0)),
+                           b.fcmp(LLVMRealOLT, v, b.double(-9223372036854775808.0)))
+        raiseIf(outside, "OverflowError", "float value too large to convert to int64")
         return b.intrinsic("llvm.fptosi.sat", [b.i64, b.f64], [v])
     }
 

@@ -84,6 +84,7 @@ public struct TypeInference {
     func typeOfGlobal(_ g: GlobalValue, name: String, _ pos: SourcePosition) throws -> JITType {
         switch g {
         case .builtin(let f):
+            if f.hasPrefix("math.") || f.hasPrefix("cmath.") { return .function(f) }
             guard Registry.builtinFunctions.contains(f) || LanguageTyping.builtins.contains(f) else {
                 throw err("the builtin '\(f)' is not supported in nopython mode", pos)
             }

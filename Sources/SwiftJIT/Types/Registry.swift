@@ -120,6 +120,8 @@ enum Registry {
                 if case .optional(let x) = a, b == .none || b == x || (x.isNumber && b.isNumber) { return .boolean }
                 if case .optional(let x) = b, a == .none || a == x || (x.isNumber && a.isNumber) { return .boolean }
                 if a == .none && b == .none { return .boolean }
+                // A number is never equal to None.
+                if (a == .none && b.isNumber) || (b == .none && a.isNumber) { return .boolean }
             }
             return nil
         }

@@ -107,6 +107,18 @@ enum CodeReader {
             }
             return .builtin(name)
         }
+        // A function of math or cmath imported by name (`from math import sqrt`).
+        if tn == "builtin_function_or_method", let name = Py.stringAttr(o, "__name__"),
+           let module = Py.stringAttr(o, "__module__"), module == "math" || module == "cmath",
+           let moduleName = Py.str(module) {
+            defer { Py_DecRef(moduleName) }
+            guard let m = PyImport_GetModule(moduleName) else { PyErr_Clear(); return .unsupported(typeName: tn) }
+            defer { Py_DecRef(m) }
+            if let same = Py.attr(m, name) {
+                defer { Py_DecRef(same) }
+                if same == o { return .builtin("\(module).\(name)") }
+            }
+        }
         return .unsupported(typeName: tn)
     }
 }

@@ -211,6 +211,7 @@ final class DispatcherCore {
             var overflow: Int32 = 0
             _ = PyLong_AsLongLongAndOverflow(o, &overflow)
             if overflow != 0 {
+                _ = ensureCode()
                 PyErr_SetString(PyExc_OverflowError, "argument '\(argName(i))' does not fit in int64 (nopython mode uses 64-bit integers)")
                 return nil
             }
