@@ -51,6 +51,7 @@ public enum Compiler {
         add("swiftjit \(Versions.swiftjit) llvm \(Versions.llvm) python \(code.version)")
         add("\(backend.triple) \(backend.cpuName) \(backend.cpuFeatures)")
         add("opt=\(options.optLevel) fastmath=\(options.fastmath) boundscheck=\(options.boundscheck) nogil=\(options.nogil)")
+        if let r = options.returnType { add("returns=\(r)") }
         add(canonical(code))
         for (name, value) in typed.globals.sorted(by: { $0.key < $1.key }) { add("\(name)=\(value)") }
         // Calls of other jitted functions name their native symbols, which carry the callees' keys.
@@ -90,7 +91,15 @@ public enum Compiler {
         var clock = Clock()
         let ir = try Translator.translate(code)
         timings.append(("frontend", clock.lap()))
-        let typed = try TypeInference.infer(ir, argTypes: argTypes, resolveGlobal: resolveGlobal)
+        var typed = try TypeInference.infer(ir, argTypes: argTypes, resolveGlobal: resolveGlobal)
+        if let declared = options.returnType, declared != typed.returnType {
+            // An explicit signature's return type: the inferred one must convert to it safely.
+            guard JITType.unify(typed.returnType, declared) == declared else {
+                throw CompileError(.typing, "the function returns \(typed.returnType), which does not convert to the "
+                                   + "declared return type \(declared)", stage: "typing")
+            }
+            typed.returnType = declared
+        }
         timings.append(("typing", clock.lap()))
         for (i, t) in argTypes.enumerated() where !t.isFirstClass {
             throw CompileError(.typing, "argument '\(ir.argNames[i])' of type \(t) cannot be passed", stage: "typing")

@@ -11,6 +11,8 @@ public struct CompileOptions: Hashable, Sendable {
     public var withWrapper = true
     /// Where compiled code is kept between processes (`cache=True`), or nil.
     public var cache: ObjectCache? = nil
+    /// The return type declared by an explicit signature (`@jit("float64(int64)")`), or nil to infer it.
+    public var returnType: JITType? = nil
     public init(fastmath: Bool = false, boundscheck: Bool = false, nogil: Bool = false, optLevel: Int = 3) {
         self.fastmath = fastmath; self.boundscheck = boundscheck; self.nogil = nogil; self.optLevel = optLevel
     }

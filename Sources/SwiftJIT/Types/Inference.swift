@@ -31,6 +31,17 @@ public struct TypedFunction: Sendable {
 /// Type inference: propagates argument types through the IR to a fixpoint,
 /// unifying all assignments of each variable, then resolves every operation.
 public struct TypeInference {
+    /// Casts spelled with swiftjit's number types (`swiftjit.float64(x)`, `types.int32(x)`).
+    static let swiftjitCasts: [String: String] = {
+        var t: [String: String] = ["boolean": "bool", "bool_": "bool", "b1": "bool",
+                                   "complex64": "complex", "complex128": "complex", "c8": "complex", "c16": "complex",
+                                   "float32": "float", "float64": "float", "double": "float", "float_": "float",
+                                   "f4": "float", "f8": "float"]
+        for n in ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "intp", "uintp",
+                  "intc", "uintc", "int_", "byte", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8"] { t[n] = "int" }
+        return t
+    }()
+
     let ir: IRFunction
     let argTypes: [JITType]
     let resolveGlobal: (String) -> GlobalValue
@@ -88,7 +99,7 @@ public struct TypeInference {
             }
             return .function(f)
         case .module(let m):
-            guard m == "math" || m == "cmath" || m == "numpy" else { throw err("the module '\(m)' is not supported in nopython mode", pos) }
+            guard m == "math" || m == "cmath" || m == "numpy" || m == "swiftjit" || m == "swiftjit.types" else { throw err("the module '\(m)' is not supported in nopython mode", pos) }
             return .module(m)
         case .exceptionClass(let c): return .exceptionClass(c)
         case .int: return .int64
@@ -140,6 +151,13 @@ public struct TypeInference {
                 throw err("numpy.\(attr) is not supported in nopython mode", pos)
             }
             if case .module(let m) = vt {
+                if m == "swiftjit" || m == "swiftjit.types" {
+                    // `numba.prange` with `import swiftjit as numba`: a range (loops run serially);
+                    // number types called as casts (`numba.float64(x)` is `float(x)`).
+                    if attr == "prange", m == "swiftjit" { return .function("range") }
+                    if let cast = Self.swiftjitCasts[attr] { return .function(cast) }
+                    throw err("\(m).\(attr) is not supported in nopython mode (only prange and the number types are)", pos)
+                }
                 if Registry.mathConstants[attr] != nil { return .float64 }
                 let all = Registry.mathFloatUnary.union(Registry.mathFloatBinary).union(Registry.mathPredicates)
                     .union(Registry.mathToInt)
