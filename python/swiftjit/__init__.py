@@ -19,11 +19,11 @@ from . import _swiftjit, errors, types, config  # noqa: E402
 from . import _cache as cache  # noqa: E402
 from ._binding import bind as _bind  # noqa: E402
 from ._errors import make_error as _make_error  # noqa: E402
-from .decorators import jit, njit, prange  # noqa: E402
+from .decorators import jit, njit, prange, set_num_threads, get_num_threads  # noqa: E402
 from .errors import TypingError  # noqa: E402
 
 _swiftjit._set_hooks(_make_error, _bind, types.from_name, errors.SwiftJITWarning)
 
 Dispatcher = _swiftjit.Dispatcher
 __version__ = "0.1.0"
-__all__ = ["jit", "njit", "prange", "errors", "types", "config", "cache", "TypingError", "Dispatcher"]
+__all__ = ["jit", "njit", "prange", "set_num_threads", "get_num_threads", "errors", "types", "config", "cache", "TypingError", "Dispatcher"]
