@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#define SWIFTJIT_CHUNKS_PER_THREAD 4
+
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
 static int pool_size = 1;               /* threads, the calling thread included */
 static _Atomic int active_threads = 1;  /* swiftjit.set_num_threads */
@@ -132,7 +134,13 @@ static void merge_context(SwiftJITContext *into, SwiftJITContext *from) {
 int64_t swiftjit_parallel_for(swiftjit_chunk_fn fn, void *env, int64_t n, void *red, int64_t red_size,
                               SwiftJITContext *ctx) {
     if (n <= 0) return 0;
-    int64_t nchunks = swiftjit_get_num_threads();
+    int64_t threads = swiftjit_get_num_threads();
+    if (threads <= 1 || n == 1) {
+        return fn(env, 0, n, red, ctx) == 0 ? 1 : -1;
+    }
+    /* A few chunks per thread, taken dynamically: a thread the OS delays does not hold the others up. */
+    int64_t nchunks = threads * SWIFTJIT_CHUNKS_PER_THREAD;
+    if (nchunks > SWIFTJIT_MAX_THREADS) nchunks = SWIFTJIT_MAX_THREADS;
     if (nchunks > n) nchunks = n;
     if (nchunks <= 1) {
         return fn(env, 0, n, red, ctx) == 0 ? 1 : -1;

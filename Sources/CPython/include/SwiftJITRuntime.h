@@ -50,7 +50,7 @@ void swiftjit_index_error(SwiftJITContext *ctx, int64_t index, int64_t axis, int
 /// The i-th runtime helper JIT code may call: its address, and its name in *name;
 /// NULL past the last one.
 void *swiftjit_runtime_symbol(int i, const char **name);
-/// Most threads a parallel region uses (chunks per region).
+/// Most threads of the pool, and most chunks of a parallel region.
 #define SWIFTJIT_MAX_THREADS 64
 
 /// The body of a parallel loop over iterations [start, end): stores its partial
