@@ -458,3 +458,19 @@ def test_parallel_nogil_from_threads():
     for t in threads:
         t.join()
     assert results == [sum(i % 7 for i in range(200_000))] * 4
+
+
+def test_print_in_body(capfd):
+    @njit(parallel=True)
+    def f(n):
+        for i in prange(n):
+            print(i)
+        return 0
+    f(20)
+    out = capfd.readouterr().out.split()
+    assert sorted(int(x) for x in out) == list(range(20))
+
+
+def test_diagnostics_before_first_call():
+    f = njit(parallel=True)(int_sum)
+    assert "no compiled specializations" in f.parallel_diagnostics()
