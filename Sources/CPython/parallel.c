@@ -29,6 +29,7 @@ typedef struct {
     SwiftJITContext *ctxs;
     int32_t *status;
     _Atomic int64_t next;
+    _Atomic int failed;  /* a chunk raised: chunks not started yet are skipped */
 } Job;
 
 static Job *current_job = NULL;   /* guarded by job_mutex */
@@ -46,9 +47,11 @@ static void run_chunks(Job *j) {
     for (;;) {
         int64_t c = atomic_fetch_add(&j->next, 1);
         if (c >= j->nchunks) return;
+        if (atomic_load_explicit(&j->failed, memory_order_relaxed)) continue;
         int64_t s, e;
         chunk_bounds(j->n, j->nchunks, c, &s, &e);
         j->status[c] = j->fn(j->env, s, e, j->red + c * j->red_size, &j->ctxs[c]);
+        if (j->status[c] != 0) atomic_store(&j->failed, 1);
     }
 }
 
@@ -148,9 +151,11 @@ int64_t swiftjit_parallel_for(swiftjit_chunk_fn fn, void *env, int64_t n, void *
     SwiftJITContext ctxs[SWIFTJIT_MAX_THREADS];
     int32_t status[SWIFTJIT_MAX_THREADS];
     memset(ctxs, 0, sizeof ctxs);
+    memset(status, 0, sizeof status);
     Job job = { .fn = fn, .env = env, .n = n, .nchunks = nchunks, .red_size = red_size, .red = (char *)red,
                 .ctxs = ctxs, .status = status };
     atomic_store(&job.next, 0);
+    atomic_store(&job.failed, 0);
     /* Chunks may create arrays (which takes the GIL): never wait for workers while holding it. */
     PyThreadState *saved = (Py_IsInitialized() && PyGILState_Check()) ? PyEval_SaveThread() : NULL;
     int pooled = pthread_mutex_trylock(&region_mutex) == 0;
