@@ -477,3 +477,27 @@ def test_print_in_body(capfd):
 def test_diagnostics_before_first_call():
     f = njit(parallel=True)(int_sum)
     assert "no compiled specializations" in f.parallel_diagnostics()
+
+
+def test_parallel_function_called_in_parallel_loop():
+    @njit(parallel=True)
+    def inner(k):
+        s = 0
+        for j in prange(k):
+            s += j
+        return s
+
+    @njit(parallel=True)
+    def outer(n):
+        s = 0
+        for i in prange(n):
+            s += inner(i)
+        return s
+    assert outer(300) == sum(i * (i - 1) // 2 for i in range(300))
+
+
+def test_many_calls_stress():
+    f = par(several)
+    expected = several(5000)
+    for _ in range(300):
+        assert f(5000) == expected
