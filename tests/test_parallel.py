@@ -501,3 +501,34 @@ def test_many_calls_stress():
     expected = several(5000)
     for _ in range(300):
         assert f(5000) == expected
+
+
+def test_int_variable_becomes_float():
+    @njit(parallel=True)
+    def f(n):
+        s = 0
+        m = 100
+        for i in prange(n):
+            s += 0.25 * i
+            m = min(m, i * 0.5 - 3)
+        return s, m
+    for n in (1, 5, 1000):
+        check(f, n, approx=True)
+    assert f(0) == (0.0, 100.0)  # the variables are float64 on every path, as with range
+
+
+def test_num_threads_from_environment():
+    import subprocess
+    import sys
+    code = ("import swiftjit\n"
+            "from swiftjit import njit, prange\n"
+            "@njit(parallel=True)\n"
+            "def f(n):\n"
+            "    s = 0\n"
+            "    for i in prange(n):\n"
+            "        s += i\n"
+            "    return s\n"
+            "print(swiftjit.get_num_threads(), f(100_001), f(5))\n")
+    env = dict(__import__("os").environ, SWIFTJIT_NUM_THREADS="5")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["5", str(sum(range(100_001))), "10"]
