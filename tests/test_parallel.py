@@ -532,3 +532,45 @@ def test_num_threads_from_environment():
     env = dict(__import__("os").environ, SWIFTJIT_NUM_THREADS="5")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     assert out.split() == ["5", str(sum(range(100_001))), "10"]
+
+
+class ChunkError(Exception):
+    pass
+
+
+def test_user_exception_in_body():
+    @njit(parallel=True)
+    def f(n):
+        s = 0
+        for i in prange(n):
+            if i == n // 2:
+                raise ChunkError("from a chunk")
+            s += i
+        return s
+    with pytest.raises(ChunkError, match="from a chunk"):
+        f(10_000)
+
+
+def test_disk_cache_roundtrip(tmp_path):
+    import subprocess
+    import sys
+    mod = tmp_path / "parmod.py"
+    mod.write_text(
+        "import swiftjit\n"
+        "from swiftjit import njit, prange\n"
+        "@njit(parallel=True, cache=True)\n"
+        "def f(n):\n"
+        "    s = 0.0\n"
+        "    m = 0\n"
+        "    for i in prange(n):\n"
+        "        s += i * 0.5\n"
+        "        m = max(m, i % 1000)\n"
+        "    return s, m\n"
+        "r = f(100_000)\n"
+        "print(r[0] == sum(i * 0.5 for i in range(100_000)), r[1], f.stats['cache_hits'], f.stats['cache_misses'])\n"
+        "print('parallelized' in f.parallel_diagnostics())\n")
+    env = dict(__import__("os").environ, SWIFTJIT_CACHE_DIR=str(tmp_path / "cache"))
+    runs = [subprocess.run([sys.executable, str(mod)], env=env, capture_output=True, text=True, check=True,
+                           cwd=tmp_path).stdout.split() for _ in range(2)]
+    assert runs[0] == ["True", "999", "0", "1", "True"]
+    assert runs[1] == ["True", "999", "1", "0", "True"]
