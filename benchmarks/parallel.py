@@ -9,6 +9,7 @@ against the same function compiled without parallel.
 """
 import argparse
 import math
+import os
 import statistics
 import sys
 import time
@@ -43,6 +44,30 @@ def best_of(f, arg, repeats):
     return min(times), statistics.median(times)
 
 
+def thread_cpu():
+    """CPU seconds of each thread of this process (Linux /proc; {} elsewhere)."""
+    out = {}
+    try:
+        tick = os.sysconf("SC_CLK_TCK")
+        for t in os.listdir("/proc/self/task"):
+            with open(f"/proc/self/task/{t}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            out[t] = (int(fields[11]) + int(fields[12])) / tick
+    except OSError:
+        return {}
+    return out
+
+
+def cpu_split(f, arg, calls):
+    """Per-thread CPU seconds spent in `calls` calls (threads that did work only)."""
+    before = thread_cpu()
+    for _ in range(calls):
+        f(arg)
+    after = thread_cpu()
+    used = {t: after[t] - before.get(t, 0.0) for t in after}
+    return sorted((v for v in used.values() if v > 0), reverse=True)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--n", type=int, default=10_000_000)
@@ -62,6 +87,15 @@ def main():
     print(f"sum of sqrt, n={opts.n:.0e}: parallel=False best {min(rs) * 1e3:.2f} ms (median {statistics.median(rs) * 1e3:.2f}),"
           f" parallel=True best {min(rp) * 1e3:.2f} ms (median {statistics.median(rp) * 1e3:.2f})")
     print(f"speedup: best {min(rs) / min(rp):.2f}x, median {statistics.median(rs) / statistics.median(rp):.2f}x")
+    # On a busy machine wall times say little: the CPU time of each thread shows
+    # how the work was split, and the speedup it allows on idle cores.
+    calls = 20
+    serial_cpu = cpu_split(serial, x, calls)
+    parallel_cpu = cpu_split(parallel, x, calls)
+    if serial_cpu and parallel_cpu:
+        print(f"CPU seconds for {calls} calls: parallel=False {[round(v, 2) for v in serial_cpu]}, "
+              f"parallel=True per thread {[round(v, 2) for v in parallel_cpu]}; "
+              f"speedup on idle cores <= {sum(serial_cpu) / parallel_cpu[0]:.2f}x")
     ts, tp = njit(tiny), njit(parallel=True)(tiny)
     for n in (0, 1, 2, 1000):
         ts(n), tp(n)
