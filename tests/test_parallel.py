@@ -574,3 +574,18 @@ def test_disk_cache_roundtrip(tmp_path):
                            cwd=tmp_path).stdout.split() for _ in range(2)]
     assert runs[0] == ["True", "999", "0", "1", "True"]
     assert runs[1] == ["True", "999", "1", "0", "True"]
+
+
+def test_body_that_cannot_be_outlined_runs_serially():
+    @njit(parallel=True)
+    def f(n):
+        err = ValueError("too big")
+        s = 0
+        for i in prange(n):
+            if i > 50:
+                raise err
+            s += i
+        return s
+    check(f, 10)
+    check(f, 100)
+    assert "not parallelized: the parallel body cannot be compiled" in f.parallel_diagnostics()

@@ -95,7 +95,7 @@ public enum Compiler {
             if g == .builtin("prange") { pranges.names.insert(name); return .builtin("range") }
             return g
         }
-        let plan = ParallelPlanner.plan(typed, prangeNames: pranges.names, parallel: options.parallel)
+        var plan = ParallelPlanner.plan(typed, prangeNames: pranges.names, parallel: options.parallel)
         timings.append(("typing", clock.lap()))
         for (i, t) in argTypes.enumerated() where !t.isFirstClass {
             throw CompileError(.typing, "argument '\(ir.argNames[i])' of type \(t) cannot be passed", stage: "typing")
@@ -161,6 +161,7 @@ public enum Compiler {
         let lowering = FunctionLowering(builder: b, typed: typed, name: nativeName, options: options)
         lowering.parallelLoops = plan.loops
         try lowering.lower()
+        for (header, reason) in lowering.parallelFailures { plan.demote(header: header, reason: reason) }
         if options.withWrapper {
             _ = try WrapperLowering(b: b, typed: typed, native: lowering.fn, options: options).generate(name: wrapperName)
         }

@@ -32,12 +32,20 @@ public struct ParallelLoop: Sendable {
     /// The outlined body: arguments `liveIns..., kstart, kend, base, step`; returns the reductions' tuple.
     public var body: TypedFunction
     public var line: Int
+    /// Index of this loop's line in `ParallelPlan.diagnostics`.
+    public var diagnostic = 0
 }
 
 public struct ParallelPlan: Sendable {
     public var loops: [Int: ParallelLoop] = [:]
     public var diagnostics: [String] = []
     public var text: String { diagnostics.joined(separator: "\n") }
+
+    /// Notes that a planned loop runs serially after all (its body failed to lower).
+    public mutating func demote(header: Int, reason: String) {
+        guard let p = loops.removeValue(forKey: header) else { return }
+        diagnostics[p.diagnostic] = "prange loop at line \(p.line): not parallelized: \(reason)"
+    }
 }
 
 public enum ParallelPlanner {
@@ -74,6 +82,8 @@ public enum ParallelPlanner {
                 if !p.reductions.isEmpty {
                     text += "; reductions: " + p.reductions.map { "\(ir.name(of: $0.0)) (\($0.1.rawValue))" }.joined(separator: ", ")
                 }
+                var p = p
+                p.diagnostic = plan.diagnostics.count
                 plan.diagnostics.append(text)
                 plan.loops[l.header] = p
             case .failure(let why):

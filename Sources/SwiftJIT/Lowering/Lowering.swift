@@ -37,6 +37,8 @@ final class FunctionLowering {
     var position: SourcePosition = .unknown
     /// Loops to run in parallel, by header block (`ParallelLowering.swift`).
     var parallelLoops: [Int: ParallelLoop] = [:]
+    /// Planned parallel loops lowered serially after all, with the reason.
+    var parallelFailures: [Int: String] = [:]
     /// Variables assigned exactly once, from a constant (temporaries of LOAD_CONST).
     lazy var constants: [Var: Constant] = {
         var count: [Var: Int] = [:]

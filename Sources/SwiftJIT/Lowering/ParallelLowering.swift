@@ -12,7 +12,16 @@ extension FunctionLowering {
         let bodyName = parentName + ".par\(p.header)"
         // The outlined body, and its chunk entry `i32 (ptr env, i64 start, i64 end, ptr red, ptr ctx)`.
         let body = FunctionLowering(builder: b, typed: p.body, name: bodyName, options: options)
-        try body.lower()
+        do {
+            try body.lower()
+        } catch let e as CompileError {
+            // Run the loop serially rather than fail the compilation.
+            LLVMDeleteFunction(body.fn)
+            b.position(at: here)
+            parallelLoops[p.header] = nil
+            parallelFailures[p.header] = "the parallel body cannot be compiled (\(e.message))"
+            return try lowerTerminator(typed.ir.blocks[p.header].terminator.node)
+        }
         LLVMSetLinkage(body.fn, LLVMInternalLinkage)
         LLVMRemoveEnumAttributeAtIndex(body.fn, UInt32.max, LLVMGetEnumAttributeKindForName("noinline", 8))
         let envType = b.structType(p.liveIns.map { ty(typed.type(of: $0)) } + [b.i64, b.i64])
