@@ -319,6 +319,40 @@ def entry(n, calls):
     },
 ]
 
+# prange kernels take `prange` from the backend's package (swiftjit.prange,
+# numba.prange); plain Python gets range.
+PRANGE_PRELUDE = '''
+import math, sys
+prange = getattr(sys.modules.get(getattr(jit, "__module__", "").split(".")[0]), "prange", range)
+'''
+
+for _parallel in (False, True):
+    KERNELS.append({
+        "name": "sqrt_sum_" + ("parallel" if _parallel else "serial"),
+        "label": f"sum of sqrt, prange, parallel={_parallel}, n=1e7",
+        "source": PRANGE_PRELUDE + f'''
+@jit(nopython=True, parallel={_parallel})
+def sqrt_sum(n):
+    s = 0.0
+    for i in prange(n):
+        s += math.sqrt(i + 0.5)
+    return s
+''',
+        "entry": "sqrt_sum",
+        "args": (10_000_000,),
+        "warmup_args": (10,),
+        # Two terms add up the same way in any chunking, so every backend agrees exactly.
+        "check_args": (2,),
+        "python_args": (1_000_000,),
+        "python_scale": 10.0,
+        "note": "speedup of parallel=True over parallel=False on this machine's cores; "
+                "benchmarks/parallel.py measures the same over a NumPy array, and prange's overhead"
+                if _parallel else None,
+    })
+    if KERNELS[-1]["note"] is None:
+        del KERNELS[-1]["note"]
+del _parallel
+
 # Compile latency: the first function is compiled in a fresh process right
 # after the import; the second, different one right after, in the same process.
 COMPILE_FIRST = {

@@ -47,7 +47,7 @@ def _make_dispatcher(func, options):
             _cache._dirs_in_use.add(cache_dir)
     dispatcher = _swiftjit.new_dispatcher(
         func, bool(options["fastmath"]), bool(boundscheck), bool(options["nogil"]), config.OPT,
-        cache_dir, cache_prefix)
+        cache_dir, cache_prefix, bool(options["parallel"]))
     functools.update_wrapper(dispatcher, func)
     dispatcher.targetoptions = {k: v for k, v in options.items()}
     return dispatcher
@@ -129,5 +129,22 @@ def njit(signature_or_function=None, **options):
 
 
 def prange(*args):
-    """``range`` for loops that ``parallel=True`` may run on several cores."""
+    """``range`` for loops that ``parallel=True`` may run on several cores.
+
+    In a function compiled with ``parallel=True`` the outermost ``prange`` loop of
+    a nest runs its iterations in chunks on a thread pool; reductions (``s += e``,
+    ``s -= e``, ``s *= e``, ``s = min(s, e)``, ``s = max(s, e)``) are combined in
+    order. Otherwise it is ``range``. See ``dispatcher.parallel_diagnostics()``.
+    """
     return range(*args)
+
+
+def set_num_threads(n):
+    """Sets how many threads parallel loops use, from 1 to the pool size
+    (``SWIFTJIT_NUM_THREADS``, default the number of cores)."""
+    _swiftjit.set_num_threads(int(n))
+
+
+def get_num_threads():
+    """How many threads parallel loops use."""
+    return _swiftjit.get_num_threads()

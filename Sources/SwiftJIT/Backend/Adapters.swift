@@ -26,12 +26,21 @@ public enum Adapters {
         case .int64, .uint64: return b.i64
         case .float32: return LLVMFloatTypeInContext(b.context)
         case .float64: return b.f64
+        case .complex64: return b.structType([LLVMFloatTypeInContext(b.context), LLVMFloatTypeInContext(b.context)])
+        case .complex128: return b.structType([b.f64, b.f64])
         }
     }
 
     /// A C value of dtype `d` as the compiler's scalar `t`.
     static func widen(_ v: LLVMValueRef, _ d: DType, to t: JITType, _ b: IRBuilder) throws -> LLVMValueRef {
         switch (d, t) {
+        case (.complex128, .complex128): return v
+        case (.complex64, .complex128):
+            let re = LLVMBuildFPExt(b.builder, b.extract(v, 0), b.f64, "")!
+            let im = LLVMBuildFPExt(b.builder, b.extract(v, 1), b.f64, "")!
+            return b.insert(b.insert(LLVMGetUndef(b.structType([b.f64, b.f64])), re, 0), im, 1)
+        case (.complex64, _), (.complex128, _):
+            throw CompileError(.typing, "cannot pass a C \(d.rawValue) as \(t)", stage: "adapter")
         case (.bool, .boolean): return b.icmp(LLVMIntNE, v, b.int(0, b.i8))
         case (.bool, .int64): return LLVMBuildZExt(b.builder, b.icmp(LLVMIntNE, v, b.int(0, b.i8)), b.i64, "")
         case (.float32, .float64): return LLVMBuildFPExt(b.builder, v, b.f64, "")
@@ -50,6 +59,14 @@ public enum Adapters {
     /// The compiler's scalar `t` as a C value of dtype `d`.
     static func narrow(_ v: LLVMValueRef, _ t: JITType, to d: DType, _ b: IRBuilder) throws -> LLVMValueRef {
         switch (t, d) {
+        case (.complex128, .complex128): return v
+        case (.complex128, .complex64):
+            let f32 = LLVMFloatTypeInContext(b.context)!
+            let re = LLVMBuildFPTrunc(b.builder, b.extract(v, 0), f32, "")!
+            let im = LLVMBuildFPTrunc(b.builder, b.extract(v, 1), f32, "")!
+            return b.insert(b.insert(LLVMGetUndef(b.structType([f32, f32])), re, 0), im, 1)
+        case (_, .complex64), (_, .complex128), (.complex128, _):
+            throw CompileError(.typing, "cannot return \(t) as a C \(d.rawValue)", stage: "adapter")
         case (.boolean, .bool): return LLVMBuildZExt(b.builder, v, b.i8, "")
         case (.boolean, _) where !d.isFloat:
             return d.itemSize == 1 ? LLVMBuildZExt(b.builder, v, b.i8, "") : LLVMBuildZExt(b.builder, v, cType(d, b), "")

@@ -5,6 +5,8 @@ public struct CompileOptions: Hashable, Sendable {
     public var fastmath = false
     public var boundscheck = false
     public var nogil = false
+    /// Run `prange` loops on the thread pool (`parallel=True`).
+    public var parallel = false
     /// 0...3, the LLVM optimization level.
     public var optLevel = 3
     /// Generate the CPython wrapper entry (off only for tests that run without CPython).
@@ -37,6 +39,10 @@ final class FunctionLowering {
     var position: SourcePosition = .unknown
     /// Whether each Python local (other than arguments) has been assigned.
     var definedFlags: [Var: LLVMValueRef] = [:]
+    /// Loops to run in parallel, by header block (`ParallelLowering.swift`).
+    var parallelLoops: [Int: ParallelLoop] = [:]
+    /// Planned parallel loops lowered serially after all, with the reason.
+    var parallelFailures: [Int: String] = [:]
     /// Variables assigned exactly once, from a constant (temporaries of LOAD_CONST).
     lazy var constants: [Var: Constant] = {
         var count: [Var: Int] = [:]
@@ -138,6 +144,7 @@ final class FunctionLowering {
                 try lowerStatement(s.node, StmtRef(block: bi, index: si))
             }
             position = block.terminator.position
+            if let p = parallelLoops[bi] { try lowerParallelLoop(p); continue }
             try lowerTerminator(block.terminator.node)
         }
     }

@@ -192,6 +192,13 @@ final class DispatcherCore {
             return entry(argv, argCount)
         }
         if explicitSignatures { return callConverted(argv, types) }
+        // Another thread may be compiling: wait for it (with the GIL released), then look again.
+        swiftjit_compile_lock()
+        defer { swiftjit_compile_unlock() }
+        if let index = compiled.firstIndex(where: { $0.signature == types }) {
+            let entry = unsafeBitCast(UInt(compiled[index].wrapperAddress), to: WrapperEntry.self)
+            return entry(argv, argCount)
+        }
         guard let c = compile(types) else { return nil }
         add(c, sample: argv)
         let entry = unsafeBitCast(UInt(c.wrapperAddress), to: WrapperEntry.self)
@@ -379,6 +386,11 @@ final class GlobalResolver {
         }
     }
 
+    /// Whether `o` is `swiftjit.prange`.
+    static func isPrange(_ o: PyPtr) -> Bool {
+        Py.stringAttr(o, "__module__") == "swiftjit.decorators" && Py.stringAttr(o, "__qualname__") == "prange"
+    }
+
     func release() {
         if let g = globals { Py_DecRef(g) }
         if let b = builtins { Py_DecRef(b) }
@@ -428,6 +440,7 @@ final class GlobalResolver {
             return .builtin("range")
         }
         let g = CodeReader.globalValue(o, builtins: builtins)
+        if case .unsupported = g, GlobalResolver.isPrange(o) { return .builtin("prange") }
         if case .unsupported = g, swiftjit_is_exception_class(o) != 0 {
             let name = Py.stringAttr(o, "__name__") ?? "Exception"
             if let owner = owner, !owner.keepAlive.contains(o) {
