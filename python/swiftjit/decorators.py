@@ -95,7 +95,7 @@ def jit(signature_or_function=None, **options):
       nopython (bool): compile the whole function natively, or raise TypingError.
       cache (bool): keep compiled code on disk between processes (see swiftjit.cache).
       nogil (bool): release the GIL while the native code runs.
-      parallel (bool): accepted; ``prange`` loops run serially.
+      parallel (bool): run the outermost ``prange`` loop of a nest on a thread pool (all cores).
       fastmath (bool): allow LLVM to reassociate floating point arithmetic.
       boundscheck (bool): check array indices (default: SWIFTJIT_BOUNDSCHECK or off).
       forceobj, looplift, error_model, inline, locals, debug: accepted for Numba

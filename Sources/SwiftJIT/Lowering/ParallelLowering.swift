@@ -41,16 +41,11 @@ extension FunctionLowering {
         LLVMBuildRet(b.builder, b.call(LLVMGlobalGetValueType(body.fn), body.fn, args))
         b.position(at: here)
 
-        // Iterations left in the range iterator: cur, stop, step.
+        // Iterations left in the range iterator: {cur, remaining, step}.
         let state = b.load(ty(.rangeIter), try slot(p.iterator))
-        let cur = b.extract(state, 0), stop = b.extract(state, 1), step = b.extract(state, 2)
+        let cur = b.extract(state, 0), remaining = b.extract(state, 1), step = b.extract(state, 2)
         let bb = b.builder
-        let positive = b.icmp(LLVMIntSGT, step, b.int(0))
-        let valid = b.select(positive, b.icmp(LLVMIntSLT, cur, stop), b.icmp(LLVMIntSGT, cur, stop))
-        let distance = b.select(positive, LLVMBuildSub(bb, stop, cur, "")!, LLVMBuildSub(bb, cur, stop, "")!)
-        let stride = b.select(positive, step, LLVMBuildSub(bb, b.int(0), step, "")!)
-        let count = LLVMBuildAdd(bb, LLVMBuildUDiv(bb, LLVMBuildSub(bb, distance, b.int(1), "")!, stride, "")!, b.int(1), "")!
-        let n = b.select(valid, count, b.int(0))
+        let n = b.select(b.icmp(LLVMIntSGT, remaining, b.int(0)), remaining, b.int(0))
 
         let envSlot = entryAlloca(envType, "par.env")
         for (i, v) in p.liveIns.enumerated() {

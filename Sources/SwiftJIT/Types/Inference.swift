@@ -154,7 +154,7 @@ public struct TypeInference {
                 if m == "swiftjit" || m == "swiftjit.types" {
                     // `numba.prange` with `import swiftjit as numba`: a range (loops run serially);
                     // number types called as casts (`numba.float64(x)` is `float(x)`).
-                    if attr == "prange", m == "swiftjit" { return .function("range") }
+                    if attr == "prange", m == "swiftjit" { return .function("range") }  // see docs/PARALLEL.md
                     if let cast = Self.swiftjitCasts[attr] { return .function(cast) }
                     throw err("\(m).\(attr) is not supported in nopython mode (only prange and the number types are)", pos)
                 }

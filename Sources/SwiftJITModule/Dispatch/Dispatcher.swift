@@ -435,10 +435,7 @@ final class GlobalResolver {
             defer { Py_DecRef(b) }
             if let name = Py.string(b) { return .builtin(name) }
         }
-        // swiftjit.prange is range in compiled code.
-        if Py.stringAttr(o, "__qualname__") == "prange", Py.stringAttr(o, "__module__") == "swiftjit.decorators" {
-            return .builtin("range")
-        }
+        // swiftjit.prange: the compiler types it as range and, with parallel=True, plans the loop.
         let g = CodeReader.globalValue(o, builtins: builtins)
         if case .unsupported = g, GlobalResolver.isPrange(o) { return .builtin("prange") }
         if case .unsupported = g, swiftjit_is_exception_class(o) != 0 {
