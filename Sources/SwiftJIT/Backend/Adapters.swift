@@ -18,18 +18,7 @@ public enum Adapters {
         }
     }
 
-    static func cType(_ d: DType, _ b: IRBuilder) -> LLVMTypeRef {
-        switch d {
-        case .bool, .int8, .uint8: return b.i8
-        case .int16, .uint16: return LLVMInt16TypeInContext(b.context)
-        case .int32, .uint32: return b.i32
-        case .int64, .uint64: return b.i64
-        case .float32: return LLVMFloatTypeInContext(b.context)
-        case .float64: return b.f64
-        case .complex64: return b.structType([LLVMFloatTypeInContext(b.context), LLVMFloatTypeInContext(b.context)])
-        case .complex128: return b.structType([b.f64, b.f64])
-        }
-    }
+    static func cType(_ d: DType, _ b: IRBuilder) -> LLVMTypeRef { FunctionLowering.elementType(d, b) }
 
     /// A C value of dtype `d` as the compiler's scalar `t`.
     static func widen(_ v: LLVMValueRef, _ d: DType, to t: JITType, _ b: IRBuilder) throws -> LLVMValueRef {

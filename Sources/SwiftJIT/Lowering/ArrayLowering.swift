@@ -30,7 +30,10 @@ extension FunctionLowering {
         return b.insert(v, owner, 3)
     }
 
-    func elementType(_ d: DType) -> LLVMTypeRef {
+    func elementType(_ d: DType) -> LLVMTypeRef { FunctionLowering.elementType(d, b) }
+
+    /// The in-memory LLVM type of one element of dtype `d` (C's representation).
+    static func elementType(_ d: DType, _ b: IRBuilder) -> LLVMTypeRef {
         switch d {
         case .bool, .int8, .uint8: return b.i8
         case .int16, .uint16: return LLVMInt16TypeInContext(b.context)
