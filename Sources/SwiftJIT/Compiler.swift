@@ -179,11 +179,16 @@ public enum Compiler {
             _ = try WrapperLowering(b: b, typed: typed, native: lowering.fn, options: options).generate(name: wrapperName)
         }
         timings.append(("lowering", clock.lap()))
+        // Loops, and calls of jitted functions (recursion above all), repay the full pipelines;
+        // straight-line code gets the light one.
+        let worthFullPipeline = ir.hasLoops || typed.calls.values.contains {
+            if case .language(.jitted) = $0.impl { return true } else { return false }
+        }
         if let problem = backend.verify(module) {
             throw CompileError(.internal, "LLVM rejected the generated code: \(problem)", stage: "lowering")
         }
         do {
-            let light = !ir.hasLoops && options.optLevel > 0
+            let light = !worthFullPipeline && options.optLevel > 0
             try backend.optimize(module, level: options.optLevel, pipeline: light ? Backend.lightPipeline : nil)
         } catch let e as BackendError {
             throw CompileError(.internal, e.message, stage: "backend")
@@ -194,7 +199,7 @@ public enum Compiler {
         LLVMDisposeMessage(text)
         do {
             // Code generation at the full level only where there are loops to make fast.
-            let object = try backend.emitObject(module, level: ir.hasLoops ? options.optLevel : min(options.optLevel, 1))
+            let object = try backend.emitObject(module, level: worthFullPipeline ? options.optLevel : min(options.optLevel, 1))
             timings.append(("codegen", clock.lap()))
             var cacheStatus = "off"
             if let cache = options.cache, options.withWrapper {

@@ -68,8 +68,6 @@ final class FunctionLowering {
         b.addAttribute(fn, "noalias", at: 2)
         b.addAttribute(fn, "nocapture", at: 2)
         b.addAttribute(fn, "nounwind", at: UInt32.max)
-        // Keep the wrapper small: inlining a loop into it would compile it twice.
-        b.addAttribute(fn, "noinline", at: UInt32.max)
     }
 
     static func llvmType(_ t: JITType, _ b: IRBuilder) -> LLVMTypeRef {

@@ -23,7 +23,6 @@ extension FunctionLowering {
             return try lowerTerminator(typed.ir.blocks[p.header].terminator.node)
         }
         LLVMSetLinkage(body.fn, LLVMInternalLinkage)
-        LLVMRemoveEnumAttributeAtIndex(body.fn, UInt32.max, LLVMGetEnumAttributeKindForName("noinline", 8))
         let envType = b.structType(p.liveIns.map { ty(typed.type(of: $0)) } + [b.i64, b.i64])
         let chunkType = b.functionType(b.i32, [b.ptr, b.i64, b.i64, b.ptr, b.ptr])
         let chunk = LLVMAddFunction(b.module, bodyName + ".chunk", chunkType)!

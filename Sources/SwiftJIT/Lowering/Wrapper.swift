@@ -45,6 +45,10 @@ struct WrapperLowering {
         var saved: LLVMValueRef? = nil
         if options.nogil { saved = c("PyEval_SaveThread", b.ptr, [], []) }
         let status = b.call(LLVMGlobalGetValueType(native), native, args)
+        // Keep the wrapper small: inlining a loop into it would compile it twice. (The native
+        // entry itself stays inlinable, so recursion can be unrolled.)
+        let noinline = LLVMCreateEnumAttribute(b.context, LLVMGetEnumAttributeKindForName("noinline", 8), 0)
+        LLVMAddCallSiteAttribute(status, UInt32.max, noinline)  // the function index (~0)
         if let s = saved { _ = c("PyEval_RestoreThread", b.void, [b.ptr], [s]) }
         let ok = b.appendBlock(fn, "ok"), raised = b.appendBlock(fn, "raised")
         b.condBr(b.icmp(LLVMIntEQ, status, b.int(0, b.i32)), ok, raised)
