@@ -74,7 +74,28 @@ static void *worker_main(void *arg) {
     return NULL;
 }
 
+/* In a forked child the workers do not exist (only the forking thread survives)
+ * and the locks may have been held: start over, creating the pool on next use. */
+static void pool_after_fork_child(void) {
+    pthread_mutex_init(&region_mutex, NULL);
+    pthread_mutex_init(&job_mutex, NULL);
+    pthread_cond_init(&job_cond, NULL);
+    pthread_cond_init(&done_cond, NULL);
+    current_job = NULL;
+    generation = 0;
+    job_open = 0;
+    busy = 0;
+    pool_size = 1;
+    atomic_store(&active_threads, 1);
+    pool_once = (pthread_once_t)PTHREAD_ONCE_INIT;
+}
+
 static void pool_init(void) {
+    static int atfork_registered = 0;
+    if (!atfork_registered) {
+        pthread_atfork(NULL, NULL, pool_after_fork_child);
+        atfork_registered = 1;
+    }
     long n = 0;
     const char *env = getenv("SWIFTJIT_NUM_THREADS");
     if (env && *env) n = strtol(env, NULL, 10);

@@ -22,6 +22,7 @@ from ._errors import make_error as _make_error  # noqa: E402
 from .decorators import jit, njit, prange, set_num_threads, get_num_threads  # noqa: E402
 from .errors import TypingError  # noqa: E402
 from . import _api  # noqa: E402,F401  (the Numba-compatible Dispatcher methods)
+from . import _pickle  # noqa: E402,F401  (Dispatcher.__reduce__)
 from ._native import cfunc, vectorize, guvectorize  # noqa: E402
 from .types import typeof  # noqa: E402
 
