@@ -199,7 +199,7 @@ public enum Compiler {
         LLVMDisposeMessage(text)
         do {
             // Code generation at the full level only where there are loops to make fast.
-            let object = try backend.emitObject(module, level: worthFullPipeline ? options.optLevel : min(options.optLevel, 1))
+            let object = try backend.emitObject(module, level: worthFullPipeline ? options.optLevel : 0)
             timings.append(("codegen", clock.lap()))
             var cacheStatus = "off"
             if let cache = options.cache, options.withWrapper {

@@ -77,11 +77,13 @@ public final class Backend: @unchecked Sendable {
         // selection at the default level costs less and loses little.
         let level = LLVMCodeGenLevelDefault
         guard let tm = makeMachine(LLVMCodeGenLevelAggressive), let jitTM = makeMachine(level),
-              let fast = makeMachine(LLVMCodeGenLevelLess) else {
+              let fast = makeMachine(LLVMCodeGenLevelLess), let fastest = makeMachine(LLVMCodeGenLevelNone) else {
             throw BackendError(message: "cannot create a target machine for \(cpuName)")
         }
         targetMachine = tm
-        codegenMachines = [fast, fast, tm, tm]
+        // Level 0 (fast instruction selection) serves straight-line code, whose few
+        // instructions are already optimized IR; loops get the full code generator.
+        codegenMachines = [fastest, fast, tm, tm]
         let layout = LLVMCreateTargetDataLayout(tm)!
         let layoutC = LLVMCopyStringRepOfTargetData(layout)!
         dataLayout = String(cString: layoutC)
