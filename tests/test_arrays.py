@@ -304,11 +304,16 @@ def test_read_indices_layouts(layout):
         check(read_indices, read_indices_j, a, i, 3 - i)
 
 
-@pytest.mark.xfail(strict=True, reason="documented limitation: uint64 elements compute as int64, so values above 2**63-1 wrap (README: Known differences)")
 def test_read_uint64_above_int64_max():
-    """uint64 elements above 2**63-1 must not come back negative."""
-    a = np.array([2 ** 64 - 1, 2 ** 63], np.uint64)
-    check(read_indices, read_indices_j, a.reshape(1, 2), 0, 0)
+    """uint64 elements above 2**63-1 do not fit nopython's int64: reading one raises
+    OverflowError (documented) instead of coming back negative; smaller ones read exactly."""
+    a = np.array([2 ** 64 - 1, 2 ** 63, 2 ** 63 - 1], np.uint64).reshape(1, 3)
+    with pytest.raises(OverflowError, match="uint64"):
+        read_indices_j(a, 0, 0)
+    with pytest.raises(OverflowError, match="uint64"):
+        read_indices_j(a, 0, 1)
+    one = njit(lambda a, j: a[0, j])
+    assert one(a, 2) == 2 ** 63 - 1 and type(one(a, 2)) is int
 
 
 def test_zero_strided_broadcast_view():
@@ -1003,12 +1008,12 @@ def test_sum_int_overflow_wraps():
     check(safe_reductions, safe_reductions_j, a, approx=True)  # mean: float64 of a wrapped vs exact
 
 
-@pytest.mark.xfail(strict=True, reason="documented limitation: uint64 elements compute as int64, so values above 2**63-1 wrap (README: Known differences)")
 def test_reductions_uint64_large():
-    """uint64 above 2**63: NumPy's min/max/sum are unsigned."""
+    """uint64 above 2**63: NumPy's min/max are unsigned; nopython mode raises OverflowError
+    rather than comparing them as negative int64s (documented)."""
     a = np.array([2 ** 64 - 1, 2 ** 63, 5], np.uint64)
-    check(lambda a: (a.min(), a.max(), np.argmin(a), np.argmax(a)),
-          njit(lambda a: (a.min(), a.max(), np.argmin(a), np.argmax(a))), a)
+    with pytest.raises(OverflowError, match="uint64"):
+        njit(lambda a: (a.min(), a.max(), np.argmin(a), np.argmax(a)))(a)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.int32, np.bool_], ids=IDS)

@@ -236,11 +236,15 @@ class Gen:
                 a, b = self.expr(scope, "int", d + 1), self.expr(scope, "int", d + 1)
                 return E(f"({a.p} if {c.p} else {b.p})", f"({a.c} if {c.c} else {b.c})", "int")
             a = self.expr(scope, "float", d + 1)
-            fn = r.choice(MATH_INT + ["int"])
-            mod = "" if fn == "int" else "math."
+            fn = r.choice(MATH_INT + ["int", "round"])
+            mod = "" if fn in ("int", "round") else "math."
             return E(f"{mod}{fn}({a.p})", f"_m({mod}{fn}, {a.c})", "int")
         # float
-        k = r.choice(["arith", "arith", "arith", "div", "pow", "unary", "math", "math2", "call", "andor", "ifexp"])
+        k = r.choice(["arith", "arith", "arith", "div", "pow", "unary", "math", "math2", "call", "andor", "ifexp",
+                      "float"])
+        if k == "float":
+            a = self.expr(scope, r.choice(["int", "bool"]), d + 1)
+            return E(f"float({a.p})", f"float({a.c})", "float")
         if k in ("arith", "div"):
             ta = r.choice(["float", "float", "int"])
             tb = r.choice(["float", "int"]) if ta == "float" else "float"
@@ -377,7 +381,7 @@ class Gen:
         r = self.rng
         kinds = ["assign", "assign", "assign", "reassign", "reassign", "aug", "tuple", "unpack"]
         if depth < 2:
-            kinds += ["if", "for", "while"]
+            kinds += ["if", "for", "while", "ifdef"]
         if in_loop:
             kinds += ["brk"]
         if any(isinstance(v, tuple) and v[0] == "arr" and 0 not in v[2] for v in scope.values()):
@@ -449,6 +453,19 @@ class Gen:
             body = self.block(scope, depth + 1, r.randint(1, 3), in_loop)
             orelse = self.block(scope, depth + 1, r.randint(0, 2), in_loop)
             return {"head_p": f"if {c.p}:", "head_c": f"if {c.c}:", "body": body, "orelse": orelse}
+        if k == "ifdef":
+            # a variable assigned in both branches with (possibly) different types: unified type
+            c = self.expr(scope, "bool", 1)
+            t1, t2 = r.choice(["int", "float", "bool"]), r.choice(["int", "float", "bool"])
+            if is_const(c.p):  # CPython drops the dead branch: no type mixing
+                t2 = t1
+            t = t1 if RANK[t1] >= RANK[t2] else t2
+            e1, e2 = conv(self.expr(scope, t1, 1), t), conv(self.expr(scope, t2, 1), t)
+            v = self.name()
+            scope[v] = t
+            return {"head_p": f"if {c.p}:", "head_c": f"if {c.c}:", "defs": [v],
+                    "body": [{"p": [f"{v} = {e1.p}"], "c": [f"{v} = {e1.c}"], "fixed": True}],
+                    "orelse": [{"p": [f"{v} = {e2.p}"], "c": [f"{v} = {e2.c}"], "fixed": True}]}
         if k == "for":
             i = self.name("i")
             start, stop = r.randint(-5, 8), r.randint(-5, 8)

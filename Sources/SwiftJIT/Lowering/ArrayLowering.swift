@@ -53,7 +53,9 @@ extension FunctionLowering {
     // MARK: elements
 
     /// Loads an element as its scalar type (bool, int64 or float64).
-    func loadElement(_ p: LLVMValueRef, _ d: DType) -> LLVMValueRef {
+    /// `checkUnsigned: false` where the value only travels bit for bit into another 64-bit
+    /// integer (copies, wrapping + - * of uint64 arrays), which is exact as it is.
+    func loadElement(_ p: LLVMValueRef, _ d: DType, checkUnsigned: Bool = true) -> LLVMValueRef {
         let raw = b.load(elementType(d), p)
         LLVMSetAlignment(raw, UInt32(d.isComplex ? d.itemSize / 2 : d.itemSize))
         switch d {
@@ -64,7 +66,15 @@ extension FunctionLowering {
         case .bool: return b.icmp(LLVMIntNE, raw, LLVMConstInt(b.i8, 0, 0))
         case .int8, .int16, .int32: return LLVMBuildSExt(b.builder, raw, b.i64, "")
         case .uint8, .uint16, .uint32: return LLVMBuildZExt(b.builder, raw, b.i64, "")
-        case .int64, .uint64, .float64: return raw
+        case .uint64 where !checkUnsigned:
+            return raw
+        case .uint64:
+            // nopython integers are int64: a value above 2**63-1 cannot be represented, so it
+            // raises instead of wrapping around.
+            raiseIf(b.icmp(LLVMIntSLT, raw, b.int(0)), "OverflowError",
+                    "a uint64 element above 2**63-1 does not fit in int64 (nopython mode computes integers as int64)")
+            return raw
+        case .int64, .float64: return raw
         case .float32: return LLVMBuildFPExt(b.builder, raw, b.f64, "")
         }
     }
@@ -239,7 +249,7 @@ extension FunctionLowering {
         let dst = ArrayType(dtype: d ?? a.dtype, ndim: a.ndim, layout: .c)
         let out = newArray(dst.dtype, shape(arr, a.ndim))
         try loopNest(shape(arr, a.ndim)) { idx in
-            let v = loadElement(elementPointer(arr, a, idx), a.dtype)
+            let v = loadElement(elementPointer(arr, a, idx), a.dtype, checkUnsigned: dst.dtype.itemSize < 8 || dst.dtype.isFloat)
             try storeElement(elementPointer(out, dst, idx), dst.dtype, v, a.dtype.scalar)
         }
         return out
@@ -412,7 +422,8 @@ extension FunctionLowering {
         let bsrc = makeArray(s.ndim, data: data(source), shape: sshape, strides: srcStrides2, owner: b.extract(source, 3))
         let bsrcType = ArrayType(dtype: s.dtype, ndim: s.ndim, layout: .any)
         try loopNest(dshape) { idx in
-            let v = loadElement(elementPointer(bsrc, bsrcType, Array(idx.suffix(s.ndim))), s.dtype)
+            let v = loadElement(elementPointer(bsrc, bsrcType, Array(idx.suffix(s.ndim))), s.dtype,
+                                checkUnsigned: d.dtype != .uint64 && d.dtype != .int64)
             try storeElement(elementPointer(dst, d, idx), d.dtype, v, s.dtype.scalar)
         }
     }
@@ -461,13 +472,22 @@ extension FunctionLowering {
             inputs.append((makeArray(a.ndim, data: data(v), shape: s, strides: st, owner: b.extract(v, 3)),
                            ArrayType(dtype: a.dtype, ndim: a.ndim, layout: .any)))
         }
+        // Wrapping + - * (and bitwise ops) into a 64-bit integer result are exact on the
+        // bits of uint64 elements.
+        var bitExact = r.dtype == .uint64 || r.dtype == .int64
+        switch op {
+        case .binary(let o): bitExact = bitExact && [.add, .sub, .mul, .and, .or, .xor, .lshift].contains(o)
+        case .unary(let o): bitExact = bitExact && (o == .neg || o == .pos || o == .invert)
+        default: bitExact = false
+        }
         // Scalar types the operation is computed in.
         let scalarTypes: [JITType] = zip(types, inputs).map { t, inp in inp.1?.dtype.scalar ?? t }
         try loopNest(outShape) { idx in
             var operands: [LLVMValueRef] = []
             for (v, a) in inputs {
                 if let a = a {
-                    operands.append(loadElement(elementPointer(v, a, Array(idx.suffix(a.ndim))), a.dtype))
+                    operands.append(loadElement(elementPointer(v, a, Array(idx.suffix(a.ndim))), a.dtype,
+                                                checkUnsigned: !bitExact))
                 } else {
                     operands.append(v)
                 }
