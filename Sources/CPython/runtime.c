@@ -131,7 +131,27 @@ void *swiftjit_runtime_symbol(int i, const char **name) {
     case 2: *name = "swiftjit_context_release"; return (void *)&swiftjit_context_release;
     case 3: *name = "swiftjit_context_keep"; return (void *)&swiftjit_context_keep;
     case 4: *name = "swiftjit_index_error"; return (void *)&swiftjit_index_error;
-    case 5: *name = "swiftjit_parallel_for"; return (void *)&swiftjit_parallel_for;
+    case 5: *name = "swiftjit_stack_limit"; return (void *)&swiftjit_stack_limit;
+    case 6: *name = "swiftjit_parallel_for"; return (void *)&swiftjit_parallel_for;
     default: return NULL;
     }
+}
+
+#include <pthread.h>
+
+void *swiftjit_stack_limit(void) {
+    static _Thread_local char *limit = NULL;
+    if (limit == NULL) {
+        pthread_attr_t attr;
+        void *low = NULL;
+        size_t size = 0;
+        if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+            pthread_attr_getstack(&attr, &low, &size);
+            pthread_attr_destroy(&attr);
+        }
+        /* Keep a margin for the frames between checks and for CPython itself. */
+        size_t margin = size > (1u << 20) ? (256u << 10) : size / 4;
+        limit = low ? (char *)low + margin : (char *)1;
+    }
+    return limit;
 }

@@ -181,9 +181,7 @@ public enum Compiler {
         timings.append(("lowering", clock.lap()))
         // Loops, and calls of jitted functions (recursion above all), repay the full pipelines;
         // straight-line code gets the light one.
-        let worthFullPipeline = ir.hasLoops || typed.calls.values.contains {
-            if case .language(.jitted) = $0.impl { return true } else { return false }
-        }
+        let worthFullPipeline = ir.hasLoops || typed.callsJittedFunctions
         if let problem = backend.verify(module) {
             throw CompileError(.internal, "LLVM rejected the generated code: \(problem)", stage: "lowering")
         }

@@ -16,6 +16,8 @@ typedef struct {
     PyObject **objects;
     int64_t count;
     int64_t capacity;
+    /// Lowest stack address compiled recursion may reach (NULL: unchecked).
+    void *stack_limit;
 } SwiftJITContext;
 
 /// Imports NumPy's C API once; 0 on success, -1 with a Python exception set.
@@ -46,6 +48,9 @@ void swiftjit_context_keep(SwiftJITContext *ctx, PyObject *obj);
 /// Sets ctx->exc to an IndexError naming the index, the axis and the size
 /// (the message lives in a thread-local buffer until the wrapper raises it).
 void swiftjit_index_error(SwiftJITContext *ctx, int64_t index, int64_t axis, int64_t size);
+
+/// The lowest stack address this thread's compiled code may use, with a safety margin.
+void *swiftjit_stack_limit(void);
 
 /// The i-th runtime helper JIT code may call: its address, and its name in *name;
 /// NULL past the last one.

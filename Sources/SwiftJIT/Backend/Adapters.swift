@@ -161,7 +161,7 @@ public enum Adapters {
             let fn = LLVMAddFunction(b.module, name, b.functionType(retC, arguments.map { cType($0, b) }))!
             let entry = b.appendBlock(fn, "entry")
             b.position(at: entry)
-            let ctxType = b.structType([b.ptr, b.ptr, b.i64, b.i64])
+            let ctxType = FunctionLowering.contextType(b)
             let ctx = LLVMBuildAlloca(b.builder, ctxType, "ctx")!
             b.store(LLVMConstNull(ctxType), ctx)
             let retType = FunctionLowering.llvmType(c.returnType, b)
@@ -205,7 +205,7 @@ public enum Adapters {
                 exit = b.appendBlock(fn, "exit"), failed = b.appendBlock(fn, "failed"), next = b.appendBlock(fn, "next")
             b.position(at: entry)
             let argv = LLVMGetParam(fn, 0)!, dims = LLVMGetParam(fn, 1)!, steps = LLVMGetParam(fn, 2)!
-            let ctxType = b.structType([b.ptr, b.ptr, b.i64, b.i64])
+            let ctxType = FunctionLowering.contextType(b)
             let ctx = LLVMBuildAlloca(b.builder, ctxType, "ctx")!
             b.store(LLVMConstNull(ctxType), ctx)
             let retType = FunctionLowering.llvmType(c.returnType, b)

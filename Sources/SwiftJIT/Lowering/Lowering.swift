@@ -106,6 +106,9 @@ final class FunctionLowering {
         if let first = LLVMGetFirstInstruction(entry) { LLVMPositionBuilderBefore(tmp, first) } else { LLVMPositionBuilderAtEnd(tmp, entry) }
         return LLVMBuildAlloca(tmp, t, name)
     }
+    /// `SwiftJITContext {exc, objects, count, capacity, stack_limit}` (runtime.h).
+    static func contextType(_ b: IRBuilder) -> LLVMTypeRef { b.structType([b.ptr, b.ptr, b.i64, b.i64, b.ptr]) }
+
     /// The context parameter (`SwiftJITContext *`).
     var context: LLVMValueRef { LLVMGetParam(fn, 1) }
 
@@ -133,6 +136,16 @@ final class FunctionLowering {
             let flag = LLVMBuildAlloca(b.builder, b.i1, "\(name).defined")!
             LLVMBuildStore(b.builder, b.bool(false), flag)
             definedFlags[Var(i)] = flag
+        }
+        if typed.callsJittedFunctions {
+            // Deep recursion raises RecursionError instead of overflowing the C stack.
+            let limit = b.load(b.ptr, b.gep(FunctionLowering.contextType(b), context, [b.int(0, b.i32), b.int(4, b.i32)]))
+            // The address of a local is where this frame's stack is (cheaper than frameaddress,
+            // which would force a frame pointer).
+            let frame = LLVMBuildAlloca(b.builder, b.i8, "stack.probe")!
+            let below = b.icmp(LLVMIntULT, LLVMBuildPtrToInt(b.builder, frame, b.i64, "")!,
+                               LLVMBuildPtrToInt(b.builder, limit, b.i64, "")!)
+            raiseIf(below, "RecursionError", "maximum recursion depth exceeded in compiled code")
         }
         b.br(blocks[0])
         for (bi, block) in typed.ir.blocks.enumerated() {

@@ -33,9 +33,13 @@ struct WrapperLowering {
         let retType = FunctionLowering.llvmType(typed.returnType, b)
         let retSlot = LLVMBuildAlloca(b.builder, retType, "ret")!
         // SwiftJITContext {exc, objects, count, capacity}
-        let contextType = b.structType([b.ptr, b.ptr, b.i64, b.i64])
+        let contextType = FunctionLowering.contextType(b)
         let excSlot = LLVMBuildAlloca(b.builder, contextType, "ctx")!
         b.store(LLVMConstNull(contextType), excSlot)
+        if typed.callsJittedFunctions {
+            let limit = c("swiftjit_stack_limit", b.ptr, [], [])
+            b.store(limit, b.gep(contextType, excSlot, [b.int(0, b.i32), b.int(4, b.i32)]))
+        }
         var args: [LLVMValueRef] = [retSlot, excSlot]
         let argv = LLVMGetParam(fn, 0)!
         for (i, t) in typed.argTypes.enumerated() {

@@ -20,6 +20,11 @@ public struct TypedFunction: Sendable {
 
     public func type(of v: Var) -> JITType { varTypes[v.id] ?? .none }
 
+    /// Whether the function calls other jitted functions (itself included).
+    public var callsJittedFunctions: Bool {
+        calls.values.contains { if case .language(.jitted) = $0.impl { return true } else { return false } }
+    }
+
     /// The IR with types, as text.
     public func dump() -> String {
         var map: [Var: String] = [:]
