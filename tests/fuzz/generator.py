@@ -59,7 +59,7 @@ def _pw(a, b):
 # swiftjit compares int64 with float64 by converting the int to float (as Numba does);
 # CPython compares exactly.  Undocumented: reproducer in test_fuzz_regressions.py.
 # With SKIP_INT_FLOAT_CMP the reference skips inputs where the two can differ.
-SKIP_INT_FLOAT_CMP = True
+SKIP_INT_FLOAT_CMP = False
 
 
 def _ix(x):

@@ -1,16 +1,15 @@
 """Minimal reproducers of swiftjit bugs found by the differential fuzzer (issue 9).
 
-Each test asserts Python's behaviour and is xfail(strict=True) until the bug is fixed.
+Each test asserts Python's behaviour (xfail(strict=True) while the bug is open).
 """
 import pytest
 
 import swiftjit
 
 
-@pytest.mark.xfail(strict=True, reason="swiftjit bug: int64 vs float64 comparison converts the int to "
-                                       "float (inexact above 2**53); CPython compares exactly "
-                                       "(fuzz seed 1000403)")
 def test_int_float_comparison_is_exact():
+    """Fuzz seed 1000403: int64 vs float64 comparisons used to convert the int to float
+    (inexact above 2**53); they now compare exactly, as CPython does."""
     def f(p0, y):
         return p0 >= y
 

@@ -671,6 +671,31 @@ final class FunctionLowering {
         if case .optional = ty_ { return try compare(op, y, ty_, x, tx) }
         if tx == .none && ty_ == .none { return b.bool(op == .eq) }
         if tx == .none || ty_ == .none { return b.bool(op == .ne) }
+        if (tx == .float64) != (ty_ == .float64), tx.numericRank != nil, ty_.numericRank != nil {
+            // An int against a float compares exactly, as Python does (not via float(int)).
+            let intOnLeft = tx != .float64
+            let i = try cast(intOnLeft ? x : y, from: intOnLeft ? tx : ty_, to: .int64)
+            let d = intOnLeft ? y : x
+            let ordering = exactIntFloatOrder(i, d)  // -1: i < d, 0: equal, 1: i > d, 2: unordered (NaN)
+            let flipped: CompareOperator
+            switch op {
+            case .lt: flipped = intOnLeft ? .lt : .gt
+            case .le: flipped = intOnLeft ? .le : .ge
+            case .gt: flipped = intOnLeft ? .gt : .lt
+            case .ge: flipped = intOnLeft ? .ge : .le
+            default: flipped = op
+            }
+            func is_(_ v: Int64) -> LLVMValueRef { b.icmp(LLVMIntEQ, ordering, b.int(v)) }
+            switch flipped {
+            case .lt: return is_(-1)
+            case .le: return b.or(is_(-1), is_(0))
+            case .eq: return is_(0)
+            case .ne: return b.not(is_(0))
+            case .gt: return is_(1)
+            case .ge: return b.or(is_(1), is_(0))
+            default: throw fail("compare \(op.rawValue)")
+            }
+        }
         if tx == .float64 || ty_ == .float64 {
             let a = try cast(x, from: tx, to: .float64), c = try cast(y, from: ty_, to: .float64)
             let p: LLVMRealPredicate
@@ -697,6 +722,22 @@ final class FunctionLowering {
         default: throw fail("compare \(op.rawValue)")
         }
         return b.icmp(p, a, c)
+    }
+
+    /// Exact order of an int64 and a double: -1, 0, 1, or 2 when the double is NaN.
+    func exactIntFloatOrder(_ i: LLVMValueRef, _ d: LLVMValueRef) -> LLVMValueRef {
+        let bb = b.builder
+        let nan = b.fcmp(LLVMRealUNO, d, d)
+        let tooBig = b.fcmp(LLVMRealOGE, d, b.double(9223372036854775808.0))
+        let tooSmall = b.fcmp(LLVMRealOLT, d, b.double(-9223372036854775808.0))
+        // In range, the truncated double is an exact int64 and the rest an exact fraction.
+        let t = b.intrinsic("llvm.fptosi.sat", [b.i64, b.f64], [d])
+        let frac = LLVMBuildFSub(bb, d, LLVMBuildSIToFP(bb, t, b.f64, "")!, "")!
+        let byInt = b.select(b.icmp(LLVMIntSLT, i, t), b.int(-1), b.select(b.icmp(LLVMIntSGT, i, t), b.int(1), b.int(0)))
+        let byFrac = b.select(b.fcmp(LLVMRealOGT, frac, b.double(0)), b.int(-1),
+                              b.select(b.fcmp(LLVMRealOLT, frac, b.double(0)), b.int(1), b.int(0)))
+        let inRange = b.select(b.icmp(LLVMIntNE, i, t), byInt, byFrac)
+        return b.select(nan, b.int(2), b.select(tooBig, b.int(-1), b.select(tooSmall, b.int(1), inRange)))
     }
 
     // MARK: calls
