@@ -13,4 +13,14 @@ extension PythonVersion {
         major == 3 && minor <= 11 ? "\(function)() arg is an empty sequence"
                                   : "\(function)() iterable argument is empty"
     }
+
+    /// The ZeroDivisionError message of `float % 0.0` (3.13: "float modulo by zero").
+    public var floatModuloByZeroMessage: String {
+        major > 3 || (major == 3 && minor >= 13) ? "float modulo by zero" : "float modulo"
+    }
+
+    /// The ZeroDivisionError message of `int % 0` (3.10 shares floor division's).
+    public var intModuloByZeroMessage: String {
+        major == 3 && minor <= 10 ? "integer division or modulo by zero" : "integer modulo by zero"
+    }
 }

@@ -463,7 +463,7 @@ final class FunctionLowering {
                 raiseIf(b.fcmp(LLVMRealOEQ, c, b.double(0)), "ZeroDivisionError", "float floor division by zero")
                 return floatDivmod(a, c).div
             case .mod:
-                raiseIf(b.fcmp(LLVMRealOEQ, c, b.double(0)), "ZeroDivisionError", "float modulo")
+                raiseIf(b.fcmp(LLVMRealOEQ, c, b.double(0)), "ZeroDivisionError", PythonVersion.running.floatModuloByZeroMessage)
                 return floatDivmod(a, c).mod
             case .pow:
                 let zeroBase = b.fcmp(LLVMRealOEQ, a, b.double(0))
@@ -494,7 +494,7 @@ final class FunctionLowering {
             case .mul: return LLVMBuildMul(bb, a, c, "")
             case .floorDiv, .mod:
                 raiseIf(b.icmp(LLVMIntEQ, c, b.int(0)), "ZeroDivisionError",
-                        op == .mod ? "integer modulo by zero" : "integer division or modulo by zero")
+                        op == .mod ? PythonVersion.running.intModuloByZeroMessage : "integer division or modulo by zero")
                 let (div, mod) = intDivmod(a, c)
                 return op == .mod ? mod : div
             case .pow: return intPow(a, c)
