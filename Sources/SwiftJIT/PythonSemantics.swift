@@ -23,4 +23,10 @@ extension PythonVersion {
     public var intModuloByZeroMessage: String {
         major == 3 && minor <= 10 ? "integer division or modulo by zero" : "integer modulo by zero"
     }
+
+    /// The UnboundLocalError message of reading an unassigned local.
+    public func unboundLocalMessage(_ name: String) -> String {
+        major == 3 && minor <= 10 ? "local variable '\(name)' referenced before assignment"
+                                  : "cannot access local variable '\(name)' where it is not associated with a value"
+    }
 }

@@ -156,7 +156,7 @@ final class FunctionLowering {
         case .delete(let v):
             if let flag = definedFlags[v] {
                 raiseIf(b.not(b.load(b.i1, flag)), "UnboundLocalError",
-                        "cannot access local variable '\(typed.ir.name(of: v))' where it is not associated with a value")
+                        PythonVersion.running.unboundLocalMessage(typed.ir.name(of: v)))
                 b.store(b.bool(false), flag)
             }
         case .discard:
@@ -307,7 +307,7 @@ final class FunctionLowering {
             if let info = exceptionOf[v] { exceptionOf[target] = info }
             if let flag = definedFlags[v] {
                 raiseIf(b.not(b.load(b.i1, flag)), "UnboundLocalError",
-                        "cannot access local variable '\(typed.ir.name(of: v))' where it is not associated with a value")
+                        PythonVersion.running.unboundLocalMessage(typed.ir.name(of: v)))
             }
             return try load(v)
         case .global(let name), .freevar(let name):
