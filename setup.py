@@ -38,7 +38,10 @@ class BuildSwift(build_ext):
         built = os.path.join(scratch, "release", "lib_swiftjit.so")
         target = self.get_ext_fullpath(ext.name)
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        shutil.copyfile(built, target)
+        # Replace atomically: processes that have the old library loaded keep their copy.
+        tmp = target + ".tmp"
+        shutil.copyfile(built, tmp)
+        os.replace(tmp, target)
         print(f"swiftjit: installed {built} as {target}", flush=True)
 
 

@@ -22,6 +22,78 @@ To add a kernel, append a dict to KERNELS:
 """
 
 KERNELS = [
+    # ---------------------------------------------------------------- language (issue 4)
+    {
+        "name": "fib",
+        "label": "fib(30), recursive",
+        "source": '''
+@jit(nopython=True)
+def fib(n):
+    if n < 2:
+        return n
+    return fib(n - 1) + fib(n - 2)
+''',
+        "entry": "fib",
+        "args": (30,),
+        "warmup_args": (5,),
+        "check_args": (20,),
+        "python_args": (22,),
+        "python_scale": 47.0,
+    },
+    {
+        "name": "monte_carlo_pi",
+        "label": "Monte Carlo pi, LCG, 1e7 samples",
+        "source": '''
+@jit(nopython=True)
+def monte_carlo_pi(n):
+    state = 12345
+    inside = 0
+    for i in range(n):
+        state = (state * 6364136223846793005 + 1442695040888963407) & 0x7FFFFFFFFFFFFFFF
+        x = (state >> 11) / 4503599627370496.0
+        state = (state * 6364136223846793005 + 1442695040888963407) & 0x7FFFFFFFFFFFFFFF
+        y = (state >> 11) / 4503599627370496.0
+        if x * x + y * y <= 1.0:
+            inside += 1
+    return 4.0 * inside / n
+''',
+        "entry": "monte_carlo_pi",
+        "args": (10_000_000,),
+        "warmup_args": (10,),
+        "check_args": (10_000,),
+        "python_args": (200_000,),
+        "python_scale": 50.0,
+        "note": "monte_carlo_pi: Python ints do not wrap, so the LCG is masked to 63 bits to give every backend the same sequence",
+    },
+    {
+        "name": "mandelbrot",
+        "label": "mandelbrot 200x200, complex, max 100 iterations",
+        "source": '''
+@jit(nopython=True)
+def escape(c, limit):
+    z = 0j
+    for i in range(limit):
+        z = z * z + c
+        if z.real * z.real + z.imag * z.imag > 4.0:
+            return i
+    return limit
+
+@jit(nopython=True)
+def mandelbrot(size, limit):
+    total = 0
+    for y in range(size):
+        for x in range(size):
+            c = complex(-2.0 + 3.0 * x / size, -1.5 + 3.0 * y / size)
+            total += escape(c, limit)
+    return total
+''',
+        "entry": "mandelbrot",
+        "args": (200, 100),
+        "warmup_args": (2, 2),
+        "check_args": (50, 50),
+        "python_args": (50, 100),
+        "python_scale": 16.0,
+    },
     {
         "name": "seed_sum",
         "label": "seed sum, n=1e8",
@@ -318,6 +390,40 @@ def entry(n, calls):
         "calls": 100_000,
     },
 ]
+
+# prange kernels take `prange` from the backend's package (swiftjit.prange,
+# numba.prange); plain Python gets range.
+PRANGE_PRELUDE = '''
+import math, sys
+prange = getattr(sys.modules.get(getattr(jit, "__module__", "").split(".")[0]), "prange", range)
+'''
+
+for _parallel in (False, True):
+    KERNELS.append({
+        "name": "sqrt_sum_" + ("parallel" if _parallel else "serial"),
+        "label": f"sum of sqrt, prange, parallel={_parallel}, n=1e7",
+        "source": PRANGE_PRELUDE + f'''
+@jit(nopython=True, parallel={_parallel})
+def sqrt_sum(n):
+    s = 0.0
+    for i in prange(n):
+        s += math.sqrt(i + 0.5)
+    return s
+''',
+        "entry": "sqrt_sum",
+        "args": (10_000_000,),
+        "warmup_args": (10,),
+        # Two terms add up the same way in any chunking, so every backend agrees exactly.
+        "check_args": (2,),
+        "python_args": (1_000_000,),
+        "python_scale": 10.0,
+        "note": "speedup of parallel=True over parallel=False on this machine's cores; "
+                "benchmarks/parallel.py measures the same over a NumPy array, and prange's overhead"
+                if _parallel else None,
+    })
+    if KERNELS[-1]["note"] is None:
+        del KERNELS[-1]["note"]
+del _parallel
 
 # Compile latency: the first function is compiled in a fresh process right
 # after the import; the second, different one right after, in the same process.

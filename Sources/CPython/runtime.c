@@ -131,6 +131,7 @@ void *swiftjit_runtime_symbol(int i, const char **name) {
     case 2: *name = "swiftjit_context_release"; return (void *)&swiftjit_context_release;
     case 3: *name = "swiftjit_context_keep"; return (void *)&swiftjit_context_keep;
     case 4: *name = "swiftjit_index_error"; return (void *)&swiftjit_index_error;
+    case 5: *name = "swiftjit_parallel_for"; return (void *)&swiftjit_parallel_for;
     default: return NULL;
     }
 }

@@ -26,6 +26,8 @@ public struct CompiledFunction: Sendable {
     public var cacheStatus: String = "off"
     /// Problems worth a warning (a corrupt cache file, a cache folder that cannot be written).
     public var warnings: [String] = []
+    /// Which prange loops run in parallel and why the others do not.
+    public var parallelDiagnostics: String = ""
 }
 
 /// Versions that go into every cache key.
@@ -50,7 +52,8 @@ public enum Compiler {
         func add(_ s: String) { h1.combine(s); h2.combine(s) }
         add("swiftjit \(Versions.swiftjit) llvm \(Versions.llvm) python \(code.version)")
         add("\(backend.triple) \(backend.cpuName) \(backend.cpuFeatures)")
-        add("opt=\(options.optLevel) fastmath=\(options.fastmath) boundscheck=\(options.boundscheck) nogil=\(options.nogil)")
+        add("opt=\(options.optLevel) fastmath=\(options.fastmath) boundscheck=\(options.boundscheck) nogil=\(options.nogil)" + (options.parallel ? " parallel" : ""))
+        if let r = options.returnType { add("returns=\(r)") }
         add(canonical(code))
         for (name, value) in typed.globals.sorted(by: { $0.key < $1.key }) { add("\(name)=\(value)") }
         // Calls of other jitted functions name their native symbols, which carry the callees' keys.
@@ -90,7 +93,22 @@ public enum Compiler {
         var clock = Clock()
         let ir = try Translator.translate(code)
         timings.append(("frontend", clock.lap()))
-        let typed = try TypeInference.infer(ir, argTypes: argTypes, resolveGlobal: resolveGlobal)
+        // `prange` types as `range`; the parallel planner looks for the names bound to it.
+        let pranges = PrangeNames()
+        var typed = try TypeInference.infer(ir, argTypes: argTypes) { name in
+            let g = resolveGlobal(name)
+            if g == .builtin("prange") { pranges.names.insert(name); return .builtin("range") }
+            return g
+        }
+        if let declared = options.returnType, declared != typed.returnType {
+            // An explicit signature's return type: the inferred one must convert to it safely.
+            guard JITType.unify(typed.returnType, declared) == declared else {
+                throw CompileError(.typing, "the function returns \(typed.returnType), which does not convert to the "
+                                   + "declared return type \(declared)", stage: "typing")
+            }
+            typed.returnType = declared
+        }
+        var plan = ParallelPlanner.plan(typed, prangeNames: pranges.names, parallel: options.parallel)
         timings.append(("typing", clock.lap()))
         for (i, t) in argTypes.enumerated() where !t.isFirstClass {
             throw CompileError(.typing, "argument '\(ir.argNames[i])' of type \(t) cannot be passed", stage: "typing")
@@ -127,7 +145,8 @@ public enum Compiler {
                                              nativeAddress: native, nativeName: info.nativeName, wrapperName: info.wrapperName,
                                              irText: ir.dump(), typedIRText: typed.dump(),
                                              llvmText: "; loaded from the cache: \(cache.path(forKey: key))\n",
-                                             timings: timings, key: key, cacheStatus: "hit")
+                                             timings: timings, key: key, cacheStatus: "hit",
+                                             parallelDiagnostics: plan.text)
                     loaded[key] = c
                     return c
                 } catch let e as BackendError {
@@ -153,7 +172,9 @@ public enum Compiler {
         backend.prepare(module)
         let b = IRBuilder(context: context, module: module, builder: builderRef)
         let lowering = FunctionLowering(builder: b, typed: typed, name: nativeName, options: options)
+        lowering.parallelLoops = plan.loops
         try lowering.lower()
+        for (header, reason) in lowering.parallelFailures { plan.demote(header: header, reason: reason) }
         if options.withWrapper {
             _ = try WrapperLowering(b: b, typed: typed, native: lowering.fn, options: options).generate(name: wrapperName)
         }
@@ -194,13 +215,19 @@ public enum Compiler {
             let c = CompiledFunction(signature: argTypes, returnType: typed.returnType, wrapperAddress: wrapper,
                                      nativeAddress: native, nativeName: nativeName, wrapperName: wrapperName,
                                      irText: ir.dump(), typedIRText: typed.dump(), llvmText: llvmText,
-                                     timings: timings, key: key, cacheStatus: cacheStatus, warnings: warnings)
+                                     timings: timings, key: key, cacheStatus: cacheStatus, warnings: warnings,
+                                     parallelDiagnostics: plan.text)
             loaded[key] = c
             return c
         } catch let e as BackendError {
             throw CompileError(.internal, e.message, stage: "backend")
         }
     }
+}
+
+/// Global names found bound to `swiftjit.prange` while typing.
+final class PrangeNames: @unchecked Sendable {
+    var names = Set<String>()
 }
 
 /// A monotonic stopwatch in milliseconds.

@@ -4,7 +4,7 @@ import SwiftJIT
 /// `_swiftjit.new_dispatcher(py_func, fastmath, boundscheck, nogil, opt_level, cache_dir, cache_prefix)`
 /// (cache_dir None: no disk cache).
 private let newDispatcher: _PyCFunctionFast = { _, args, nargs in
-    guard nargs == 7, let a = args else {
+    guard nargs == 7 || nargs == 8, let a = args else {
         PyErr_SetString(PyExc_TypeError,
                         "new_dispatcher(py_func, fastmath, boundscheck, nogil, opt_level, cache_dir, cache_prefix)")
         return nil
@@ -14,11 +14,24 @@ private let newDispatcher: _PyCFunctionFast = { _, args, nargs in
     options.boundscheck = PyObject_IsTrue(a[2]) == 1
     options.nogil = PyObject_IsTrue(a[3]) == 1
     options.optLevel = Int(PyLong_AsLong(a[4]))
+    options.parallel = nargs == 8 && PyObject_IsTrue(a[7]) == 1
     if PyErr_Occurred() != nil { return nil }
     if let dir = Py.string(a[5]), let prefix = Py.string(a[6]) {
         options.cache = ObjectCache(directory: dir, prefix: prefix)
     }
     return DispatcherType.make(function: a[0]!, options: options)
+}
+
+/// `_swiftjit.set_num_threads(n)`: threads parallel loops use, 1...pool size.
+private let setNumThreads: PyCFunction = { _, arg in
+    let n = PyLong_AsLongLong(arg)
+    if n == -1, PyErr_Occurred() != nil { return nil }
+    if swiftjit_set_num_threads(n) != 0 {
+        PyErr_SetString(PyExc_ValueError, "the number of threads must be between 1 and \(swiftjit_pool_size()) (SWIFTJIT_NUM_THREADS)")
+        return nil
+    }
+    Py_IncRef(swiftjit_none())
+    return swiftjit_none()
 }
 
 /// `_swiftjit._set_hooks(make_error, bind, type_from_name, warning_category)`
@@ -75,13 +88,19 @@ private func registerRuntimeSymbols() {
 public func PyInit__swiftjit() -> UnsafeMutablePointer<PyObject>? {
     registerRuntimeSymbols()
     PythonVersion.running = CodeReader.version()
-    let methods = UnsafeMutablePointer<PyMethodDef>.allocate(capacity: 5)
+    let methods = UnsafeMutablePointer<PyMethodDef>.allocate(capacity: 8)
     methods[0] = fastMethod("new_dispatcher", newDispatcher, "Creates a Dispatcher for a Python function.")
     methods[1] = fastMethod("_set_hooks", setHooks, "Registers the Python helpers the core calls back.")
     methods[2] = PyMethodDef(ml_name: strdup("host_info"), ml_meth: hostInfo, ml_flags: METH_NOARGS,
                              ml_doc: strdup("The LLVM target triple, CPU name and CPU features of this machine."))
     methods[3] = fastMethod("_decode", decodeMethod, "The decoded instructions of a code object (for tests).")
-    methods[4] = PyMethodDef(ml_name: nil, ml_meth: nil, ml_flags: 0, ml_doc: nil)
+    methods[4] = PyMethodDef(ml_name: strdup("set_num_threads"), ml_meth: setNumThreads, ml_flags: METH_O,
+                             ml_doc: strdup("Sets how many threads parallel loops use (1 to the pool size)."))
+    methods[5] = PyMethodDef(ml_name: strdup("get_num_threads"), ml_meth: { _, _ in PyLong_FromLongLong(swiftjit_get_num_threads()) },
+                             ml_flags: METH_NOARGS, ml_doc: strdup("How many threads parallel loops use."))
+    methods[6] = PyMethodDef(ml_name: strdup("get_pool_size"), ml_meth: { _, _ in PyLong_FromLongLong(swiftjit_pool_size()) },
+                             ml_flags: METH_NOARGS, ml_doc: strdup("Threads of the pool (SWIFTJIT_NUM_THREADS, default the number of cores)."))
+    methods[7] = PyMethodDef(ml_name: nil, ml_meth: nil, ml_flags: 0, ml_doc: nil)
     let def = UnsafeMutablePointer<PyModuleDef>.allocate(capacity: 1)
     def.initialize(to: PyModuleDef(
         m_base: PyModuleDef_Base(ob_base: PyObject(), m_init: nil, m_index: 0, m_copy: nil),

@@ -50,4 +50,28 @@ void swiftjit_index_error(SwiftJITContext *ctx, int64_t index, int64_t axis, int
 /// The i-th runtime helper JIT code may call: its address, and its name in *name;
 /// NULL past the last one.
 void *swiftjit_runtime_symbol(int i, const char **name);
+/// Most threads of the pool, and most chunks of a parallel region.
+#define SWIFTJIT_MAX_THREADS 64
+
+/// The body of a parallel loop over iterations [start, end): stores its partial
+/// reductions at `reductions_out`; returns 0, or 1 with ctx->exc set.
+typedef int32_t (*swiftjit_chunk_fn)(void *env, int64_t start, int64_t end, void *reductions_out,
+                                     SwiftJITContext *ctx);
+
+/// Runs `fn` over [0, n) in chunks on the thread pool; chunk c stores its partial
+/// reductions at red + c * red_size (room for SWIFTJIT_MAX_THREADS chunks).
+/// Returns the number of chunks, or -1 with ctx->exc set to the exception of the
+/// first chunk that raised. Releases the GIL while waiting when it holds it.
+int64_t swiftjit_parallel_for(swiftjit_chunk_fn fn, void *env, int64_t n, void *red, int64_t red_size,
+                              SwiftJITContext *ctx);
+/// Threads parallel regions use (1...pool size) and the pool size
+/// (SWIFTJIT_NUM_THREADS, default the number of cores).
+int64_t swiftjit_get_num_threads(void);
+int64_t swiftjit_pool_size(void);
+/// 0, or -1 when n is outside 1...pool size.
+int swiftjit_set_num_threads(int64_t n);
+
+/// Serializes compilations between threads (recursive; waits with the GIL released).
+void swiftjit_compile_lock(void);
+void swiftjit_compile_unlock(void);
 #endif

@@ -181,3 +181,17 @@ extension IRFunction {
         return false
     }
 }
+
+extension Expr {
+    /// The variables an expression reads.
+    public var operands: [Var] {
+        switch self {
+        case .arg, .const, .global, .freevar: return []
+        case .copy(let v), .getattr(let v, _), .unary(_, let v), .truth(let v), .staticGetitem(let v, _), .getiter(let v):
+            return [v]
+        case .binary(_, let a, let b, _), .compare(_, let a, let b), .getitem(let a, let b): return [a, b]
+        case .call(let f, let args, _): return [f] + args
+        case .buildTuple(let vs), .buildSlice(let vs): return vs
+        }
+    }
+}

@@ -30,7 +30,10 @@ extension FunctionLowering {
         return b.insert(v, owner, 3)
     }
 
-    func elementType(_ d: DType) -> LLVMTypeRef {
+    func elementType(_ d: DType) -> LLVMTypeRef { FunctionLowering.elementType(d, b) }
+
+    /// The in-memory LLVM type of one element of dtype `d` (C's representation).
+    static func elementType(_ d: DType, _ b: IRBuilder) -> LLVMTypeRef {
         switch d {
         case .bool, .int8, .uint8: return b.i8
         case .int16, .uint16: return LLVMInt16TypeInContext(b.context)
@@ -38,6 +41,8 @@ extension FunctionLowering {
         case .int64, .uint64: return b.i64
         case .float32: return LLVMFloatTypeInContext(b.context)
         case .float64: return b.f64
+        case .complex64: return b.structType([LLVMFloatTypeInContext(b.context), LLVMFloatTypeInContext(b.context)])
+        case .complex128: return b.structType([b.f64, b.f64])
         }
     }
 
@@ -50,8 +55,12 @@ extension FunctionLowering {
     /// Loads an element as its scalar type (bool, int64 or float64).
     func loadElement(_ p: LLVMValueRef, _ d: DType) -> LLVMValueRef {
         let raw = b.load(elementType(d), p)
-        LLVMSetAlignment(raw, UInt32(d.itemSize))
+        LLVMSetAlignment(raw, UInt32(d.isComplex ? d.itemSize / 2 : d.itemSize))
         switch d {
+        case .complex128: return raw
+        case .complex64:
+            return complexValue(LLVMBuildFPExt(b.builder, b.extract(raw, 0), b.f64, "")!,
+                                LLVMBuildFPExt(b.builder, b.extract(raw, 1), b.f64, "")!)
         case .bool: return b.icmp(LLVMIntNE, raw, LLVMConstInt(b.i8, 0, 0))
         case .int8, .int16, .int32: return LLVMBuildSExt(b.builder, raw, b.i64, "")
         case .uint8, .uint16, .uint32: return LLVMBuildZExt(b.builder, raw, b.i64, "")
@@ -64,6 +73,13 @@ extension FunctionLowering {
     func toElement(_ v: LLVMValueRef, _ t: JITType, _ d: DType) throws -> LLVMValueRef {
         let et = elementType(d)
         switch d {
+        case .complex64, .complex128:
+            let z = try cast(v, from: t, to: .complex128)
+            guard d == .complex64 else { return z }
+            let f32 = LLVMFloatTypeInContext(b.context)!
+            let re = LLVMBuildFPTrunc(b.builder, b.extract(z, 0), f32, "")!
+            let im = LLVMBuildFPTrunc(b.builder, b.extract(z, 1), f32, "")!
+            return b.insert(b.insert(LLVMGetUndef(et), re, 0), im, 1)
         case .bool:
             return LLVMBuildZExt(b.builder, try truth(v, t), b.i8, "")
         case .float32, .float64:
@@ -82,7 +98,7 @@ extension FunctionLowering {
 
     func storeElement(_ p: LLVMValueRef, _ d: DType, _ v: LLVMValueRef, _ t: JITType) throws {
         let s = LLVMBuildStore(b.builder, try toElement(v, t, d), p)!
-        LLVMSetAlignment(s, UInt32(d.itemSize))
+        LLVMSetAlignment(s, UInt32(d.isComplex ? d.itemSize / 2 : d.itemSize))
     }
 
     /// Address of the element at (already wrapped) `indices`.
@@ -214,7 +230,7 @@ extension FunctionLowering {
         let element = try toElement(v, t, a.dtype)
         try loopNest(shape(arr, a.ndim)) { idx in
             let s = LLVMBuildStore(b.builder, element, elementPointer(arr, a, idx))!
-            LLVMSetAlignment(s, UInt32(a.dtype.itemSize))
+            LLVMSetAlignment(s, UInt32(a.dtype.isComplex ? a.dtype.itemSize / 2 : a.dtype.itemSize))
         }
     }
 
@@ -469,12 +485,23 @@ extension FunctionLowering {
             var rt = resultDType.scalar
             if rt == .boolean && ![.and, .or, .xor].contains(o) { rt = .int64 }
             if o == .trueDiv { rt = .float64 }
+            if resultDType.isComplex {
+                return (try complexBinary(o, v[0], t[0], v[1], t[1]), .complex128)
+            }
             if let r = try numpyDivision(o, v[0], t[0], v[1], t[1], result: rt) { return (r, rt) }
             return (try binary(o, v[0], t[0], v[1], t[1], result: rt), rt)
+        case .unary(let o) where t[0] == .complex128:
+            guard o == .neg || o == .pos else { throw fail("unary \(o.rawValue) of complex") }
+            if o == .pos { return (v[0], .complex128) }
+            return (complexValue(LLVMBuildFNeg(b.builder, b.extract(v[0], 0), "")!,
+                                 LLVMBuildFNeg(b.builder, b.extract(v[0], 1), "")!), .complex128)
         case .unary(let o):
             let rt: JITType = t[0] == .boolean && o != .not ? .int64 : t[0]
             return (try unary(o, v[0], t[0], result: rt), rt)
         case .compare(let o):
+            if t[0] == .complex128 || t[1] == .complex128 {
+                return (try compareValues(o, v[0], t[0], v[1], t[1]), .boolean)
+            }
             return (try compare(o, v[0], t[0], v[1], t[1]), .boolean)
         case .math(let name):
             switch name {
@@ -674,23 +701,37 @@ extension FunctionLowering {
         }
     }
 
+    /// sum, prod and mean of a real (bool, integer or float) array.
+    func realReduction(_ name: String, _ arr: LLVMValueRef, _ a: ArrayType, _ size: LLVMValueRef) throws -> LLVMValueRef {
+        let acc: JITType = a.dtype.isFloat || name == "mean" ? .float64 : .int64
+        let total = variable(ty(acc), name == "prod" ? (acc == .float64 ? b.double(1) : b.int(1))
+                                                     : (acc == .float64 ? b.double(0) : b.int(0)))
+        try forEachElement(arr, a) { x, _ in
+            let cur = b.load(ty(acc), total)
+            b.store(try binary(name == "prod" ? .mul : .add, cur, acc, x, a.dtype.scalar, result: acc), total)
+        }
+        let value = b.load(ty(acc), total)
+        if name == "mean" {
+            return LLVMBuildFDiv(b.builder, value, LLVMBuildSIToFP(b.builder, size, b.f64, "")!, "")
+        }
+        return value
+    }
+
     func arrayMethod(_ name: String, _ arr: LLVMValueRef, _ a: ArrayType, _ v: [LLVMValueRef], _ t: [JITType],
                      result: JITType) throws -> LLVMValueRef {
         let size = product(shape(arr, a.ndim))
         switch name {
         case "sum", "prod", "mean":
-            let acc: JITType = a.dtype.isFloat || name == "mean" ? .float64 : .int64
-            let total = variable(ty(acc), name == "prod" ? (acc == .float64 ? b.double(1) : b.int(1))
-                                                         : (acc == .float64 ? b.double(0) : b.int(0)))
+            guard a.dtype.isComplex else { return try realReduction(name, arr, a, size) }
+            let acc = variable(ty(.complex128), complexValue(b.double(name == "prod" ? 1 : 0), b.double(0)))
             try forEachElement(arr, a) { x, _ in
-                let cur = b.load(ty(acc), total)
-                b.store(try binary(name == "prod" ? .mul : .add, cur, acc, x, a.dtype.scalar, result: acc), total)
+                b.store(try complexBinary(name == "prod" ? .mul : .add, b.load(ty(.complex128), acc), .complex128, x, .complex128), acc)
             }
-            let value = b.load(ty(acc), total)
+            let total = b.load(ty(.complex128), acc)
             if name == "mean" {
-                return LLVMBuildFDiv(b.builder, value, LLVMBuildSIToFP(b.builder, size, b.f64, "")!, "")
+                return try complexBinary(.trueDiv, total, .complex128, LLVMBuildSIToFP(b.builder, size, b.f64, "")!, .float64)
             }
-            return value
+            return total
         case "min", "max", "amin", "amax":
             raiseIf(b.icmp(LLVMIntEQ, size, b.int(0)), "ValueError",
                     "zero-size array to reduction operation \(name.hasSuffix("min") ? "minimum" : "maximum") which has no identity")

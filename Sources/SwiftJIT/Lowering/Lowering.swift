@@ -5,12 +5,16 @@ public struct CompileOptions: Hashable, Sendable {
     public var fastmath = false
     public var boundscheck = false
     public var nogil = false
+    /// Run `prange` loops on the thread pool (`parallel=True`).
+    public var parallel = false
     /// 0...3, the LLVM optimization level.
     public var optLevel = 3
     /// Generate the CPython wrapper entry (off only for tests that run without CPython).
     public var withWrapper = true
     /// Where compiled code is kept between processes (`cache=True`), or nil.
     public var cache: ObjectCache? = nil
+    /// The return type declared by an explicit signature (`@jit("float64(int64)")`), or nil to infer it.
+    public var returnType: JITType? = nil
     public init(fastmath: Bool = false, boundscheck: Bool = false, nogil: Bool = false, optLevel: Int = 3) {
         self.fastmath = fastmath; self.boundscheck = boundscheck; self.nogil = nogil; self.optLevel = optLevel
     }
@@ -35,6 +39,10 @@ final class FunctionLowering {
     var position: SourcePosition = .unknown
     /// Whether each Python local (other than arguments) has been assigned.
     var definedFlags: [Var: LLVMValueRef] = [:]
+    /// Loops to run in parallel, by header block (`ParallelLowering.swift`).
+    var parallelLoops: [Int: ParallelLoop] = [:]
+    /// Planned parallel loops lowered serially after all, with the reason.
+    var parallelFailures: [Int: String] = [:]
     /// Variables assigned exactly once, from a constant (temporaries of LOAD_CONST).
     lazy var constants: [Var: Constant] = {
         var count: [Var: Int] = [:]
@@ -136,6 +144,7 @@ final class FunctionLowering {
                 try lowerStatement(s.node, StmtRef(block: bi, index: si))
             }
             position = block.terminator.position
+            if let p = parallelLoops[bi] { try lowerParallelLoop(p); continue }
             try lowerTerminator(block.terminator.node)
         }
     }

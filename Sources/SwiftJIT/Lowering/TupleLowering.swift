@@ -70,6 +70,8 @@ extension FunctionLowering {
             guard typed.type(of: v) == .complex128 else { return nil }
             return try languageTruth(try load(v), .complex128)
         case .buildSlice:
+            // A slice with constant bounds is all in its type; runtime slices are the arrays' business.
+            guard case .literalSlice = t else { return nil }
             return LLVMConstNull(b.i8)
         case .getitem(let v, let i):
             guard case .language(let c)? = typed.calls[ref]?.impl else { return nil }

@@ -1,6 +1,6 @@
 /// Element types of NumPy arrays in nopython mode.
 public enum DType: String, Hashable, Sendable, CaseIterable {
-    case bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, float64
+    case bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, float64, complex64, complex128
 
     /// NumPy's type number (`dtype.num`) on LP64 platforms; nil for unsupported ones.
     public init?(typeNumber: Int) {
@@ -16,6 +16,8 @@ public enum DType: String, Hashable, Sendable, CaseIterable {
         case 8, 10: self = .uint64
         case 11: self = .float32
         case 12: self = .float64
+        case 14: self = .complex64
+        case 15: self = .complex128
         default: return nil
         }
     }
@@ -34,6 +36,8 @@ public enum DType: String, Hashable, Sendable, CaseIterable {
         case .uint64: return 8
         case .float32: return 11
         case .float64: return 12
+        case .complex64: return 14
+        case .complex128: return 15
         }
     }
 
@@ -42,11 +46,13 @@ public enum DType: String, Hashable, Sendable, CaseIterable {
         case .bool, .int8, .uint8: return 1
         case .int16, .uint16: return 2
         case .int32, .uint32, .float32: return 4
-        case .int64, .uint64, .float64: return 8
+        case .int64, .uint64, .float64, .complex64: return 8
+        case .complex128: return 16
         }
     }
 
     public var isFloat: Bool { self == .float32 || self == .float64 }
+    public var isComplex: Bool { self == .complex64 || self == .complex128 }
     public var isSigned: Bool { [.int8, .int16, .int32, .int64].contains(self) }
 
     /// The scalar type an element reads as: every integer is computed as int64
@@ -55,6 +61,7 @@ public enum DType: String, Hashable, Sendable, CaseIterable {
         switch self {
         case .bool: return .boolean
         case .float32, .float64: return .float64
+        case .complex64, .complex128: return .complex128
         default: return .int64
         }
     }
@@ -65,6 +72,13 @@ public enum DType: String, Hashable, Sendable, CaseIterable {
         if a == b { return a }
         if a == .bool { return b }
         if b == .bool { return a }
+        if a.isComplex || b.isComplex {
+            // complex64 holds float32 and small integers; anything wider needs complex128.
+            let other = a.isComplex ? b : a
+            let narrow = (a == .complex64 || b == .complex64) && !(a == .complex128 || b == .complex128)
+                && (other.isComplex || other == .float32 || (!other.isFloat && other.itemSize <= 2))
+            return narrow ? .complex64 : .complex128
+        }
         if a.isFloat || b.isFloat {
             if a == .float64 || b == .float64 { return .float64 }
             // float32 with an integer of up to 16 bits stays float32; wider integers need float64.
@@ -90,6 +104,7 @@ public enum DType: String, Hashable, Sendable, CaseIterable {
         case .boolean: return .bool
         case .int64: return .int64
         case .float64: return .float64
+        case .complex128: return .complex128
         default: return nil
         }
     }

@@ -27,6 +27,7 @@ enum ArrayTyping {
         "bool_": .bool, "bool": .bool, "int8": .int8, "int16": .int16, "int32": .int32, "int64": .int64,
         "intp": .int64, "uint8": .uint8, "uint16": .uint16, "uint32": .uint32, "uint64": .uint64,
         "float32": .float32, "float64": .float64, "double": .float64, "single": .float32,
+        "complex64": .complex64, "complex128": .complex128, "cdouble": .complex128, "csingle": .complex64,
     ]
     static let methods: Set<String> = [
         "sum", "prod", "min", "max", "mean", "argmin", "argmax", "any", "all", "copy", "fill", "reshape",
@@ -106,15 +107,18 @@ enum ArrayTyping {
         } else {
             // A scalar adapts to the array's kind (NumPy 2's weak scalars).
             let (arr, sc) = aa ? (da, db) : (db, da)
-            if sc == .float64 && !arr.isFloat { d = .float64 }
+            if sc == .complex128 && !arr.isComplex { d = .complex128 }
+            else if sc == .float64 && !arr.isFloat && !arr.isComplex { d = .float64 }
             else if sc == .int64 && arr == .bool { d = .int64 }
             else { d = arr }
         }
         switch op {
         case .trueDiv:
-            if !d.isFloat { d = .float64 }
+            if !d.isFloat && !d.isComplex { d = .float64 }
         case .and, .or, .xor, .lshift, .rshift:
-            if d.isFloat { return nil }
+            if d.isFloat || d.isComplex { return nil }
+        case .floorDiv, .mod:
+            if d.isComplex { return nil }
         case .matmul:
             return nil
         default:
@@ -230,15 +234,18 @@ enum ArrayTyping {
             guard args.isEmpty else { throw err("\(name)() with arguments (axis=...) is not supported yet") }
             switch a.dtype {
             case .float32, .float64: return .float64
+            case .complex64, .complex128: return .complex128
             default: return .int64
             }
         case "min", "max":
+            guard !a.dtype.isComplex else { throw err("\(name)() of complex arrays is not supported in nopython mode") }
             guard args.isEmpty else { throw err("\(name)() with arguments is not supported yet") }
             return a.dtype.scalar
         case "mean":
             guard args.isEmpty else { throw err("mean() with arguments is not supported yet") }
-            return .float64
+            return a.dtype.isComplex ? .complex128 : .float64
         case "argmin", "argmax":
+            guard !a.dtype.isComplex else { throw err("\(name)() of complex arrays is not supported in nopython mode") }
             guard args.isEmpty else { throw err("\(name)() with arguments is not supported yet") }
             return .int64
         case "any", "all":

@@ -31,6 +31,17 @@ public struct TypedFunction: Sendable {
 /// Type inference: propagates argument types through the IR to a fixpoint,
 /// unifying all assignments of each variable, then resolves every operation.
 public struct TypeInference {
+    /// Casts spelled with swiftjit's number types (`swiftjit.float64(x)`, `types.int32(x)`).
+    static let swiftjitCasts: [String: String] = {
+        var t: [String: String] = ["boolean": "bool", "bool_": "bool", "b1": "bool",
+                                   "complex64": "complex", "complex128": "complex", "c8": "complex", "c16": "complex",
+                                   "float32": "float", "float64": "float", "double": "float", "float_": "float",
+                                   "f4": "float", "f8": "float"]
+        for n in ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "intp", "uintp",
+                  "intc", "uintc", "int_", "byte", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8"] { t[n] = "int" }
+        return t
+    }()
+
     let ir: IRFunction
     let argTypes: [JITType]
     let resolveGlobal: (String) -> GlobalValue
@@ -88,7 +99,7 @@ public struct TypeInference {
             }
             return .function(f)
         case .module(let m):
-            guard m == "math" || m == "cmath" || m == "numpy" else { throw err("the module '\(m)' is not supported in nopython mode", pos) }
+            guard m == "math" || m == "cmath" || m == "numpy" || m == "swiftjit" || m == "swiftjit.types" else { throw err("the module '\(m)' is not supported in nopython mode", pos) }
             return .module(m)
         case .exceptionClass(let c): return .exceptionClass(c)
         case .int: return .int64
@@ -140,6 +151,13 @@ public struct TypeInference {
                 throw err("numpy.\(attr) is not supported in nopython mode", pos)
             }
             if case .module(let m) = vt {
+                if m == "swiftjit" || m == "swiftjit.types" {
+                    // `numba.prange` with `import swiftjit as numba`: a range (loops run serially);
+                    // number types called as casts (`numba.float64(x)` is `float(x)`).
+                    if attr == "prange", m == "swiftjit" { return .function("range") }  // see docs/PARALLEL.md
+                    if let cast = Self.swiftjitCasts[attr] { return .function(cast) }
+                    throw err("\(m).\(attr) is not supported in nopython mode (only prange and the number types are)", pos)
+                }
                 if Registry.mathConstants[attr] != nil { return .float64 }
                 let all = Registry.mathFloatUnary.union(Registry.mathFloatBinary).union(Registry.mathPredicates)
                     .union(Registry.mathToInt)
@@ -162,7 +180,7 @@ public struct TypeInference {
         case .unary(let op, let a):
             guard let ta = t(a) else { return nil }
             if case .array(let arr) = ta, op == .neg || op == .pos || op == .invert {
-                if op == .invert && arr.dtype.isFloat { throw err("unary ~ is not supported for \(ta)", pos) }
+                if op == .invert && (arr.dtype.isFloat || arr.dtype.isComplex) { throw err("unary ~ is not supported for \(ta)", pos) }
                 return .array(ArrayType(dtype: arr.dtype == .bool && op != .invert ? .int64 : arr.dtype, ndim: arr.ndim, layout: .c))
             }
             guard let r = Registry.unary(op, ta) else {
@@ -326,7 +344,7 @@ public struct TypeInference {
                     let slot: JITType
                     do { slot = try ArrayTyping.getitem(a, ti) } catch var e as CompileError { e.position = s.position; throw e }
                     switch (slot, tv) {
-                    case (_, let v) where v.isNumber: break
+                    case (_, let v) where v.isNumber || v == .complex128: break
                     case (.array(let dst), .array(let src)) where src.ndim <= dst.ndim: break
                     default: throw err("cannot assign \(tv) to \(slot)", s.position)
                     }
@@ -378,14 +396,5 @@ public struct TypeInference {
                              exprTypes: exprTypes, calls: calls, globals: globals)
     }
 
-    func operands(_ e: Expr) -> [Var] {
-        switch e {
-        case .arg, .const, .global, .freevar: return []
-        case .copy(let v), .getattr(let v, _), .unary(_, let v), .truth(let v), .staticGetitem(let v, _), .getiter(let v):
-            return [v]
-        case .binary(_, let a, let b, _), .compare(_, let a, let b), .getitem(let a, let b): return [a, b]
-        case .call(let f, let args, _): return [f] + args
-        case .buildTuple(let vs), .buildSlice(let vs): return vs
-        }
-    }
+    func operands(_ e: Expr) -> [Var] { e.operands }
 }

@@ -359,7 +359,8 @@ extension TypeInference {
                 if literals[v] == Constant.none { bounds.append(nil); continue }
                 guard let i = literalInt(v) else {
                     if t(v) == nil { return pending }
-                    throw err("slices need constant integer bounds in nopython mode (a tuple slice must be known at compile time)", pos)
+                    // Runtime bounds: an ordinary slice (arrays take it; tuples reject it when indexed).
+                    return nil
                 }
                 bounds.append(i)
             }
@@ -375,6 +376,9 @@ extension TypeInference {
                 }
                 call = CallResolution(result: .tuple(taken.map { items[$0] }), impl: .language(.tupleSlice(taken)))
                 return .tuple(taken.map { items[$0] })
+            }
+            if ti == .slice {
+                throw err("tuple slices need constant integer bounds in nopython mode (the result's type depends on them)", pos)
             }
             guard ti == .int64 || ti == .boolean else {
                 throw err("tuple indices must be integers, not \(ti)", pos)

@@ -40,6 +40,8 @@ final class DispatcherCore {
     var cacheMisses = 0
     /// Objects compiled code refers to by address (exception classes defined in Python).
     var keepAlive: [PyPtr] = []
+    /// Explicit signatures were given: calls convert to them or raise TypeError, never compile.
+    var explicitSignatures = false
     /// Signatures being compiled right now, innermost last (dispatcher id, argument types).
     nonisolated(unsafe) static var compiling: [(UInt, [JITType])] = []
 
@@ -182,9 +184,17 @@ final class DispatcherCore {
         // Type the arguments.
         var types: [JITType] = []
         for i in 0..<argCount {
-            guard let t = typeOf(argv[i]!, argument: i) else { return nil }
+            guard let t = typeOf(argv[i]!, argument: i) else { return untypableArgument(argv) }
             types.append(t)
         }
+        if let index = compiled.firstIndex(where: { $0.signature == types }) {
+            let entry = unsafeBitCast(UInt(compiled[index].wrapperAddress), to: WrapperEntry.self)
+            return entry(argv, argCount)
+        }
+        if explicitSignatures { return callConverted(argv, types) }
+        // Another thread may be compiling: wait for it (with the GIL released), then look again.
+        swiftjit_compile_lock()
+        defer { swiftjit_compile_unlock() }
         if let index = compiled.firstIndex(where: { $0.signature == types }) {
             let entry = unsafeBitCast(UInt(compiled[index].wrapperAddress), to: WrapperEntry.self)
             return entry(argv, argCount)
@@ -275,7 +285,7 @@ final class DispatcherCore {
     }
 
     /// Compiles a new overload (not added to the table).
-    func compileOrThrow(_ types: [JITType]) throws -> CompiledFunction {
+    func compileOrThrow(_ types: [JITType], returnType: JITType? = nil) throws -> CompiledFunction {
         guard let pyFunc = pyFunc else {
             throw CompileError(.internal, "this dispatcher has been cleared", stage: "compiler")
         }
@@ -290,7 +300,12 @@ final class DispatcherCore {
         defer { resolver.release() }
         DispatcherCore.compiling.append((id, types))
         defer { DispatcherCore.compiling.removeLast() }
-        return try Compiler.compile(code, argTypes: types, options: options) { resolver.resolve($0) }
+        var options = self.options
+        options.returnType = returnType
+        let c = try Compiler.compile(code, argTypes: types, options: options) { resolver.resolve($0) }
+        if c.cacheStatus == "hit" { cacheHits += 1 }
+        if c.cacheStatus == "miss" { cacheMisses += 1 }
+        return c
     }
 
     func ensureCode() -> CodeObject? {
@@ -301,11 +316,10 @@ final class DispatcherCore {
     }
 
     /// Compiles a new overload, or sets a Python exception and returns nil.
-    func compile(_ types: [JITType]) -> CompiledFunction? {
+    func compile(_ types: [JITType], returnType: JITType? = nil) -> CompiledFunction? {
         do {
-            let c = try compileOrThrow(types)
-            if c.cacheStatus == "hit" { cacheHits += 1 }
-            if c.cacheStatus == "miss" { cacheMisses += 1 }
+            let c = try compileOrThrow(types, returnType: returnType)
+            debugDump(c)
             for w in c.warnings {
                 if PyErr_WarnEx(Hooks.warningCategory ?? PyExc_RuntimeWarning, "swiftjit: \(w)", 1) < 0 { return nil }
             }
@@ -372,6 +386,11 @@ final class GlobalResolver {
         }
     }
 
+    /// Whether `o` is `swiftjit.prange`.
+    static func isPrange(_ o: PyPtr) -> Bool {
+        Py.stringAttr(o, "__module__") == "swiftjit.decorators" && Py.stringAttr(o, "__qualname__") == "prange"
+    }
+
     func release() {
         if let g = globals { Py_DecRef(g) }
         if let b = builtins { Py_DecRef(b) }
@@ -396,7 +415,29 @@ final class GlobalResolver {
         if DispatcherType.isDispatcher(o), let core = DispatcherType.core(o) {
             return .dispatcher(core.callee)
         }
+        // Objects built on a dispatcher (cfunc, lazy vectorize) are called through it from compiled code.
+        if swiftjit_is_module(o) == 0, let d = Py.attr(o, "__swiftjit_dispatcher__") {
+            defer { Py_DecRef(d) }
+            if DispatcherType.isDispatcher(d), let core = DispatcherType.core(d) { return .dispatcher(core.callee) }
+        }
+        // A numpy.ufunc made by swiftjit.vectorize: its kernel's dispatcher (swiftjit._native._ufunc_dispatchers).
+        if Py.typeName(o) == "ufunc", let modules = PyImport_GetModuleDict(),
+           let native = PyDict_GetItemString(modules, "swiftjit._native"),
+           let table = Py.attr(native, "_ufunc_dispatchers") {
+            defer { Py_DecRef(table) }
+            if swiftjit_is_dict(table) != 0, let d = PyDict_GetItem(table, o), DispatcherType.isDispatcher(d),
+               let core = DispatcherType.core(d) {
+                return .dispatcher(core.callee)
+            }
+        }
+        // swiftjit.types number types called in compiled code are casts (float64(x) is float(x)).
+        if swiftjit_is_module(o) == 0, let b = Py.attr(o, "__swiftjit_builtin__") {
+            defer { Py_DecRef(b) }
+            if let name = Py.string(b) { return .builtin(name) }
+        }
+        // swiftjit.prange: the compiler types it as range and, with parallel=True, plans the loop.
         let g = CodeReader.globalValue(o, builtins: builtins)
+        if case .unsupported = g, GlobalResolver.isPrange(o) { return .builtin("prange") }
         if case .unsupported = g, swiftjit_is_exception_class(o) != 0 {
             let name = Py.stringAttr(o, "__name__") ?? "Exception"
             if let owner = owner, !owner.keepAlive.contains(o) {

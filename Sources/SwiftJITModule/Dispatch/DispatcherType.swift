@@ -137,7 +137,7 @@ enum DispatcherType {
     }
 
     static func makeMethods() -> UnsafeMutablePointer<PyMethodDef> {
-        let defs = UnsafeMutablePointer<PyMethodDef>.allocate(capacity: 6)
+        let defs = UnsafeMutablePointer<PyMethodDef>.allocate(capacity: 6 + ExplicitMethods.methods.count)
         func method(_ name: String, _ doc: String, _ f: PyCFunction) -> PyMethodDef {
             PyMethodDef(ml_name: strdup(name), ml_meth: f, ml_flags: METH_NOARGS, ml_doc: strdup(doc))
         }
@@ -155,10 +155,17 @@ enum DispatcherType {
                 c.timings.map { "\($0.0)=\(String(format3: $0.1))" }.joined(separator: " ")
             }
         }
-        defs[4] = method("_clear_overloads", "Forgets nothing; reserved.") { _, _ in
-            Py_IncRef(swiftjit_none()); return swiftjit_none()
+        defs[4] = method("parallel_diagnostics", "Text: which prange loops of each specialization run in parallel, and why the others do not.") { o, _ in
+            guard let core = DispatcherType.core(o!) else { return Py.str("") }
+            if core.compiled.isEmpty { return Py.str("no compiled specializations yet (call the function first)") }
+            let text = core.compiled.map { c in
+                "(" + c.signature.map { $0.description }.joined(separator: ", ") + "):\n  "
+                    + c.parallelDiagnostics.split(separator: "\n").joined(separator: "\n  ")
+            }.joined(separator: "\n")
+            return Py.str(text)
         }
-        defs[5] = PyMethodDef(ml_name: nil, ml_meth: nil, ml_flags: 0, ml_doc: nil)
+        for (i, m) in ExplicitMethods.methods.enumerated() { defs[5 + i] = m }
+        defs[5 + ExplicitMethods.methods.count] = PyMethodDef(ml_name: nil, ml_meth: nil, ml_flags: 0, ml_doc: nil)
         return defs
     }
 

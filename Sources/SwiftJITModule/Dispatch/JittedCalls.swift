@@ -69,6 +69,23 @@ extension DispatcherCore {
         if let last = DispatcherCore.compiling.last, last.0 == id, last.1 == types {
             return .recursive
         }
+        if explicitSignatures {
+            // Explicit signatures: no new specialization. Arrays of another layout share the
+            // representation; scalar conversions are not made for calls from compiled code.
+            if let c = compiled.first(where: { c in
+                zip(types, c.signature).allSatisfy { t, s in
+                    t == s || (t.isArray && DispatcherCore.conversion(t, s).ok)
+                }
+            }) {
+                return .compiled(symbol: c.nativeName, returnType: c.returnType)
+            }
+            let given = types.map { $0.description }.joined(separator: ", ")
+            let accepted = compiled.map { "(" + $0.signature.map { $0.description }.joined(separator: ", ") + ")" }
+                .joined(separator: ", ")
+            throw CompileError(.typing, "\(code?.qualname ?? "?")() was compiled for explicit signatures \(accepted); "
+                               + "none takes (\(given)) (calls from compiled code do not convert scalars: "
+                               + "convert the arguments, e.g. float(x), or add a signature)", stage: "typing")
+        }
         if DispatcherCore.compiling.contains(where: { $0.0 == id }) {
             let name = code?.qualname ?? "?"
             throw CompileError(.unsupported, "\(name)() is called while it is being compiled (mutual recursion, or "
