@@ -375,7 +375,10 @@ def test_break_stays_serial():
             s += i
         return s
     check(f, 100)
-    assert "break" in f.parallel_diagnostics()
+    # CPython 3.10 and 3.12+ copy the short code after the loop (`return s`) to
+    # where the break was, so the loop body returns instead: serial all the same.
+    diag = f.parallel_diagnostics()
+    assert "break" in diag or "'return'" in diag, diag
 
 
 def test_loop_carried_dependency_stays_serial():

@@ -61,6 +61,11 @@ def test_smoke(version):
         pytest.skip(f"no Python {version} interpreter installed")
     if built_extension(version) is None:
         pytest.skip(f"swiftjit is not built for Python {version} (run scripts/test_version.sh {version})")
+    extension = built_extension(version)
+    newest = max(os.path.getmtime(f) for pattern in ("Sources/**/*.swift", "Sources/**/*.[ch]", "python/swiftjit/*.py")
+                 for f in glob.glob(os.path.join(ROOT, pattern), recursive=True))
+    if os.path.getmtime(extension) < newest:
+        pytest.skip(f"the extension for Python {version} is older than the sources (rebuild it)")
     probe = run(python, ["-c", "import numpy"])
     if probe.returncode != 0:
         pytest.skip(f"numpy is not installed for {python}")

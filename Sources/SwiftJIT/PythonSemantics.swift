@@ -13,4 +13,20 @@ extension PythonVersion {
         major == 3 && minor <= 11 ? "\(function)() arg is an empty sequence"
                                   : "\(function)() iterable argument is empty"
     }
+
+    /// The ZeroDivisionError message of `float % 0.0` (3.13: "float modulo by zero").
+    public var floatModuloByZeroMessage: String {
+        major > 3 || (major == 3 && minor >= 13) ? "float modulo by zero" : "float modulo"
+    }
+
+    /// The ZeroDivisionError message of `int % 0` (3.10 shares floor division's).
+    public var intModuloByZeroMessage: String {
+        major == 3 && minor <= 10 ? "integer division or modulo by zero" : "integer modulo by zero"
+    }
+
+    /// The UnboundLocalError message of reading an unassigned local.
+    public func unboundLocalMessage(_ name: String) -> String {
+        major == 3 && minor <= 10 ? "local variable '\(name)' referenced before assignment"
+                                  : "cannot access local variable '\(name)' where it is not associated with a value"
+    }
 }

@@ -294,7 +294,13 @@ public struct Translator {
                 var exitStack = stack
                 if cfg.instructions[cfg.blocks[exitBlock].range.lowerBound].name == "END_FOR" {
                     // 3.12+: the exit is END_FOR, which pops the iterator and a value (a NULL marker here).
+                    // Only FOR_ITER reaches it: it takes this stack as it is, so that no copy of the
+                    // iterator is added to the loop header (the parallel planner wants it empty).
                     exitStack.append(nil)
+                    if entryStacks[exitBlock] == nil {
+                        entryStacks[exitBlock] = exitStack
+                        worklist.append(exitBlock)
+                    }
                 } else {
                     exitStack.removeLast()
                 }

@@ -176,7 +176,7 @@ final class FunctionLowering {
         case .delete(let v):
             if let flag = definedFlags[v] {
                 raiseIf(b.not(b.load(b.i1, flag)), "UnboundLocalError",
-                        "cannot access local variable '\(typed.ir.name(of: v))' where it is not associated with a value")
+                        PythonVersion.running.unboundLocalMessage(typed.ir.name(of: v)))
                 b.store(b.bool(false), flag)
             }
         case .discard:
@@ -327,7 +327,7 @@ final class FunctionLowering {
             if let info = exceptionOf[v] { exceptionOf[target] = info }
             if let flag = definedFlags[v] {
                 raiseIf(b.not(b.load(b.i1, flag)), "UnboundLocalError",
-                        "cannot access local variable '\(typed.ir.name(of: v))' where it is not associated with a value")
+                        PythonVersion.running.unboundLocalMessage(typed.ir.name(of: v)))
             }
             return try load(v)
         case .global(let name), .freevar(let name):
@@ -483,7 +483,7 @@ final class FunctionLowering {
                 raiseIf(b.fcmp(LLVMRealOEQ, c, b.double(0)), "ZeroDivisionError", "float floor division by zero")
                 return floatDivmod(a, c).div
             case .mod:
-                raiseIf(b.fcmp(LLVMRealOEQ, c, b.double(0)), "ZeroDivisionError", "float modulo")
+                raiseIf(b.fcmp(LLVMRealOEQ, c, b.double(0)), "ZeroDivisionError", PythonVersion.running.floatModuloByZeroMessage)
                 return floatDivmod(a, c).mod
             case .pow:
                 let zeroBase = b.fcmp(LLVMRealOEQ, a, b.double(0))
@@ -514,7 +514,7 @@ final class FunctionLowering {
             case .mul: return LLVMBuildMul(bb, a, c, "")
             case .floorDiv, .mod:
                 raiseIf(b.icmp(LLVMIntEQ, c, b.int(0)), "ZeroDivisionError",
-                        op == .mod ? "integer modulo by zero" : "integer division or modulo by zero")
+                        op == .mod ? PythonVersion.running.intModuloByZeroMessage : "integer division or modulo by zero")
                 let (div, mod) = intDivmod(a, c)
                 return op == .mod ? mod : div
             case .pow: return intPow(a, c)
