@@ -89,34 +89,14 @@ public enum Adapters {
             return b.call(ft, b.declare(name, ft), args)
         }
         let gil = c("PyGILState_Ensure", b.i32, [], [])
-        let desc = b.load(b.ptr, ctx)
-        let cls = b.load(b.ptr, b.load(b.ptr, desc))
-        let msg = b.load(b.ptr, b.gep(b.ptr, desc, [b.int(1)]))
-        let withMsg = b.appendBlock(fn, "raise.msg"), noMsg = b.appendBlock(fn, "raise.nomsg"), end = b.appendBlock(fn, "raise.end")
-        b.condBr(LLVMBuildIsNull(b.builder, msg, ""), noMsg, withMsg)
-        b.position(at: withMsg)
-        _ = c("PyErr_SetString", b.void, [b.ptr, b.ptr], [cls, msg])
-        b.br(end)
-        b.position(at: noMsg)
-        _ = c("PyErr_SetNone", b.void, [b.ptr], [cls])
-        b.br(end)
-        b.position(at: end)
+        WrapperLowering.setException(fromContext: ctx, b, fn)
         if unraisable { _ = c("PyErr_WriteUnraisable", b.void, [b.ptr], [LLVMConstNull(b.ptr)]) }
         _ = c("PyGILState_Release", b.void, [b.i32], [gil])
     }
 
     /// Releases objects the native code created, when there are any (taking the GIL).
     static func releaseContext(_ ctx: LLVMValueRef, _ ctxType: LLVMTypeRef, _ b: IRBuilder, _ fn: LLVMValueRef) {
-        let count = b.load(b.i64, b.gep(ctxType, ctx, [b.int(0, b.i32), b.int(2, b.i32)]))
-        let release = b.appendBlock(fn, "release"), done = b.appendBlock(fn, "release.done")
-        b.condBr(b.icmp(LLVMIntNE, count, b.int(0)), release, done)
-        b.position(at: release)
-        let ensure = b.functionType(b.i32, []), rel = b.functionType(b.void, [b.i32]), ft = b.functionType(b.void, [b.ptr])
-        let gil = b.call(ensure, b.declare("PyGILState_Ensure", ensure), [])
-        _ = b.call(ft, b.declare("swiftjit_context_release", ft), [ctx])
-        _ = b.call(rel, b.declare("PyGILState_Release", rel), [gil])
-        b.br(done)
-        b.position(at: done)
+        WrapperLowering.releaseContext(ctx, ctxType, b, fn, takeGIL: true)
     }
 
     /// Builds, optimizes and links a module made by `body`; returns the address of `name`.

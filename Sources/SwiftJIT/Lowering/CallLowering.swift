@@ -40,6 +40,7 @@ extension FunctionLowering {
             return r
         case .len:
             if case .tuple(let items) = types[0] { return b.int(Int64(items.count)) }
+            if case .array = types[0] { return b.extract(values[0], 1, 0) }  // shape[0]
             return rangeLength(values[0])
         case .enumerate:
             let start = values.count > 1 ? try cast(values[1], from: types[1], to: .int64) : b.int(0)

@@ -784,8 +784,6 @@ final class FunctionLowering {
             return try math(name, args, types)
         case .makeException:
             return LLVMConstNull(b.i8)
-        case .len:
-            return b.extract(args[0], 1, 0)
         case .numpy, .arrayMethod:
             return try numpyCall(impl, args, types, present: Array(repeating: true, count: args.count), result: result)
         case .language:

@@ -58,20 +58,7 @@ struct WrapperLowering {
         b.condBr(b.icmp(LLVMIntEQ, status, b.int(0, b.i32)), ok, raised)
 
         b.position(at: raised)
-        let desc = b.load(b.ptr, excSlot)
-        let clsVar = b.load(b.ptr, desc)
-        let cls = b.load(b.ptr, clsVar)
-        let msg = b.load(b.ptr, b.gep(b.ptr, desc, [b.int(1)]))
-        let withMsg = b.appendBlock(fn, "raise.msg"), noMsg = b.appendBlock(fn, "raise.nomsg")
-        let raisedEnd = b.appendBlock(fn, "raised.end")
-        b.condBr(LLVMBuildIsNull(b.builder, msg, ""), noMsg, withMsg)
-        b.position(at: withMsg)
-        _ = c("PyErr_SetString", b.void, [b.ptr, b.ptr], [cls, msg])
-        b.br(raisedEnd)
-        b.position(at: noMsg)
-        _ = c("PyErr_SetNone", b.void, [b.ptr], [cls])
-        b.br(raisedEnd)
-        b.position(at: raisedEnd)
+        WrapperLowering.setException(fromContext: excSlot, b, fn)
         releaseContext(excSlot, contextType, fn: fn)
         b.br(fail)
 
@@ -85,13 +72,43 @@ struct WrapperLowering {
 
     /// Releases the arrays created during the call, when there are any.
     func releaseContext(_ ctx: LLVMValueRef, _ contextType: LLVMTypeRef, fn: LLVMValueRef) {
+        WrapperLowering.releaseContext(ctx, contextType, b, fn, takeGIL: false)
+    }
+
+    /// Releases the objects a context holds, when there are any; `takeGIL` for code
+    /// that may run without the GIL (C callbacks, ufunc loops).
+    static func releaseContext(_ ctx: LLVMValueRef, _ contextType: LLVMTypeRef, _ b: IRBuilder, _ fn: LLVMValueRef,
+                               takeGIL: Bool) {
         let count = b.load(b.i64, b.gep(contextType, ctx, [b.int(0, b.i32), b.int(2, b.i32)]))
         let release = b.appendBlock(fn, "release"), done = b.appendBlock(fn, "release.done")
         b.condBr(b.icmp(LLVMIntNE, count, b.int(0)), release, done)
         b.position(at: release)
-        _ = c("swiftjit_context_release", b.void, [b.ptr], [ctx])
+        let ensure = b.functionType(b.i32, []), restore = b.functionType(b.void, [b.i32])
+        let gil = takeGIL ? b.call(ensure, b.declare("PyGILState_Ensure", ensure), []) : nil
+        let ft = b.functionType(b.void, [b.ptr])
+        b.call(ft, b.declare("swiftjit_context_release", ft), [ctx])
+        if let g = gil { b.call(restore, b.declare("PyGILState_Release", restore), [g]) }
         b.br(done)
         b.position(at: done)
+    }
+
+    /// Sets the Python exception described by the context's exception descriptor
+    /// `{ptr class variable, ptr message or null}` (needs the GIL).
+    static func setException(fromContext ctx: LLVMValueRef, _ b: IRBuilder, _ fn: LLVMValueRef) {
+        let desc = b.load(b.ptr, ctx)
+        let cls = b.load(b.ptr, b.load(b.ptr, desc))
+        let msg = b.load(b.ptr, b.gep(b.ptr, desc, [b.int(1)]))
+        let withMsg = b.appendBlock(fn, "raise.msg"), noMsg = b.appendBlock(fn, "raise.nomsg"),
+            end = b.appendBlock(fn, "raise.end")
+        b.condBr(LLVMBuildIsNull(b.builder, msg, ""), noMsg, withMsg)
+        b.position(at: withMsg)
+        let setString = b.functionType(b.void, [b.ptr, b.ptr]), setNone = b.functionType(b.void, [b.ptr])
+        b.call(setString, b.declare("PyErr_SetString", setString), [cls, msg])
+        b.br(end)
+        b.position(at: noMsg)
+        b.call(setNone, b.declare("PyErr_SetNone", setNone), [cls])
+        b.br(end)
+        b.position(at: end)
     }
 
     func unbox(_ obj: LLVMValueRef, _ t: JITType, fn: LLVMValueRef, fail: LLVMBasicBlockRef) throws -> LLVMValueRef {

@@ -154,7 +154,7 @@ enum LanguageTyping {
         let sig = "(" + args.map { $0.description }.joined(separator: ", ") + ")"
         func ok(_ t: JITType, _ c: LanguageCall) -> CallResolution { CallResolution(result: t, impl: .language(c)) }
         func isInt(_ t: JITType) -> Bool { t == .int64 || t == .boolean }
-        let handled = (builtins.contains(name) && !(name == "len" && args.first?.isArray == true)) || name.hasPrefix("cmath.")
+        let handled = builtins.contains(name) || name.hasPrefix("cmath.")
             || ((name == "min" || name == "max") && args.count == 1)
             || (name == "abs" && args.first == .complex128)
         guard handled else { return nil }
@@ -164,7 +164,9 @@ enum LanguageTyping {
             guard args.count == 1 else { throw fail("len() takes exactly one argument (\(args.count) given)") }
             switch args[0] {
             case .tuple, .range: return ok(.int64, .len)
-            default: throw fail("len\(sig) is not supported: nopython mode knows the length of tuples and ranges")
+            case .array(let a) where a.ndim >= 1: return ok(.int64, .len)
+            case .array: throw fail("len() of a 0-d array")
+            default: throw fail("len\(sig) is not supported: nopython mode knows the length of tuples, ranges and arrays")
             }
         case "round":
             guard (1...2).contains(args.count), args[0].isNumber else {

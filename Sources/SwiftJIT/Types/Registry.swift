@@ -11,8 +11,6 @@ public enum CallImpl: Hashable, Sendable {
     case math(String)
     /// Creating an exception instance with a constant message.
     case makeException(String)
-    /// `len(x)`.
-    case len
     /// A numpy function `np.<name>`.
     case numpy(String)
     /// A method of an array (`a.sum()`); the receiver is the callee's value.
@@ -50,7 +48,7 @@ enum Registry {
         "ArithmeticError", "AssertionError", "RuntimeError", "NotImplementedError", "LookupError",
         "FloatingPointError", "StopIteration", "UnboundLocalError", "NameError", "AttributeError",
     ]
-    static let builtinFunctions: Set<String> = ["range", "abs", "min", "max", "int", "float", "bool", "len"]
+    static let builtinFunctions: Set<String> = ["range", "abs", "min", "max", "int", "float", "bool"]
 
     static func verb(_ op: BinaryOperator) -> String {
         switch op {
@@ -202,13 +200,6 @@ enum Registry {
         case "bool":
             guard args.count == 1, truthTestable(args[0]) else { throw fail("bool\(sig) is not supported") }
             return CallResolution(result: .boolean, impl: .toBool)
-        case "len":
-            guard args.count == 1 else { throw fail("len() takes exactly one argument (\(args.count) given)") }
-            switch args[0] {
-            case .array(let a) where a.ndim >= 1: return CallResolution(result: .int64, impl: .len)
-            case .array: throw fail("len() of a 0-d array")
-            default: throw fail("len\(sig) is not supported")
-            }
         default:
             break
         }
