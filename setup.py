@@ -45,15 +45,10 @@ class BuildSwift(build_ext):
         print(f"swiftjit: installed {built} as {target}", flush=True)
 
 
+# The package's metadata and extras (`pip install .[dask]`) are in pyproject.toml.
 setup(
-    name="swiftjit",
-    version="0.1.0",
-    description="A just-in-time compiler for numeric Python, written in Swift over LLVM 19",
     package_dir={"": "python"},
     packages=["swiftjit"],
     ext_modules=[SwiftExtension("swiftjit._swiftjit")],
     cmdclass={"build_ext": BuildSwift},
-    python_requires=">=3.10,<3.14",
-    install_requires=["numpy"],
-    zip_safe=False,
 )
