@@ -5,11 +5,8 @@
 #   scripts/test_version.sh /path/to/python3.13  # that interpreter
 #   scripts/test_version.sh 3.12 -k tuples       # extra arguments go to pytest
 #
-# Each version gets its own virtual environment (.venv-3XY, created with numpy,
-# pytest and hypothesis when missing), its own SwiftPM scratch folder
-# (.build-py3XY, see setup.py) and its own extension module
-# (python/swiftjit/_swiftjit.cpython-3XY-*.so), so versions coexist in one tree.
-# Set SWIFTJIT_SKIP_BUILD=1 to reuse the built extension.
+# The build (venv .venv-3XY, scratch .build-py3XY, extension module per version)
+# is scripts/build_version.sh's. Set SWIFTJIT_SKIP_BUILD=1 to reuse the built extension.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -lt 1 ]; then
@@ -18,51 +15,11 @@ if [ $# -lt 1 ]; then
 fi
 WANT="$1"
 shift
-
-find_python() {
-    local want="$1"
-    if [[ "$want" == */* ]]; then
-        [ -x "$want" ] && { echo "$want"; return; }
-        return 1
-    fi
-    # A pyenv shim on PATH may name a version that pyenv does not select: try it.
-    local onpath
-    if onpath="$(command -v "python$want" 2>/dev/null)" && "$onpath" -c pass >/dev/null 2>&1; then
-        "$onpath" -c 'import sys; print(sys.executable)'
-        return
-    fi
-    local root="${PYENV_ROOT:-$HOME/.pyenv}"
-    local candidate
-    for candidate in $(ls -d "$root"/versions/"$want".* 2>/dev/null | sort -V -r); do
-        if [ -x "$candidate/bin/python$want" ]; then
-            echo "$candidate/bin/python$want"
-            return
-        fi
-    done
-    return 1
-}
-
-if ! BASE="$(find_python "$WANT")"; then
-    echo "test_version: no interpreter for '$WANT' (not on PATH, not in pyenv)" >&2
-    exit 3
+# build_version.sh reports on stderr and prints only the venv's python on stdout.
+rc=0
+PY="$(bash scripts/build_version.sh "$WANT")" || rc=$?
+if [ "$rc" != 0 ]; then
+    exit "$rc"
 fi
-TAG="$("$BASE" -c 'import sys; print("%d%d" % sys.version_info[:2])')"
-VENV=".venv-$TAG"
-PY="$VENV/bin/python"
-
-if [ ! -x "$PY" ]; then
-    echo "test_version: creating $VENV from $BASE"
-    "$BASE" -m venv "$VENV"
-fi
-if ! "$PY" -c "import numpy, pytest, hypothesis, setuptools" >/dev/null 2>&1; then
-    echo "test_version: installing numpy pytest hypothesis into $VENV"
-    "$PY" -m pip install -q --disable-pip-version-check numpy pytest hypothesis setuptools wheel
-fi
-
-if [ "${SWIFTJIT_SKIP_BUILD:-0}" != 1 ]; then
-    echo "test_version: building swiftjit for $("$PY" -c 'import sys; print(sys.version.split()[0])') (scratch .build-py$TAG)"
-    "$PY" -m pip install -q --disable-pip-version-check --no-build-isolation -e .
-fi
-
-echo "test_version: pytest on Python $TAG"
+echo "test_version: pytest on $("$PY" -c 'import sys; print(sys.version.split()[0])')"
 "$PY" -m pytest tests -q -p no:cacheprovider "$@"

@@ -4,9 +4,12 @@ For each of 3.10 to 3.13, runs tests/version_smoke.py with that interpreter
 (its .venv-3XY when present, else the interpreter on PATH or in pyenv) against
 the extension module built for it in this tree
 (python/swiftjit/_swiftjit.cpython-3XY-*.so, see scripts/test_version.sh).
-A version without an interpreter or without a built extension is skipped.
-Also checks that importing swiftjit on an unsupported version (3.9) fails
-with an ImportError naming the supported versions.
+A version without an interpreter or without a built extension is skipped,
+unless SWIFTJIT_REQUIRE_VERSIONS lists it (scripts/test.sh, CI: the versions
+were built before the suite runs, so a missing one is a failure).
+Also checks that importing swiftjit on an unsupported version (the 3.6 to 3.9
+installed here, and a simulated 3.14) fails with an ImportError naming the
+supported versions.
 """
 import glob
 import os
@@ -20,6 +23,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 PACKAGE = os.path.join(ROOT, "python")
 SUPPORTED = ["3.10", "3.11", "3.12", "3.13"]
+REQUIRED = os.environ.get("SWIFTJIT_REQUIRE_VERSIONS", "").split()
+
+
+def skip_or_fail(version, why):
+    """Skips, or fails when the CI requires this version."""
+    if version in REQUIRED:
+        pytest.fail(f"Python {version} is required (SWIFTJIT_REQUIRE_VERSIONS) but {why}")
+    pytest.skip(why)
 
 
 def interpreter(version):
@@ -58,17 +69,17 @@ def run(python, args, **kw):
 def test_smoke(version):
     python = interpreter(version)
     if python is None:
-        pytest.skip(f"no Python {version} interpreter installed")
+        skip_or_fail(version, f"no Python {version} interpreter installed")
     if built_extension(version) is None:
-        pytest.skip(f"swiftjit is not built for Python {version} (run scripts/test_version.sh {version})")
+        skip_or_fail(version, f"swiftjit is not built for Python {version} (run scripts/test_version.sh {version})")
     extension = built_extension(version)
-    newest = max(os.path.getmtime(f) for pattern in ("Sources/**/*.swift", "Sources/**/*.[ch]", "python/swiftjit/*.py")
+    newest = max(os.path.getmtime(f) for pattern in ("Sources/**/*.swift", "Sources/**/*.[ch]")
                  for f in glob.glob(os.path.join(ROOT, pattern), recursive=True))
     if os.path.getmtime(extension) < newest:
-        pytest.skip(f"the extension for Python {version} is older than the sources (rebuild it)")
+        skip_or_fail(version, f"the extension for Python {version} is older than the sources (rebuild it)")
     probe = run(python, ["-c", "import numpy"])
     if probe.returncode != 0:
-        pytest.skip(f"numpy is not installed for {python}")
+        skip_or_fail(version, f"numpy is not installed for {python}")
     r = run(python, ["version_smoke.py"])
     assert r.returncode == 0, f"Python {version}:\n{r.stdout}\n{r.stderr}"
     assert f"SMOKE OK {version}" in r.stdout
@@ -79,11 +90,23 @@ def test_at_least_one_version_runs():
     assert built_extension("%d.%d" % sys.version_info[:2]) is not None
 
 
-def test_unsupported_version_is_refused():
-    python = interpreter("3.9")
+@pytest.mark.parametrize("version", ["3.6", "3.7", "3.8", "3.9"])
+def test_unsupported_version_is_refused(version):
+    python = interpreter(version)
     if python is None:
-        pytest.skip("no Python 3.9 interpreter installed")
+        pytest.skip(f"no Python {version} interpreter installed")
     r = run(python, ["-c", "import swiftjit"])
     assert r.returncode != 0
-    assert "ImportError" in r.stderr
-    assert "3.10 to 3.13" in r.stderr, r.stderr
+    assert "ImportError: swiftjit supports CPython 3.10 to 3.13; this is " + version in r.stderr, r.stderr
+
+
+def test_newer_version_is_refused():
+    """A future version (simulated: sys.version_info says 3.14) is refused before the
+    extension module, built for another ABI, is loaded."""
+    code = ("import sys; sys.version_info = (3, 14, 0, 'final', 0); sys.version = '3.14.0 (simulated)'\n"
+            "try:\n    import swiftjit\nexcept ImportError as e:\n    print('REFUSED', e)\n"
+            "print('LOADED', 'swiftjit._swiftjit' in sys.modules)")
+    r = run(sys.executable, ["-c", code])
+    assert r.returncode == 0, r.stderr
+    assert "REFUSED swiftjit supports CPython 3.10 to 3.13; this is 3.14.0" in r.stdout, r.stdout
+    assert "LOADED False" in r.stdout
