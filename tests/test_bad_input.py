@@ -20,6 +20,29 @@ CASES = {
     "structured_array": ("f(np.zeros(2, [('x', 'f8')]), 2)", "TypingError", "dtype"),
     "out_of_range_index": ("g(np.arange(3), 7)", "IndexError", "index 7 is out of bounds for axis 0 with size 3"),
     "deep_recursion": ("deep(10**7)", "RecursionError", "maximum recursion depth exceeded in compiled code"),
+    # huge values
+    "huge_negative_int": ("f(-2**63 - 1, 2)", "OverflowError", "argument 'a' does not fit in int64"),
+    "huge_int_in_tuple": ("f((1, 2**64), (1, 2))", "OverflowError", "argument 'a' does not fit in int64"),
+    "huge_uint64_scalar": ("f(np.uint64(2**64 - 1), 2)", "OverflowError", "too big"),
+    "huge_float_to_int": ("to_int(1e300)", "OverflowError", "too large to convert to int64"),
+    "inf_to_int": ("to_int(float('inf'))", "OverflowError", "infinity"),
+    "nan_to_int": ("to_int(float('nan'))", "ValueError", "nan"),
+    "huge_array_allocation": ("make(2**62)", "MemoryError", "cannot allocate"),
+    "huge_2d_allocation": ("make2(2**32)", "MemoryError", "cannot allocate"),
+    "negative_dimension": ("make(-1)", "ValueError", "negative dimensions"),
+    "huge_index_boundscheck": ("g(np.arange(3), 2**62)", "IndexError", "out of bounds"),
+    "huge_negative_index_boundscheck": ("g(np.arange(3), -2**62)", "IndexError", "out of bounds"),
+    # dtypes and scalar types nopython mode does not have
+    "float16_array": ("f(np.zeros(3, np.float16), 2)", "TypingError", "float16"),
+    "big_endian_array": ("f(np.zeros(3, '>f8'), 2)", "TypingError", "native byte order"),
+    "longdouble_scalar": ("f(np.longdouble(1), 2)", "TypingError", "longdouble"),
+    "complex256_array": ("f(np.zeros(2, np.clongdouble), 2)", "TypingError", "complex256"),
+    # recursion too deep where the C stack is small; a first call (a compile) with no Python stack left
+    "deep_recursion_small_thread_stack": ("in_thread(deep, 10**6, stack=256 * 1024)", "RecursionError",
+                                          "maximum recursion depth exceeded in compiled code"),
+    "deep_recursion_tiny_thread_stack": ("in_thread(deep, 10**6, stack=64 * 1024)", "RecursionError",
+                                         "maximum recursion depth exceeded in compiled code"),
+    "first_call_at_python_recursion_limit": ("near_limit(new_function)", "RecursionError", "recursion"),
 }
 
 
@@ -43,6 +66,46 @@ def test_bad_input(name):
             if n == 0:
                 return 0
             return deep(n - 1) + 1
+
+        @njit
+        def to_int(x):
+            return int(x)
+
+        @njit
+        def make(n):
+            return np.empty(n)
+
+        @njit
+        def make2(n):
+            return np.zeros((n, n))
+
+        @njit
+        def new_function(x):
+            return x + 1
+
+        def in_thread(fn, *args, stack):
+            import threading
+            threading.stack_size(stack)
+            box = []
+            def run():
+                try:
+                    box.append(fn(*args))
+                except BaseException as e:
+                    box.append(e)
+            t = threading.Thread(target=run)
+            t.start()
+            t.join()
+            if isinstance(box[0], BaseException):
+                raise box[0]
+            return box[0]
+
+        def near_limit(fn):
+            # Python frames up to the recursion limit, then a first call that must compile.
+            def down(k):
+                return fn(1) if k == 0 else down(k - 1)
+            import sys
+            sys.setrecursionlimit(400)
+            return down(10_000)
 
         try:
             {call}
