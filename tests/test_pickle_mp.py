@@ -65,3 +65,44 @@ def test_fork_after_parallel_loops():
     assert p.exitcode == 0, "the forked child deadlocked or crashed"
     big, sq, small = queue.get(timeout=5)
     assert big == pytest.approx(expected) and sq == 6.25 and small == pytest.approx(22.5)
+
+
+MAIN_SCRIPT = '''
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from swiftjit import njit
+
+K = 3
+
+@njit(fastmath=True)
+def f(x):
+    return x * K + 1
+
+def make_closure(k):
+    @njit
+    def g(x):
+        return x - k
+    return g
+
+if __name__ == "__main__":
+    for method in ("spawn", "forkserver", "fork"):
+        with multiprocessing.get_context(method).Pool(2) as p:
+            print(method, p.map(f, range(5)), p.map(make_closure(10), [1.5, 2]))
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as ex:
+        print("executor", list(ex.map(f, [1.5, 2.5])))
+'''
+
+
+def test_functions_of_main_and_closures_in_pools(tmp_path):
+    """Dispatchers defined in __main__ and closures travel by value (cloudpickle) to
+    spawn, forkserver and fork workers, with their options, and compile there."""
+    pytest.importorskip("cloudpickle")
+    script = tmp_path / "main_pool.py"
+    script.write_text(MAIN_SCRIPT)
+    import subprocess
+    p = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert p.returncode == 0, p.stdout + p.stderr[-3000:]
+    lines = p.stdout.splitlines()
+    for i, method in enumerate(("spawn", "forkserver", "fork")):
+        assert lines[i] == f"{method} [1, 4, 7, 10, 13] [-8.5, -8]", lines
+    assert lines[3] == "executor [5.5, 8.5]"
