@@ -106,3 +106,53 @@ def test_functions_of_main_and_closures_in_pools(tmp_path):
     for i, method in enumerate(("spawn", "forkserver", "fork")):
         assert lines[i] == f"{method} [1, 4, 7, 10, 13] [-8.5, -8]", lines
     assert lines[3] == "executor [5.5, 8.5]"
+
+
+FORK_WHILE_COMPILING = '''
+import os, signal, sys, threading, time
+from swiftjit import njit
+from swiftjit.errors import TypingError
+
+stop = False
+def compiling():
+    # Typing errors: the error message is made by Python code while the compile lock is
+    # held, so the GIL passes to the forking thread with the lock taken.
+    i = 0
+    while not stop:
+        ns = {}
+        exec(f"def bad(x):\\n    return x + (1, {i})\\n", ns)
+        try:
+            njit(ns["bad"])(1)
+        except TypingError:
+            pass
+        i += 1
+
+threading.Thread(target=compiling, daemon=True).start()
+time.sleep(0.2)
+bad = 0
+for k in range(30):
+    pid = os.fork()
+    if pid == 0:
+        signal.alarm(20)                 # a deadlocked child dies of SIGALRM
+        @njit
+        def g(x):
+            return x * 2
+        @njit("float64(float64)")
+        def h(x):
+            return x + 0.5
+        os._exit(0 if (g(21), h(1.0), g(1.5)) == (42, 1.5, 3.0) else 1)
+    _, status = os.waitpid(pid, 0)
+    bad += status != 0
+stop = True
+print("BAD CHILDREN", bad)
+'''
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_fork_while_another_thread_compiles():
+    """A child forked while another thread holds the compile lock compiles normally
+    (the lock starts over in the child) instead of waiting forever."""
+    import subprocess
+    p = subprocess.run([sys.executable, "-c", FORK_WHILE_COMPILING], capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stdout + p.stderr[-3000:]
+    assert "BAD CHILDREN 0" in p.stdout, p.stdout

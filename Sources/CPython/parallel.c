@@ -220,11 +220,21 @@ int64_t swiftjit_parallel_for(swiftjit_chunk_fn fn, void *env, int64_t n, void *
 
 /* Serializes compilation between Python threads: taken with the GIL held, the
  * wait happens with the GIL released so that the holder can go on. Recursive,
- * for compilations nested in a compilation (calls between jitted functions). */
+ * for compilations nested in a compilation (calls between jitted functions).
+ *
+ * A compiling thread may let others run while it holds the lock (the GIL is
+ * passed on whenever the compiler calls Python: error formatting, warnings,
+ * attribute hooks), so another thread can fork then. The child has only the
+ * forking thread: a lock held by another thread would never be released there,
+ * so the child re-creates it (and tells the dispatcher to drop that thread's
+ * bookkeeping). A lock held by the forking thread itself stays as it is. */
 static pthread_mutex_t compile_mutex;
 static pthread_once_t compile_once = PTHREAD_ONCE_INIT;
+static pthread_t compile_owner;     /* guarded by compile_mutex */
+static int compile_depth = 0;       /* guarded by compile_mutex */
+static int compile_abandoned = 0;   /* set in a forked child */
 
-static void compile_init(void) {
+static void compile_mutex_create(void) {
     pthread_mutexattr_t a;
     pthread_mutexattr_init(&a);
     pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
@@ -232,14 +242,37 @@ static void compile_init(void) {
     pthread_mutexattr_destroy(&a);
 }
 
+static void compile_after_fork_child(void) {
+    if (compile_depth > 0 && !pthread_equal(compile_owner, pthread_self())) {
+        compile_mutex_create();
+        compile_depth = 0;
+        compile_abandoned = 1;
+    }
+}
+
+static void compile_init(void) {
+    compile_mutex_create();
+    pthread_atfork(NULL, NULL, compile_after_fork_child);
+}
+
 void swiftjit_compile_lock(void) {
     pthread_once(&compile_once, compile_init);
-    if (pthread_mutex_trylock(&compile_mutex) == 0) return;
-    PyThreadState *saved = PyEval_SaveThread();
-    pthread_mutex_lock(&compile_mutex);
-    PyEval_RestoreThread(saved);
+    if (pthread_mutex_trylock(&compile_mutex) != 0) {
+        PyThreadState *saved = PyEval_SaveThread();
+        pthread_mutex_lock(&compile_mutex);
+        PyEval_RestoreThread(saved);
+    }
+    compile_owner = pthread_self();
+    compile_depth++;
 }
 
 void swiftjit_compile_unlock(void) {
+    if (compile_depth > 0) compile_depth--;
     pthread_mutex_unlock(&compile_mutex);
+}
+
+int swiftjit_compile_abandoned(void) {
+    int r = compile_abandoned;
+    compile_abandoned = 0;
+    return r;
 }

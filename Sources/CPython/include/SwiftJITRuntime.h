@@ -77,6 +77,10 @@ int64_t swiftjit_pool_size(void);
 int swiftjit_set_num_threads(int64_t n);
 
 /// Serializes compilations between threads (recursive; waits with the GIL released).
+/// In a child forked while another thread held it, the lock starts over free.
 void swiftjit_compile_lock(void);
 void swiftjit_compile_unlock(void);
+/// 1 once after a fork whose child abandoned another thread's compilation (whose
+/// bookkeeping the caller then discards), else 0. Call with the lock held.
+int swiftjit_compile_abandoned(void);
 #endif

@@ -289,6 +289,13 @@ final class DispatcherCore {
         guard let pyFunc = pyFunc else {
             throw CompileError(.internal, "this dispatcher has been cleared", stage: "compiler")
         }
+        // Every compile (first calls, explicit signatures, callees of compiled code) holds the lock.
+        swiftjit_compile_lock()
+        defer { swiftjit_compile_unlock() }
+        if swiftjit_compile_abandoned() != 0 {
+            // A forked child: the thread that was compiling does not exist here.
+            DispatcherCore.compiling.removeAll()
+        }
         let start = Clock.now()
         defer { compileMilliseconds += Clock.now() - start }
         let code: CodeObject
