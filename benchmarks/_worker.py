@@ -16,6 +16,7 @@ import sys
 import time
 import timeit
 import traceback
+import types
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kernels  # noqa: E402
@@ -45,9 +46,14 @@ def load_backend(name):
 
 
 def define(spec, jit):
-    namespace = {"jit": jit, "__name__": "bench_" + spec["entry"]}
-    exec(compile(spec["source"], f"<kernel {spec['entry']}>", "exec"), namespace)
-    return namespace[spec["entry"]]
+    # A real module in sys.modules: Numba resolves a recursive function's own name
+    # through its module (with a bare dict namespace, fib aborts with "unresolved symbol").
+    name = "bench_" + spec["entry"]
+    module = types.ModuleType(name)
+    module.jit = jit
+    sys.modules[name] = module
+    exec(compile(spec["source"], f"<kernel {spec['entry']}>", "exec"), module.__dict__)
+    return module.__dict__[spec["entry"]]
 
 
 def _loop(func, args, loops):

@@ -50,6 +50,8 @@ static void run_chunks(Job *j) {
         if (atomic_load_explicit(&j->failed, memory_order_relaxed)) continue;
         int64_t s, e;
         chunk_bounds(j->n, j->nchunks, c, &s, &e);
+        /* Each thread checks recursion depth against its own stack. */
+        j->ctxs[c].stack_limit = swiftjit_stack_limit();
         j->status[c] = j->fn(j->env, s, e, j->red + c * j->red_size, &j->ctxs[c]);
         if (j->status[c] != 0) atomic_store(&j->failed, 1);
     }

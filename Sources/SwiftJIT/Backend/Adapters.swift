@@ -3,7 +3,8 @@ import CLLVM
 /// Native adapters around a compiled specialization, for the Numba-compatible
 /// API (issue 8): C callbacks (`@cfunc`) and NumPy ufunc inner loops
 /// (`@vectorize`). Both call the native entry `i32 native(ptr ret, ptr ctx, args...)`
-/// with a zeroed context `{ptr exc, ptr objects, i64 count, i64 capacity}`.
+/// with a zeroed context `{ptr exc, ptr objects, i64 count, i64 capacity, ptr stack_limit}`
+/// whose stack limit is set for the calling thread.
 ///
 /// C-level values are NumPy dtypes (`int32`, `float32`, `bool` as one byte ...);
 /// they are widened to the scalar the compiler computes with (int64, float64,
@@ -99,6 +100,16 @@ public enum Adapters {
         WrapperLowering.releaseContext(ctx, ctxType, b, fn, takeGIL: true)
     }
 
+    /// Zeroes a call context and sets its stack limit for this thread, so that deep
+    /// recursion in the native code raises RecursionError here too (cfuncs and ufunc
+    /// loops may run on any thread, with any stack).
+    static func initContext(_ ctx: LLVMValueRef, _ ctxType: LLVMTypeRef, _ b: IRBuilder) {
+        b.store(LLVMConstNull(ctxType), ctx)
+        let ft = b.functionType(b.ptr, [])
+        let limit = b.call(ft, b.declare("swiftjit_stack_limit", ft), [])
+        b.store(limit, b.gep(ctxType, ctx, [b.int(0, b.i32), b.int(4, b.i32)]))
+    }
+
     /// Builds, optimizes and links a module made by `body`; returns the address of `name`.
     static func build(_ name: String, _ body: (IRBuilder) throws -> Void) throws -> UInt64 {
         let backend = try backend()
@@ -143,7 +154,7 @@ public enum Adapters {
             b.position(at: entry)
             let ctxType = FunctionLowering.contextType(b)
             let ctx = LLVMBuildAlloca(b.builder, ctxType, "ctx")!
-            b.store(LLVMConstNull(ctxType), ctx)
+            initContext(ctx, ctxType, b)
             let retType = FunctionLowering.llvmType(c.returnType, b)
             let retSlot = LLVMBuildAlloca(b.builder, retType, "ret")!
             b.store(LLVMConstNull(retType), retSlot)
@@ -187,7 +198,7 @@ public enum Adapters {
             let argv = LLVMGetParam(fn, 0)!, dims = LLVMGetParam(fn, 1)!, steps = LLVMGetParam(fn, 2)!
             let ctxType = FunctionLowering.contextType(b)
             let ctx = LLVMBuildAlloca(b.builder, ctxType, "ctx")!
-            b.store(LLVMConstNull(ctxType), ctx)
+            initContext(ctx, ctxType, b)
             let retType = FunctionLowering.llvmType(c.returnType, b)
             let retSlot = LLVMBuildAlloca(b.builder, retType, "ret")!
             let counter = LLVMBuildAlloca(b.builder, b.i64, "i")!

@@ -70,13 +70,17 @@ public final class Backend: @unchecked Sendable {
             throw BackendError(message: "no LLVM target for \(triple): \(m)")
         }
         let (t, cpu, features) = (triple, cpuName, cpuFeatures)
-        func makeMachine(_ level: LLVMCodeGenOptLevel) -> LLVMTargetMachineRef? {
-            LLVMCreateTargetMachine(target, t, cpu, features, level, LLVMRelocPIC, LLVMCodeModelJITDefault)
+        // The small code model: ORC links our objects with JITLink, which lays out each
+        // object in one block and reaches other objects and the process through GOT and
+        // PLT stubs, so 32-bit PC-relative addressing is safe. Calls are then direct `call`s
+        // (recursion above all) instead of a 64-bit address load and an indirect call.
+        func makeMachine(_ level: LLVMCodeGenOptLevel, _ model: LLVMCodeModel = LLVMCodeModelSmall) -> LLVMTargetMachineRef? {
+            LLVMCreateTargetMachine(target, t, cpu, features, level, LLVMRelocPIC, model)
         }
         // The IR is optimized at O3 before it reaches the JIT; instruction
         // selection at the default level costs less and loses little.
         let level = LLVMCodeGenLevelDefault
-        guard let tm = makeMachine(LLVMCodeGenLevelAggressive), let jitTM = makeMachine(level),
+        guard let tm = makeMachine(LLVMCodeGenLevelAggressive), let jitTM = makeMachine(level, LLVMCodeModelJITDefault),
               let fast = makeMachine(LLVMCodeGenLevelLess), let fastest = makeMachine(LLVMCodeGenLevelNone) else {
             throw BackendError(message: "cannot create a target machine for \(cpuName)")
         }

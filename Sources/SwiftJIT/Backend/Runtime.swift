@@ -24,6 +24,7 @@ enum Runtime {
             ("swiftjit_csqrt", address(swiftjit_csqrt as Complex1)),
             ("swiftjit_cexp", address(swiftjit_cexp as Complex1)),
             ("swiftjit_clog", address(swiftjit_clog as Complex1)),
+            ("swiftjit_crect", address(swiftjit_crect as Complex1)),
             ("swiftjit_int_truediv", address(swiftjit_int_truediv as IntTrueDiv)),
         ]
     }
@@ -155,7 +156,8 @@ func swiftjit_csqrt(_ re: Double, _ im: Double, _ out: UnsafeMutablePointer<Doub
     return 0
 }
 
-/// cmath.exp. Returns 1 on overflow.
+/// cmath.exp. Returns 1 on overflow (OverflowError), 2 for an infinite imaginary part
+/// with a finite or +inf real part (ValueError), as CPython.
 @_cdecl("swiftjit_cexp")
 func swiftjit_cexp(_ re: Double, _ im: Double, _ out: UnsafeMutablePointer<Double>?) -> Int32 {
     var r: (Double, Double)
@@ -171,10 +173,22 @@ func swiftjit_cexp(_ re: Double, _ im: Double, _ out: UnsafeMutablePointer<Doubl
         out?[0] = r.0; out?[1] = r.1
         return r.0.isInfinite || r.1.isInfinite ? 1 : 0
     }
-    let l = exp(re)
-    r = (l * cos(im), l * sin(im))
+    let status: Int32
+    (r, status) = CMathSpecial.exp(re, im)
     out?[0] = r.0; out?[1] = r.1
-    return 0
+    return status
+}
+
+/// cmath.rect(r, phi). Returns 2 (ValueError) for a non-zero r with an infinite phi.
+@_cdecl("swiftjit_crect")
+func swiftjit_crect(_ r: Double, _ phi: Double, _ out: UnsafeMutablePointer<Double>?) -> Int32 {
+    if r.isFinite && phi.isFinite {
+        out?[0] = r * cos(phi); out?[1] = r * sin(phi)
+        return 0
+    }
+    let (z, status) = CMathSpecial.rect(r, phi)
+    out?[0] = z.0; out?[1] = z.1
+    return status
 }
 
 /// cmath.log (CPython's c_log). Returns 1 for log(0).
@@ -258,6 +272,8 @@ enum ComplexMath {
         if z.0 == 0 && z.1 == 0 { return (0, z.1) }
         if !z.0.isFinite || !z.1.isFinite {
             if z.1.isInfinite { return (.infinity, z.1) }
+            // C99 Annex G (CPython's table): sqrt(+inf + nan j) = inf + nan j, sqrt(-inf + nan j) = nan + inf j.
+            if z.0.isInfinite && z.1.isNaN { return z.0 > 0 ? (.infinity, .nan) : (.nan, .infinity) }
             if z.0.isNaN || z.1.isNaN { return (.nan, .nan) }
             if z.0 > 0 { return (z.0, copysign(0, z.1)) }
             return (0, copysign(.infinity, z.1))

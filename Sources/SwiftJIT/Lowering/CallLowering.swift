@@ -120,7 +120,9 @@ extension FunctionLowering {
         let failed = b.intrinsic("llvm.expect", [b.i1], [b.icmp(LLVMIntNE, status, b.int(0, b.i32)), b.bool(false)])
         b.condBr(failed, propagate, cont)
         b.position(at: propagate)
-        LLVMBuildRet(b.builder, b.int(1, b.i32))
+        // Return the callee's own (non-zero) status rather than a constant 1: the value is
+        // already in the return register, so no register has to keep a 1 alive across calls.
+        LLVMBuildRet(b.builder, status)
         b.position(at: cont)
         return b.load(ty(result), retSlot)
     }

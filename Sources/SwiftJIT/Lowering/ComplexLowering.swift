@@ -67,18 +67,38 @@ extension FunctionLowering {
 
     func cmath(_ name: String, _ args: [LLVMValueRef], _ types: [JITType]) throws -> LLVMValueRef {
         switch name {
+        case "log" where args.count == 2:
+            // log(z) / log(base). CPython looks at errno once, after both logs and the division,
+            // and the base's log resets it: a zero z gives a value; a zero base or base 1 raise.
+            let z = try cast(args[0], from: types[0], to: .complex128)
+            let base = try cast(args[1], from: types[1], to: .complex128)
+            let (_, lz) = complexHelper("swiftjit_clog", [b.extract(z, 0), b.extract(z, 1)])
+            let (s2, lb) = complexHelper("swiftjit_clog", [b.extract(base, 0), b.extract(base, 1)])
+            let (s3, q) = complexHelper("swiftjit_cdiv", [b.extract(lz, 0), b.extract(lz, 1), b.extract(lb, 0), b.extract(lb, 1)])
+            let failed = b.icmp(LLVMIntNE, b.or(s2, s3), b.int(0, b.i32))
+            raiseIf(failed, "ValueError", "math domain error")
+            return q
         case "sqrt", "exp", "log":
             let z = try cast(args[0], from: types[0], to: .complex128)
             let (status, r) = complexHelper("swiftjit_c\(name)", [b.extract(z, 0), b.extract(z, 1)])
             if name == "exp" {
-                raiseIf(b.icmp(LLVMIntNE, status, b.int(0, b.i32)), "OverflowError", "math range error")
+                raiseIf(b.icmp(LLVMIntEQ, status, b.int(1, b.i32)), "OverflowError", "math range error")
+                raiseIf(b.icmp(LLVMIntEQ, status, b.int(2, b.i32)), "ValueError", "math domain error")
             } else {
                 raiseIf(b.icmp(LLVMIntNE, status, b.int(0, b.i32)), "ValueError", "math domain error")
             }
             return r
         case "phase":
             let z = try cast(args[0], from: types[0], to: .complex128)
-            return b.libm("atan2", [b.extract(z, 1), b.extract(z, 0)])
+            let re = b.extract(z, 0), im = b.extract(z, 1)
+            let phi = b.libm("atan2", [im, re])
+            // CPython reports libm's errno: glibc's atan2 sets ERANGE when a non-zero angle
+            // underflows to zero (a tiny imaginary part over a finite real one).
+            let underflow = b.and(b.fcmp(LLVMRealOEQ, phi, b.double(0)),
+                                  b.and(b.fcmp(LLVMRealUNE, im, b.double(0)),
+                                        b.fcmp(LLVMRealOLT, b.intrinsic("llvm.fabs", [b.f64], [re]), b.double(.infinity))))
+            raiseIf(underflow, "OverflowError", "math range error")
+            return phi
         case "polar":
             let z = try cast(args[0], from: types[0], to: .complex128)
             let r = complexAbs(z)
@@ -86,9 +106,11 @@ extension FunctionLowering {
             let t = LLVMGetUndef(ty(.tuple([.float64, .float64])))!
             return b.insert(b.insert(t, r, 0), phi, 1)
         case "rect":
+            // r * cis(phi), with CPython's special values for infinite or nan inputs.
             let r = try cast(args[0], from: types[0], to: .float64), phi = try cast(args[1], from: types[1], to: .float64)
-            let bb = b.builder
-            return complexValue(LLVMBuildFMul(bb, r, b.libm("cos", [phi]), "")!, LLVMBuildFMul(bb, r, b.libm("sin", [phi]), "")!)
+            let (status, z) = complexHelper("swiftjit_crect", [r, phi])
+            raiseIf(b.icmp(LLVMIntNE, status, b.int(0, b.i32)), "ValueError", "math domain error")
+            return z
         default:
             throw fail("cmath.\(name)")
         }

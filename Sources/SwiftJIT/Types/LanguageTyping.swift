@@ -257,6 +257,9 @@ enum LanguageTyping {
         let f = String(name.dropFirst("cmath.".count))
         let numeric = args.allSatisfy { $0.isNumber || $0 == .complex128 }
         switch f {
+        case "log" where args.count == 2:
+            guard numeric else { throw fail("cmath.log\(sig) is not supported: it takes a number and a base") }
+            return ok(.complex128, .cmath(f))
         case "sqrt", "exp", "log":
             guard args.count == 1, numeric else { throw fail("cmath.\(f)\(sig) is not supported: it takes one number") }
             return ok(.complex128, .cmath(f))
