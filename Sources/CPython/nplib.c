@@ -316,12 +316,13 @@ int32_t swiftjit_np_median(SwiftJITContext *ctx, const char *data, int64_t n, in
     int64_t k = n / 2;
     f64_select(w, n, k);
     double hi = w[k];
+    /* NumPy takes the mean of the middle values: a sum starting from 0.0 (so -0.0 becomes 0.0). */
     if (n % 2 == 1) {
-        *result = hi;
+        *result = 0.0 + hi;
     } else {
         double lo = w[0];
         for (int64_t i = 1; i < k; i++) if (w[i] > lo) lo = w[i];
-        *result = (lo + hi) / 2.0;
+        *result = ((0.0 + lo) + hi) / 2.0;
     }
     free(w);
     return 0;
@@ -721,6 +722,12 @@ int32_t swiftjit_np_histogram(SwiftJITContext *ctx, const char *data, int64_t n,
     double step = (hi - lo) / (double)bins;
     for (int64_t i = 0; i <= bins; i++) edges[i] = (double)i * step + lo;
     edges[bins] = hi;
+    for (int64_t i = 0; i < bins; i++) {
+        if (edges[i] >= edges[i + 1]) {
+            snprintf(msg, sizeof msg, "Too many bins for data range. Cannot create %lld finite-sized bins.", (long long)bins);
+            return raise_msg(ctx, &PyExc_ValueError, msg);
+        }
+    }
     double denom = hi - lo;
     for (int64_t i = 0; i < n; i++) {
         double x = load_double(data + i * stride, typenum);

@@ -73,7 +73,9 @@ enum NumpyLibTyping {
             _ = try realArray(arg(0), what)
             return .float64
         case "percentile", "quantile":
-            _ = try realArray(arg(0), what)
+            guard try realArray(arg(0), what).dtype != .bool else {
+                throw err("\(what): NumPy does not interpolate booleans (convert the array to int or float)")
+            }
             guard let q = arg(1) else { throw err("\(what) needs q") }
             if q.isNumber { return .float64 }
             if case .array(let qa) = q, qa.ndim == 1, !qa.dtype.isComplex {
