@@ -291,8 +291,11 @@ static int64_t gather_doubles(const char *data, int64_t n, int64_t stride, int64
     if (!w) return -1;
     int64_t nans = 0;
     if (typenum == NT_F64 && stride == 8) {
-        memcpy(w, data, (size_t)n * sizeof(double));
-        for (int64_t i = 0; i < n; i++) nans += (w[i] != w[i]);
+        /* one pass: copy and look for NaN (vectorizable) */
+        const double *src = (const double *)data;
+        int64_t any = 0;
+        for (int64_t i = 0; i < n; i++) { double x = src[i]; w[i] = x; any |= (x != x); }
+        nans = any;
     } else {
         for (int64_t i = 0; i < n; i++) {
             double x = load_double(data + i * stride, typenum);
