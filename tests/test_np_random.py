@@ -305,3 +305,25 @@ def test_unseeded_statistics():
 
     z = normals(200_000)
     assert abs(z.mean()) < 0.02 and abs(z.std() - 1.0) < 0.02
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+def test_fork_gives_the_child_its_own_stream():
+    import os
+    j_seed(77)
+    j_draw(1)
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: report its next draws, then leave without running pytest's teardown
+        try:
+            os.write(w, j_draw(4).tobytes())
+        finally:
+            os._exit(0)
+    os.close(w)
+    child = np.frombuffer(os.read(r, 32), dtype=np.float64)
+    os.close(r)
+    os.waitpid(pid, 0)
+    parent = j_draw(4)
+    expected = np.random.RandomState(77).random(5)[1:]
+    same(expected, parent)  # the parent's stream goes on
+    assert child.shape == (4,) and not np.array_equal(child, parent)  # the child does not repeat it

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/random.h>
+#include <pthread.h>
 
 /* NumPy type numbers (LP64). */
 enum { NT_BOOL = 0, NT_I8 = 1, NT_U8 = 2, NT_I16 = 3, NT_U16 = 4, NT_I32 = 5, NT_U32 = 6, NT_I64 = 7, NT_U64 = 8,
@@ -505,7 +506,14 @@ typedef struct {
 static _Thread_local mt_state np_state;  /* np.random.* */
 static _Thread_local mt_state py_state;  /* random.* */
 
+/* Fork safety (as Numba): a child process starts from fresh OS randomness instead of
+ * repeating its parent's stream. Registered once, on the first use of a state. */
+static void forget_states_in_child(void) { np_state.ready = 0; py_state.ready = 0; }
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+static void register_atfork(void) { pthread_atfork(NULL, NULL, forget_states_in_child); }
+
 static void mt_init_genrand(mt_state *st, uint32_t s) {
+    pthread_once(&atfork_once, register_atfork);
     st->key[0] = s;
     for (int i = 1; i < MT_N; i++) st->key[i] = 1812433253U * (st->key[i - 1] ^ (st->key[i - 1] >> 30)) + (uint32_t)i;
     st->pos = MT_N;
