@@ -97,6 +97,8 @@ def test_percentile_quantile(dtype):
         check(np.percentile, j_percentile, a, qs, **tolerance(dtype))
         check(np.quantile, j_quantile, a, qs / 100, **tolerance(dtype))
         check(np.percentile, j_percentile, a, np.array([10, 90]), **tolerance(dtype))
+        check(np.percentile, j_percentile, a, (25, 50.0, 75), **tolerance(dtype))
+        check(np.quantile, j_quantile, a, (0.5,), **tolerance(dtype))
 
 
 def test_percentile_errors():

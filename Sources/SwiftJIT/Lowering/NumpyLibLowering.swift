@@ -94,6 +94,15 @@ extension FunctionLowering {
                 outArray = arr
                 out = data(arr)
                 args = (data(q), nq, b.int(1))
+            } else if case .tuple(let items) = t[1] {
+                let buffer = entryAlloca(LLVMArrayType2(f64, UInt64(items.count))!, "qs")
+                for (i, it) in items.enumerated() {
+                    b.store(try cast(b.extract(v[1], i), from: it, to: .float64), b.gep(f64, buffer, [b.int(Int64(i))]))
+                }
+                let arr = newArray(.float64, [b.int(Int64(items.count))])
+                outArray = arr
+                out = data(arr)
+                args = (buffer, b.int(Int64(items.count)), b.int(1))
             } else {
                 let q = entryAlloca(f64, "q")
                 b.store(try cast(v[1], from: t[1], to: .float64), q)

@@ -81,7 +81,10 @@ enum NumpyLibTyping {
             if case .array(let qa) = q, qa.ndim == 1, !qa.dtype.isComplex {
                 return .array(ArrayType(dtype: .float64, ndim: 1, layout: .c))
             }
-            throw err("\(what): q must be a number or a 1-d array")
+            if case .tuple(let items) = q, !items.isEmpty, items.allSatisfy({ $0.isNumber }) {
+                return .array(ArrayType(dtype: .float64, ndim: 1, layout: .c))
+            }
+            throw err("\(what): q must be a number, a tuple of numbers or a 1-d array")
         case "unique":
             let a = try realArray(arg(0), what)
             return .array(ArrayType(dtype: a.dtype, ndim: 1, layout: .c))
