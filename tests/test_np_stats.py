@@ -66,6 +66,24 @@ def test_median_large():
     check(np.median, j_median, a[:-1])
 
 
+def test_large_contiguous_float64_shapes():
+    # large contiguous float64 data takes the one-pass sampled selection (n >= 65536)
+    rng = np.random.default_rng(8)
+    n = 100_001
+    cases = [rng.random(n), np.sort(rng.random(n)), np.sort(rng.random(n))[::-1].copy(),
+             np.repeat(rng.random(n // 100 + 1), 100)[:n], rng.integers(0, 3, n).astype(float), np.full(n, -0.0),
+             np.concatenate([np.full(n // 2, -np.inf), rng.random(n // 2 + 1)])]
+    for a in cases:
+        for x in (a, a[:-1]):
+            check(np.median, j_median, x)
+            for q in [0, 0.5, 25.0, 50, 99.999, 100]:
+                check(np.percentile, j_percentile, x, q)
+    b = rng.random(n)
+    b[n - 7] = np.nan
+    check(np.median, j_median, b)
+    check(np.quantile, j_quantile, b, 0.3)
+
+
 @settings(max_examples=150, deadline=None)
 @given(hnp.arrays(np.float64, st.integers(1, 50), elements=st.floats(-1e6, 1e6) | st.sampled_from([0.0, -0.0, np.nan])))
 def test_median_hypothesis(a):

@@ -308,27 +308,85 @@ static int64_t gather_doubles(const char *data, int64_t n, int64_t stride, int64
     return nans;
 }
 
+/* One-pass selection for large contiguous float64 data: a sorted sample brackets the
+ * k-th value between two pivots; one pass counts the elements below the band, copies the
+ * band and looks for NaN; the k-th (and (k+1)-th) are then selected within the band.
+ * Returns 0, 1 when the data holds a NaN, 2 when the sample missed (use the full
+ * method), -1 without memory. */
+enum { SAMPLE = 4096, MARGIN = 128 };
+static int select_sampled(const double *src, int64_t n, int64_t k, int want_next, double *vk, double *vnext) {
+    double s[SAMPLE];
+    for (int64_t i = 0; i < SAMPLE; i++) {
+        double x = src[(int64_t)(((double)i + 0.5) * (double)n / SAMPLE)];
+        if (x != x) return 1;
+        s[i] = x;
+    }
+    plain_f64_quicksort(s, SAMPLE);
+    int64_t r = (int64_t)((double)k * SAMPLE / (double)n);
+    double p1 = r - MARGIN >= 0 ? s[r - MARGIN] : -INFINITY;
+    double p2 = r + MARGIN + 1 < SAMPLE ? s[r + MARGIN + 1] : INFINITY;
+    double *band = (double *)malloc((size_t)n * sizeof(double));
+    if (!band) return -1;
+    int64_t below = 0, m = 0, any = 0;
+    for (int64_t i = 0; i < n; i++) {
+        double x = src[i];
+        any |= (x != x);
+        below += (x < p1);
+        band[m] = x;  /* kept only when inside the band (branch-free) */
+        m += (x >= p1) & (x <= p2);
+    }
+    int status = 0;
+    if (any) status = 1;
+    else if (!(below <= k && k + want_next < below + m)) status = 2;
+    else {
+        int64_t j = k - below;
+        f64_select(band, m, j);
+        *vk = band[j];
+        if (want_next) {
+            double nx = band[j + 1];
+            for (int64_t i = j + 2; i < m; i++) if (band[i] < nx) nx = band[i];
+            *vnext = nx;
+        }
+    }
+    free(band);
+    return status;
+}
+
+/* The k-th smallest of n strided elements and, when want_next, the (k+1)-th (k + 1 < n).
+ * Returns 0, 1 when an element is NaN, -1 without memory. */
+static int kth_pair(const char *data, int64_t n, int64_t stride, int64_t typenum, int64_t k, int want_next,
+                    double *vk, double *vnext) {
+    if (typenum == NT_F64 && stride == 8 && n >= 16 * SAMPLE) {
+        int status = select_sampled((const double *)data, n, k, want_next, vk, vnext);
+        if (status != 2) return status;
+    }
+    double *w;
+    int64_t nans = gather_doubles(data, n, stride, typenum, &w);
+    if (nans < 0) return -1;
+    if (nans > 0) { free(w); return 1; }
+    f64_select(w, n, k);
+    *vk = w[k];
+    if (want_next) {
+        double nx = w[k + 1];
+        for (int64_t i = k + 2; i < n; i++) if (w[i] < nx) nx = w[i];
+        *vnext = nx;
+    }
+    free(w);
+    return 0;
+}
+
 /// Median of n strided elements as NumPy computes it (mean of the two middle values);
 /// NaN when any element is NaN or the array is empty.
 int32_t swiftjit_np_median(SwiftJITContext *ctx, const char *data, int64_t n, int64_t stride, int64_t typenum,
                            double *result) {
     if (n == 0) { *result = NAN; return 0; }
-    double *w;
-    int64_t nans = gather_doubles(data, n, stride, typenum, &w);
-    if (nans < 0) return no_memory(ctx);
-    if (nans > 0) { free(w); *result = NAN; return 0; }
-    int64_t k = n / 2;
-    f64_select(w, n, k);
-    double hi = w[k];
+    double lo = 0.0, hi = 0.0;
+    int even = n % 2 == 0;
+    int status = kth_pair(data, n, stride, typenum, even ? n / 2 - 1 : n / 2, even, &lo, &hi);
+    if (status < 0) return no_memory(ctx);
+    if (status == 1) { *result = NAN; return 0; }
     /* NumPy takes the mean of the middle values: a sum starting from 0.0 (so -0.0 becomes 0.0). */
-    if (n % 2 == 1) {
-        *result = 0.0 + hi;
-    } else {
-        double lo = w[0];
-        for (int64_t i = 1; i < k; i++) if (w[i] > lo) lo = w[i];
-        *result = ((0.0 + lo) + hi) / 2.0;
-    }
-    free(w);
+    *result = even ? ((0.0 + lo) + hi) / 2.0 : 0.0 + lo;
     return 0;
 }
 
@@ -349,6 +407,22 @@ int32_t swiftjit_np_quantile(SwiftJITContext *ctx, const char *data, int64_t n, 
                              percent ? "Percentiles must be in the range [0, 100]" : "Quantiles must be in the range [0, 1]");
     }
     if (n == 0) return raise_msg(ctx, &PyExc_IndexError, "index -1 is out of bounds for axis 0 with size 0");
+    if (nq <= 4) {
+        for (int64_t j = 0; j < nq; j++) {
+            double qq = q[j * qstride];
+            if (percent) qq = qq / 100.0;
+            double vi = (double)(n - 1) * qq, prevf = floor(vi), gamma = vi - prevf;
+            int64_t prev = (int64_t)prevf;
+            int want_next = prev + 1 <= n - 1;
+            if (vi >= (double)(n - 1)) { prev = n - 1; want_next = 0; }
+            double a = 0.0, bnext = 0.0;
+            int status = kth_pair(data, n, stride, typenum, prev, want_next, &a, &bnext);
+            if (status < 0) return no_memory(ctx);
+            if (status == 1) { for (int64_t i = 0; i < nq; i++) out[i] = NAN; return 0; }
+            out[j] = lerp(a, want_next ? bnext : a, gamma);
+        }
+        return 0;
+    }
     double *w;
     int64_t nans = gather_doubles(data, n, stride, typenum, &w);
     if (nans < 0) return no_memory(ctx);
@@ -357,30 +431,15 @@ int32_t swiftjit_np_quantile(SwiftJITContext *ctx, const char *data, int64_t n, 
         free(w);
         return 0;
     }
-    if (nq > 4) plain_f64_quicksort(w, n);
+    plain_f64_quicksort(w, n);  /* many quantiles: sort once */
     for (int64_t j = 0; j < nq; j++) {
         double qq = q[j * qstride];
         if (percent) qq = qq / 100.0;
-        double vi = (double)(n - 1) * qq;
-        double prevf = floor(vi);
+        double vi = (double)(n - 1) * qq, prevf = floor(vi);
         int64_t prev = (int64_t)prevf, next = prev + 1;
-        double gamma = vi - prevf;
         if (vi >= (double)(n - 1)) { prev = n - 1; next = n - 1; }
-        if (vi < 0) { prev = 0; next = 0; }
         if (next > n - 1) next = n - 1;
-        double a, bnext;
-        if (nq > 4) {
-            a = w[prev]; bnext = w[next];
-        } else {
-            f64_select(w, n, prev);
-            a = w[prev];
-            if (next == prev) bnext = a;
-            else {
-                bnext = w[prev + 1];
-                for (int64_t i = prev + 2; i < n; i++) if (w[i] < bnext) bnext = w[i];
-            }
-        }
-        out[j] = lerp(a, bnext, gamma);
+        out[j] = lerp(w[prev], w[next], vi - prevf);
     }
     free(w);
     return 0;
