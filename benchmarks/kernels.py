@@ -334,6 +334,105 @@ def entry(n):
         "python_args": (100_000,),
         "python_scale": 10.0,
     },
+    # ---------------------------------------------------------------- NumPy sorting/statistics (issue 11)
+    # The plain-Python column runs the same np.sort / np.argsort / np.median calls, so it
+    # is NumPy's own implementation (C, SIMD where NumPy has it), not an interpreted loop.
+    {
+        "name": "np_sort",
+        "label": "np.sort, 1e6 random float64",
+        "source": '''
+import numpy as np
+
+@jit(nopython=True)
+def sort_kernel(a):
+    s = np.sort(a)
+    return s[0] + s[len(s) // 2] + s[-1]
+
+_inputs = {}
+
+def entry(n):
+    a = _inputs.get(n)
+    if a is None:
+        a = _inputs[n] = np.random.RandomState(0).random_sample(n)
+    return sort_kernel(a)
+''',
+        "entry": "entry",
+        "args": (1_000_000,),
+        "warmup_args": (10,),
+        "check_args": (100_001,),
+        "note": "np.sort/np.argsort/np.median rows: the python column is NumPy's own C implementation",
+    },
+    {
+        "name": "np_argsort",
+        "label": "np.argsort (quicksort), 1e6 random float64",
+        "source": '''
+import numpy as np
+
+@jit(nopython=True)
+def argsort_kernel(a):
+    idx = np.argsort(a)
+    return a[idx[0]] + a[idx[len(idx) // 2]] + a[idx[-1]]
+
+_inputs = {}
+
+def entry(n):
+    a = _inputs.get(n)
+    if a is None:
+        a = _inputs[n] = np.random.RandomState(1).random_sample(n)
+    return argsort_kernel(a)
+''',
+        "entry": "entry",
+        "args": (1_000_000,),
+        "warmup_args": (10,),
+        "check_args": (100_001,),
+    },
+    {
+        "name": "np_argsort_stable",
+        "label": "np.argsort (mergesort), 1e6 random float64",
+        "source": '''
+import numpy as np
+
+@jit(nopython=True)
+def argsort_stable_kernel(a):
+    idx = np.argsort(a, kind="mergesort")
+    return float(idx[0] + idx[len(idx) // 2] + idx[-1])
+
+_inputs = {}
+
+def entry(n):
+    a = _inputs.get(n)
+    if a is None:
+        a = _inputs[n] = np.random.RandomState(2).random_sample(n)
+    return argsort_stable_kernel(a)
+''',
+        "entry": "entry",
+        "args": (1_000_000,),
+        "warmup_args": (10,),
+        "check_args": (100_001,),
+    },
+    {
+        "name": "np_median",
+        "label": "np.median, 1e6 random float64",
+        "source": '''
+import numpy as np
+
+@jit(nopython=True)
+def median_kernel(a):
+    return np.median(a)
+
+_inputs = {}
+
+def entry(n):
+    a = _inputs.get(n)
+    if a is None:
+        a = _inputs[n] = np.random.RandomState(3).random_sample(n)
+    return median_kernel(a)
+''',
+        "entry": "entry",
+        "args": (1_000_000,),
+        "warmup_args": (10,),
+        "check_args": (100_001,),
+    },
     {
         "name": "new_array",
         "label": "np.empty(1000) filled + returned, per call",

@@ -55,6 +55,9 @@ void *swiftjit_stack_limit(void);
 /// The i-th runtime helper JIT code may call: its address, and its name in *name;
 /// NULL past the last one.
 void *swiftjit_runtime_symbol(int i, const char **name);
+/// The i-th NumPy library helper (sorting, statistics, random numbers; nplib.c),
+/// as swiftjit_runtime_symbol does; NULL past the last one.
+void *swiftjit_nplib_symbol(int i, const char **name);
 /// Most threads of the pool, and most chunks of a parallel region.
 #define SWIFTJIT_MAX_THREADS 64
 

@@ -599,6 +599,9 @@ extension FunctionLowering {
             case "dot":
                 return try dot(v[0], t[0], v[1], t[1], result: result)
             default:
+                if NumpyLibTyping.functions[name] != nil || name.hasPrefix("py.") {
+                    return try numpyLib(name, v, t, present: present, result: result)
+                }
                 if ArrayTyping.unaryUfuncs[name] != nil || ["abs", "absolute", "negative", "square", "floor", "ceil", "trunc"].contains(name) {
                     if result.isArray {
                         return try elementwise(.math(ArrayTyping.unaryUfuncs[name] ?? name), [v[0]], [t[0]], result: result)
@@ -828,6 +831,7 @@ extension FunctionLowering {
         case "dot":
             return try dot(arr, .array(a), v[0], t[0], result: result)
         default:
+            if NumpyLibTyping.methods.contains(name) { return try numpyLibMethod(name, arr, a, result: result) }
             throw fail("array method \(name)")
         }
     }

@@ -104,7 +104,7 @@ public struct TypeInference {
             }
             return .function(f)
         case .module(let m):
-            guard m == "math" || m == "cmath" || m == "numpy" || m == "swiftjit" || m == "swiftjit.types" else { throw err("the module '\(m)' is not supported in nopython mode", pos) }
+            guard m == "math" || m == "cmath" || m == "numpy" || m == "numpy.random" || m == "random" || m == "swiftjit" || m == "swiftjit.types" else { throw err("the module '\(m)' is not supported in nopython mode", pos) }
             return .module(m)
         case .exceptionClass(let c): return .exceptionClass(c)
         case .int: return .int64
@@ -150,10 +150,19 @@ public struct TypeInference {
                 do { return try ArrayTyping.getattr(a, attr) } catch var e as CompileError { e.position = pos; throw e }
             }
             if case .module("numpy") = vt {
-                if ArrayTyping.numpyFunctions[attr] != nil { return .function("np.\(attr)") }
+                if ArrayTyping.numpyFunctions[attr] != nil || NumpyLibTyping.functions[attr] != nil { return .function("np.\(attr)") }
+                if attr == "random" { return .module("numpy.random") }
                 if let d = ArrayTyping.dtypeNames[attr] { return .dtypeObject(d) }
                 if Registry.mathConstants[attr] != nil { return .float64 }
                 throw err("numpy.\(attr) is not supported in nopython mode", pos)
+            }
+            if case .module("numpy.random") = vt {
+                if NumpyLibTyping.functions["random.\(attr)"] != nil { return .function("np.random.\(attr)") }
+                throw err("numpy.random.\(attr) is not supported in nopython mode", pos)
+            }
+            if case .module("random") = vt {
+                if NumpyLibTyping.stdlibRandom.contains(attr) { return .function("random.\(attr)") }
+                throw err("random.\(attr) is not supported in nopython mode", pos)
             }
             if case .module(let m) = vt {
                 if m == "swiftjit" || m == "swiftjit.types" {

@@ -134,7 +134,7 @@ enum Registry {
         let sig = "(" + args.map { $0.description }.joined(separator: ", ") + ")"
         if name.hasPrefix("np.") {
             let f = String(name.dropFirst(3))
-            guard let params = ArrayTyping.numpyFunctions[f] else {
+            guard let params = ArrayTyping.numpyFunctions[f] ?? NumpyLibTyping.functions[f] else {
                 throw fail("np.\(f) is not supported in nopython mode")
             }
             let positional = args.count - keywords.count
@@ -154,6 +154,9 @@ enum Registry {
             }
             let result = try ArrayTyping.numpyCall(f, map.map { $0.map { args[$0] } })
             return CallResolution(result: result, impl: .numpy(f), parameters: map)
+        }
+        if name.hasPrefix("random.") {
+            return try NumpyLibTyping.stdlibCall(String(name.dropFirst(7)), args, keywords: keywords)
         }
         if name.hasPrefix("array.") {
             guard keywords.isEmpty, case .array(let a)? = args.first else {
