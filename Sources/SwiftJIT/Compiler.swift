@@ -175,6 +175,7 @@ public enum Compiler {
         lowering.parallelLoops = plan.loops
         try lowering.lower()
         for (header, reason) in lowering.parallelFailures { plan.demote(header: header, reason: reason) }
+        plan.diagnostics += lowering.parallelArrayNotes
         if options.withWrapper {
             _ = try WrapperLowering(b: b, typed: typed, native: lowering.fn, options: options).generate(name: wrapperName)
         }
