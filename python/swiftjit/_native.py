@@ -311,14 +311,21 @@ def _core_dim_indices(operands):
     return [" ".join(str(order[n]) for n in op) for op in operands]
 
 
-def _gufunc_signature_args(sig, nargs, layout):
+def _gufunc_signature_args(sig, operands, layout):
     if sig.return_type is not None and not isinstance(sig.return_type, types.NoneType):
         raise TypeError(f"guvectorize signatures return void (results are written to the output arguments): {sig}")
-    if len(sig.args) != nargs:
-        raise TypeError(f"the signature {sig} has {len(sig.args)} arguments; the layout {layout!r} has {nargs} operands")
+    if len(sig.args) != len(operands):
+        raise TypeError(f"the signature {sig} has {len(sig.args)} arguments; the layout {layout!r} has "
+                        f"{len(operands)} operands")
     out = []
-    for a in sig.args:
+    for k, (a, core) in enumerate(zip(sig.args, operands)):
         t = types._as_type(a)
+        if core and not isinstance(t, types.Array):
+            raise TypeError(f"argument {k + 1} of {sig} is the scalar {t}, but the layout {layout!r} gives it "
+                            f"{len(core)} core dimension(s): declare it as an array")
+        if isinstance(t, types.Array) and t.ndim < len(core):
+            raise TypeError(f"argument {k + 1} of {sig} has {t.ndim} dimension(s), fewer than its "
+                            f"{len(core)} core dimension(s) in {layout!r}")
         if isinstance(t, types.Array):
             # The loop hands the kernel strided views of NumPy's operands: any layout.
             out.append(types.Array(t.dtype, t.ndim, "A"))
@@ -458,7 +465,7 @@ def guvectorize(*args, target="cpu", identity=None, nopython=True, cache=False, 
     operands = inputs + outputs
     if isinstance(sigs, (str, types.Signature)):
         sigs = [sigs]
-    sigs = [_gufunc_signature_args(types.parse_signature(s), len(operands), layout) for s in sigs]
+    sigs = [_gufunc_signature_args(types.parse_signature(s), operands, layout) for s in sigs]
     if not sigs:
         raise TypeError("guvectorize needs at least one signature")
     core_dims = _core_dim_indices(operands)
