@@ -182,7 +182,8 @@ public enum Compiler {
         timings.append(("lowering", clock.lap()))
         // Loops, and calls of jitted functions (recursion above all), repay the full pipelines;
         // straight-line code gets the light one.
-        let worthFullPipeline = ir.hasLoops || typed.callsJittedFunctions
+        // Loops the lowering made for array expressions count too.
+        let worthFullPipeline = ir.hasLoops || typed.callsJittedFunctions || lowering.emittedLoops
         if let problem = backend.verify(module) {
             throw CompileError(.internal, "LLVM rejected the generated code: \(problem)", stage: "lowering")
         }

@@ -150,6 +150,7 @@ extension FunctionLowering {
 
     /// Emits nested loops over `shape` (row-major order) calling `body` with the indices.
     func loopNest(_ shape: [LLVMValueRef], _ body: ([LLVMValueRef]) throws -> Void) throws {
+        emittedLoops = true
         var indices: [LLVMValueRef] = []
         func level(_ d: Int) throws {
             if d == shape.count { try body(indices); return }

@@ -29,6 +29,7 @@ extension FunctionLowering {
         let here = b.currentBlock
         let parentName = String(cString: LLVMGetValueName(fn))
         let index = parallelArrayNotes.count
+        emittedLoops = true
         let envType = b.structType(captures.isEmpty ? [b.i8] : captures.map { LLVMTypeOf($0)! })
         let redType = b.structType(partials.isEmpty ? [b.i8] : partials)
 

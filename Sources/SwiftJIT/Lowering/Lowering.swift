@@ -48,6 +48,8 @@ final class FunctionLowering {
     var arrayParallelism = false
     /// One line per whole-array loop made parallel, for `parallel_diagnostics()`.
     var parallelArrayNotes: [String] = []
+    /// Whether lowering emitted loops of its own (array expressions): worth the full pipelines.
+    var emittedLoops = false
     /// Variables assigned exactly once, from a constant (temporaries of LOAD_CONST).
     lazy var constants: [Var: Constant] = {
         var count: [Var: Int] = [:]
