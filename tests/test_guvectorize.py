@@ -240,3 +240,16 @@ def test_parallel_vectorize_exception():
     swiftjit.set_num_threads(1)
     with pytest.raises(ZeroDivisionError):
         par(np.arange(200_000), b)
+
+
+def printing(x, out):
+    print(x)
+    out[0] = x.sum()
+
+
+def test_kernel_printing_its_core_view(capfd):
+    # A core view has no owning Python object: boxing it (print) boxes a copy.
+    f = guvectorize(["void(float64[:], float64[:])"], "(n)->()")(printing)
+    got = f(np.arange(4.0).reshape(2, 2))
+    np.testing.assert_array_equal(got, [1.0, 5.0])
+    assert capfd.readouterr().out.split("\n")[:2] == ["[0. 1.]", "[2. 3.]"]
