@@ -8,7 +8,9 @@ Python, Numba with benchmarks/.venv-numba/bin/python (bash benchmarks/setup_numb
 For each kernel the serial and the parallel version are called alternately
 (`--repeats` times each, after a warm-up call) so that load from other processes
 slows both alike; the table shows medians (ms), the speedup (median serial /
-median parallel), and the load average before and after.
+median parallel), "cpu": total CPU time of 5 parallel calls over the busiest
+thread's (the speedup the split of the work allows on idle cores, whatever the
+load), and the load average before and after.
 
 Kernels: sum of sqrt over 1e7 float64 (prange loop, and the array expression
 np.sqrt(x).sum()), a + b * c over 1e7, a row-wise 2-D kernel (norm of each of
@@ -129,6 +131,32 @@ def nogil_measure(lib, repeats):
     return out
 
 
+def thread_cpu():
+    """CPU seconds of each thread of this process (Linux /proc; {} elsewhere)."""
+    out = {}
+    try:
+        tick = os.sysconf("SC_CLK_TCK")
+        for t in os.listdir("/proc/self/task"):
+            with open(f"/proc/self/task/{t}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            out[t] = (int(fields[11]) + int(fields[12])) / tick
+    except OSError:
+        return {}
+    return out
+
+
+def cpu_bound(f, args, calls=5):
+    """Total CPU seconds over the busiest thread's for `calls` calls: the speedup the split
+    of the work allows on idle cores, whatever the load of the machine."""
+    before = thread_cpu()
+    for _ in range(calls):
+        f(*args)
+    after = thread_cpu()
+    used = [after[t] - before.get(t, 0.0) for t in after]
+    used = [u for u in used if u > 0]
+    return sum(used) / max(used) if used else float("nan")
+
+
 def worker(backend, repeats, only):
     if backend == "numba":
         import numba as lib
@@ -150,7 +178,8 @@ def worker(backend, repeats, only):
             t0 = time.perf_counter()
             parallel(*args)
             tp.append(time.perf_counter() - t0)
-        res[name] = {"serial_ms": statistics.median(ts) * 1e3, "parallel_ms": statistics.median(tp) * 1e3, "same": ok}
+        res[name] = {"serial_ms": statistics.median(ts) * 1e3, "parallel_ms": statistics.median(tp) * 1e3, "same": ok,
+                     "cpu_bound": cpu_bound(parallel, args)}
     if not only or any("empty" in o for o in only):
         import timeit
         empty_s(0), empty_p(0)
@@ -198,13 +227,14 @@ def main():
             print(f"{b} {r['version']}: {r['threads']} threads, load average {r['load_before']:.2f} -> {r['load_after']:.2f}")
     names = [k for k in (results.get("swiftjit") or {}) if isinstance(results["swiftjit"][k], dict)
              and "serial_ms" in results["swiftjit"][k]]
-    print(f"{'kernel (median ms)':36} {'swiftjit ser':>12} {'par':>8} {'x':>6}   {'numba ser':>10} {'par':>8} {'x':>6}")
+    print(f"{'kernel (median ms)':36} {'swiftjit ser':>12} {'par':>8} {'x':>6} {'cpu':>5}   {'numba ser':>10} {'par':>8} {'x':>6} {'cpu':>5}")
     for name in names:
         row = f"{name:36}"
         for b in backends:
             r = (results.get(b) or {}).get(name)
             if r:
-                row += f" {r['serial_ms']:12.2f} {r['parallel_ms']:8.2f} {r['serial_ms'] / r['parallel_ms']:6.2f}"
+                row += (f" {r['serial_ms']:12.2f} {r['parallel_ms']:8.2f} {r['serial_ms'] / r['parallel_ms']:6.2f}"
+                        f" {r['cpu_bound']:5.2f}")
                 row += "" if r["same"] else " (DIFFERENT RESULTS)"
                 row += "  "
         print(row)

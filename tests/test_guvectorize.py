@@ -253,3 +253,24 @@ def test_kernel_printing_its_core_view(capfd):
     got = f(np.arange(4.0).reshape(2, 2))
     np.testing.assert_array_equal(got, [1.0, 5.0])
     assert capfd.readouterr().out.split("\n")[:2] == ["[0. 1.]", "[2. 3.]"]
+
+
+def add(a, b):
+    return a + b
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.float64])
+def test_parallel_vectorize_reduce_and_accumulate(dtype):
+    # reduce and accumulate call the loop with the accumulator aliased: it must stay serial.
+    par = vectorize(["int64(int64, int64)", "float64(float64, float64)"], target="parallel", identity=0)(add)
+    x = (np.arange(100_000) % 13).astype(dtype)
+    assert par.reduce(x) == x.sum()
+    np.testing.assert_array_equal(par.accumulate(x), np.cumsum(x))
+    m = (np.arange(300 * 300) % 7).reshape(300, 300).astype(dtype)
+    for axis in (0, 1):
+        np.testing.assert_array_equal(par.reduce(m, axis=axis), m.sum(axis=axis))
+        np.testing.assert_array_equal(par.accumulate(m, axis=axis), m.cumsum(axis=axis))
+    # in place (out is an input, exactly): runs in parallel and gives the same result
+    y = x.copy()
+    par(y, x, out=y)
+    np.testing.assert_array_equal(y, 2 * x)

@@ -27,7 +27,7 @@ extension Adapters {
         guard inputs.count == c.signature.count else {
             throw CompileError(.internal, "vectorize: wrong number of input types", stage: "adapter")
         }
-        return try outerLoop(c, kind: "ufunc", parallel: parallel, coreDimCount: 0) { b, i, argv, _, steps, ctx, retSlot in
+        return try outerLoop(c, kind: "ufunc", parallel: parallel, coreDimCount: 0, ufuncInputs: inputs.count) { b, i, argv, _, steps, ctx, retSlot in
             func element(_ k: Int) -> LLVMValueRef {
                 let base = b.load(b.ptr, b.gep(b.ptr, argv, [b.int(Int64(k))]))
                 let stride = b.load(b.i64, b.gep(b.i64, steps, [b.int(Int64(k))]))
@@ -106,7 +106,11 @@ extension Adapters {
 
     /// Builds the loop around a per-iteration call of `c`: `iteration(b, i, args, dims, steps, ctx, retSlot)`
     /// returns the native call's arguments and the code storing its result.
-    static func outerLoop(_ c: CompiledFunction, kind: String, parallel: Bool, coreDimCount: Int,
+    ///
+    /// With `ufuncInputs` (an elementwise ufunc loop), a parallel loop runs serially when its output
+    /// has step 0 or overlaps an input other than exactly (`reduce` and `accumulate` call the loop
+    /// with the accumulator aliased: each iteration depends on the previous one).
+    static func outerLoop(_ c: CompiledFunction, kind: String, parallel: Bool, coreDimCount: Int, ufuncInputs: Int? = nil,
                           iteration: (IRBuilder, LLVMValueRef, LLVMValueRef, LLVMValueRef, LLVMValueRef, LLVMValueRef,
                                       LLVMValueRef) throws -> ([LLVMValueRef], (IRBuilder) throws -> Void)) throws -> UInt64 {
         let name = uniqueName(c, parallel ? kind + "par" : kind)
@@ -167,10 +171,32 @@ extension Adapters {
                     let atLeastOne = b.select(b.icmp(LLVMIntSGT, size, b.int(1)), size, b.int(1))
                     work = LLVMBuildMul(b.builder, work, atLeastOne, "")
                 }
+                var serial = b.or(b.icmp(LLVMIntSLT, work, b.int(parallelLoopThreshold)), b.icmp(LLVMIntSLT, n, b.int(2)))
+                if let nin = ufuncInputs {
+                    let argvP = LLVMGetParam(fn, 0)!, stepsP = LLVMGetParam(fn, 2)!
+                    let last = LLVMBuildSub(b.builder, n, b.int(1), "")!
+                    func operand(_ k: Int) -> (ptr: LLVMValueRef, step: LLVMValueRef, lo: LLVMValueRef, hi: LLVMValueRef) {
+                        let p = LLVMBuildPtrToInt(b.builder, b.load(b.ptr, b.gep(b.ptr, argvP, [b.int(Int64(k))])), b.i64, "")!
+                        let st = b.load(b.i64, b.gep(b.i64, stepsP, [b.int(Int64(k))]))
+                        let ext = LLVMBuildMul(b.builder, last, st, "")!
+                        let neg = b.icmp(LLVMIntSLT, ext, b.int(0))
+                        let lo = LLVMBuildAdd(b.builder, p, b.select(neg, ext, b.int(0)), "")!
+                        let hi = LLVMBuildAdd(b.builder, LLVMBuildAdd(b.builder, p, b.select(neg, b.int(0), ext), "")!, b.int(16), "")!
+                        return (p, st, lo, hi)
+                    }
+                    let out = operand(nin)
+                    var unsafe = b.icmp(LLVMIntEQ, out.step, b.int(0))
+                    for k in 0..<nin {
+                        let x = operand(k)
+                        let same = b.and(b.icmp(LLVMIntEQ, x.ptr, out.ptr), b.icmp(LLVMIntEQ, x.step, out.step))
+                        let disjoint = b.or(b.icmp(LLVMIntSLE, x.hi, out.lo), b.icmp(LLVMIntSLE, out.hi, x.lo))
+                        unsafe = b.or(unsafe, b.not(b.or(same, disjoint)))
+                    }
+                    serial = b.or(serial, unsafe)
+                }
                 let result = LLVMBuildAlloca(b.builder, b.i1, "raised")!
                 let small = b.appendBlock(fn, "small"), pooled = b.appendBlock(fn, "pool"), joined = b.appendBlock(fn, "join")
-                b.condBr(b.or(b.icmp(LLVMIntSLT, work, b.int(parallelLoopThreshold)), b.icmp(LLVMIntSLT, n, b.int(2))),
-                         small, pooled)
+                b.condBr(serial, small, pooled)
                 b.position(at: small)
                 b.store(b.icmp(LLVMIntNE, b.call(chunkType, chunk, [loopEnv, b.int(0), n, red, loopCtx]), b.int(0, b.i32)), result)
                 b.br(joined)
