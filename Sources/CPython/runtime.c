@@ -92,6 +92,18 @@ PyObject *swiftjit_array_new(SwiftJITContext *ctx, int64_t ndim, const int64_t *
 PyObject *swiftjit_array_box(PyObject *owner, int64_t typenum, int64_t ndim, const int64_t *shape,
                              const int64_t *strides, void *data) {
     if (!numpy_ready && swiftjit_numpy_init() < 0) return NULL;
+    if (owner == NULL) {
+        /* Core-dimension views of a (g)ufunc loop's operands have no owner (NumPy keeps the
+         * memory for the duration of the call only): box a copy. */
+        npy_intp d[NPY_MAXDIMS], s[NPY_MAXDIMS];
+        for (int64_t i = 0; i < ndim && i < NPY_MAXDIMS; i++) { d[i] = (npy_intp)shape[i]; s[i] = (npy_intp)strides[i]; }
+        PyObject *tmp = PyArray_NewFromDescr(&PyArray_Type, PyArray_DescrFromType((int)typenum), (int)ndim, d, s,
+                                             data, 0, NULL);
+        if (tmp == NULL) return NULL;
+        PyObject *copy = PyArray_NewCopy((PyArrayObject *)tmp, NPY_KEEPORDER);
+        Py_DECREF(tmp);
+        return copy;
+    }
     PyArrayObject *o = (PyArrayObject *)owner;
     if (PyArray_Check(owner) && PyArray_DATA(o) == data && PyArray_NDIM(o) == ndim
         && PyArray_DESCR(o)->type_num == typenum) {

@@ -175,13 +175,15 @@ public enum Compiler {
         lowering.parallelLoops = plan.loops
         try lowering.lower()
         for (header, reason) in lowering.parallelFailures { plan.demote(header: header, reason: reason) }
+        plan.diagnostics += lowering.parallelArrayNotes
         if options.withWrapper {
             _ = try WrapperLowering(b: b, typed: typed, native: lowering.fn, options: options).generate(name: wrapperName)
         }
         timings.append(("lowering", clock.lap()))
         // Loops, and calls of jitted functions (recursion above all), repay the full pipelines;
         // straight-line code gets the light one.
-        let worthFullPipeline = ir.hasLoops || typed.callsJittedFunctions
+        // Loops the lowering made for array expressions count too.
+        let worthFullPipeline = ir.hasLoops || typed.callsJittedFunctions || lowering.emittedLoops
         if let problem = backend.verify(module) {
             throw CompileError(.internal, "LLVM rejected the generated code: \(problem)", stage: "lowering")
         }

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 import swiftjit as numba
-from swiftjit import (cfunc, float32, float64, int32, int64, jit, njit, prange, types,  # noqa: F401
+from swiftjit import (cfunc, float32, float64, guvectorize, int32, int64, jit, njit, prange, types,  # noqa: F401
                       vectorize)
 
 
@@ -179,3 +179,29 @@ def integrand(t):
 @njit
 def casts(x):
     return float64(int64(x)) / 2 + int32(x) + numba.float32(x)
+
+
+# guvectorize as in Numba's documentation
+@guvectorize([(int64[:], int64, int64[:])], "(n),()->(n)")
+def g(x, y, res):
+    for i in range(x.shape[0]):
+        res[i] = x[i] + y
+
+
+@guvectorize(["void(float64[:], float64[:], float64[:])"], "(n),(n)->()", target="parallel")
+def row_dot(x, y, res):
+    acc = 0.0
+    for i in range(x.shape[0]):
+        acc += x[i] * y[i]
+    res[0] = acc
+
+
+# parallel ufunc and array expressions (Numba's parallel documentation)
+@vectorize(["float64(float64, float64)"], target="parallel")
+def f_parallel(x, y):
+    return x + y
+
+
+@numba.njit(parallel=True)
+def ident_parallel(x):
+    return np.cos(x) ** 2 + np.sin(x) ** 2

@@ -128,3 +128,20 @@ def test_explicit_signatures_with_locals_option():
 def test_number_types_as_casts():
     assert P.casts(3.9) == pytest.approx(P.casts.py_func(3.9))
     assert P.casts(3.9) == 1.5 + 3 + 3.9  # float32(x) computes as float64 in compiled code
+
+
+def test_guvectorize_doc_examples():
+    a = np.arange(5)
+    np.testing.assert_array_equal(P.g(a, 2), a + 2)
+    m = np.arange(6).reshape(2, 3)
+    np.testing.assert_array_equal(P.g(m, 10), m + 10)
+    np.testing.assert_array_equal(P.g(m, np.array([1, 5])), m + np.array([[1], [5]]))
+    x = np.random.default_rng(0).random((1000, 16))
+    np.testing.assert_allclose(P.row_dot(x, x), (x * x).sum(axis=1), rtol=1e-13)
+
+
+def test_parallel_doc_examples():
+    x = np.linspace(-3, 3, 50_000)
+    np.testing.assert_array_equal(P.f_parallel(x, x), x + x)
+    np.testing.assert_allclose(P.ident_parallel(x), np.ones_like(x), rtol=1e-14)
+    assert "parallelized" in P.ident_parallel.parallel_diagnostics()

@@ -182,65 +182,6 @@ public enum Adapters {
         }
     }
 
-    /// A NumPy ufunc inner loop `void loop(char **args, npy_intp const *dims, npy_intp const *steps, void *data)`
-    /// applying `c` elementwise: inputs of dtypes `inputs`, one output of dtype `output`.
-    /// An exception stops the loop and is left set as the Python error (NumPy reports it).
-    public static func ufuncLoop(_ c: CompiledFunction, inputs: [DType], output: DType) throws -> UInt64 {
-        guard inputs.count == c.signature.count else {
-            throw CompileError(.internal, "vectorize: wrong number of input types", stage: "adapter")
-        }
-        let name = uniqueName(c, "ufunc")
-        return try build(name) { b in
-            let fn = LLVMAddFunction(b.module, name, b.functionType(b.void, [b.ptr, b.ptr, b.ptr, b.ptr]))!
-            let entry = b.appendBlock(fn, "entry"), head = b.appendBlock(fn, "head"), body = b.appendBlock(fn, "body"),
-                exit = b.appendBlock(fn, "exit"), failed = b.appendBlock(fn, "failed"), next = b.appendBlock(fn, "next")
-            b.position(at: entry)
-            let argv = LLVMGetParam(fn, 0)!, dims = LLVMGetParam(fn, 1)!, steps = LLVMGetParam(fn, 2)!
-            let ctxType = FunctionLowering.contextType(b)
-            let ctx = LLVMBuildAlloca(b.builder, ctxType, "ctx")!
-            initContext(ctx, ctxType, b)
-            let retType = FunctionLowering.llvmType(c.returnType, b)
-            let retSlot = LLVMBuildAlloca(b.builder, retType, "ret")!
-            let counter = LLVMBuildAlloca(b.builder, b.i64, "i")!
-            b.store(b.int(0), counter)
-            let n = b.load(b.i64, dims)
-            let nops = inputs.count + 1
-            var bases: [LLVMValueRef] = [], strides: [LLVMValueRef] = []
-            for k in 0..<nops {
-                bases.append(b.load(b.ptr, b.gep(b.ptr, argv, [b.int(Int64(k))])))
-                strides.append(b.load(b.i64, b.gep(b.i64, steps, [b.int(Int64(k))])))
-            }
-            let (native, ft) = declareNative(c, b)
-            b.br(head)
-            b.position(at: head)
-            let i = b.load(b.i64, counter)
-            b.condBr(b.icmp(LLVMIntSLT, i, n), body, exit)
-            b.position(at: body)
-            func element(_ k: Int) -> LLVMValueRef {
-                b.gep(b.i8, bases[k], [LLVMBuildMul(b.builder, i, strides[k], "")])
-            }
-            var args: [LLVMValueRef] = [retSlot, ctx]
-            for (k, d) in inputs.enumerated() {
-                args.append(try widen(b.load(cType(d, b), element(k)), d, to: c.signature[k], b))
-            }
-            let status = b.call(ft, native, args)
-            let ok = b.appendBlock(fn, "ok")
-            b.condBr(b.icmp(LLVMIntEQ, status, b.int(0, b.i32)), ok, failed)
-            b.position(at: ok)
-            b.store(try narrow(b.load(retType, retSlot), c.returnType, to: output, b), element(inputs.count))
-            b.br(next)
-            b.position(at: next)
-            b.store(LLVMBuildAdd(b.builder, i, b.int(1), ""), counter)
-            b.br(head)
-            b.position(at: failed)
-            raise(ctx, unraisable: false, b, fn)
-            b.br(exit)
-            b.position(at: exit)
-            releaseContext(ctx, ctxType, b, fn)
-            LLVMBuildRetVoid(b.builder)
-        }
-    }
-
     /// Native assembly for the text of an optimized LLVM module (as kept in `CompiledFunction.llvmText`).
     public static func assembly(ofIR text: String) throws -> String {
         let backend = try backend()

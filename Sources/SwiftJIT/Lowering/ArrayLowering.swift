@@ -150,6 +150,7 @@ extension FunctionLowering {
 
     /// Emits nested loops over `shape` (row-major order) calling `body` with the indices.
     func loopNest(_ shape: [LLVMValueRef], _ body: ([LLVMValueRef]) throws -> Void) throws {
+        emittedLoops = true
         var indices: [LLVMValueRef] = []
         func level(_ d: Int) throws {
             if d == shape.count { try body(indices); return }
@@ -482,20 +483,31 @@ extension FunctionLowering {
         }
         // Scalar types the operation is computed in.
         let scalarTypes: [JITType] = zip(types, inputs).map { t, inp in inp.1?.dtype.scalar ?? t }
+        if arrayParallelism && r.ndim > 0 {
+            try parallelElementwise(op, inputs: inputs, scalarTypes: scalarTypes, out: out, r, outShape: outShape,
+                                    bitExact: bitExact)
+            return out
+        }
         try loopNest(outShape) { idx in
-            var operands: [LLVMValueRef] = []
-            for (v, a) in inputs {
-                if let a = a {
-                    operands.append(loadElement(elementPointer(v, a, Array(idx.suffix(a.ndim))), a.dtype,
-                                                checkUnsigned: !bitExact))
-                } else {
-                    operands.append(v)
-                }
-            }
-            let (value, vt) = try scalarOp(op, operands, scalarTypes, resultDType: r.dtype)
-            try storeElement(elementPointer(out, r, idx), r.dtype, value, vt)
+            try elementwiseStep(op, inputs, scalarTypes, out: out, r, idx: idx, bitExact: bitExact)
         }
         return out
+    }
+
+    /// One element of `elementwise`: loads the operands at `idx` (broadcast), computes, stores.
+    func elementwiseStep(_ op: ElementwiseOp, _ inputs: [(LLVMValueRef, ArrayType?)], _ scalarTypes: [JITType],
+                         out: LLVMValueRef, _ r: ArrayType, idx: [LLVMValueRef], bitExact: Bool) throws {
+        var operands: [LLVMValueRef] = []
+        for (v, a) in inputs {
+            if let a = a {
+                operands.append(loadElement(elementPointer(v, a, Array(idx.suffix(a.ndim))), a.dtype,
+                                            checkUnsigned: !bitExact))
+            } else {
+                operands.append(v)
+            }
+        }
+        let (value, vt) = try scalarOp(op, operands, scalarTypes, resultDType: r.dtype)
+        try storeElement(elementPointer(out, r, idx), r.dtype, value, vt)
     }
 
     /// One element of an element-wise operation; returns the value and its scalar type.
@@ -745,6 +757,7 @@ extension FunctionLowering {
         let size = product(shape(arr, a.ndim))
         switch name {
         case "sum", "prod", "mean":
+            if arrayParallelism && !a.dtype.isComplex && a.ndim > 0 { return try parallelRealReduction(name, arr, a, size) }
             guard a.dtype.isComplex else { return try realReduction(name, arr, a, size) }
             let acc = variable(ty(.complex128), complexValue(b.double(name == "prod" ? 1 : 0), b.double(0)))
             try forEachElement(arr, a) { x, _ in
@@ -758,9 +771,10 @@ extension FunctionLowering {
         case "min", "max", "amin", "amax":
             raiseIf(b.icmp(LLVMIntEQ, size, b.int(0)), "ValueError",
                     "zero-size array to reduction operation \(name.hasSuffix("min") ? "minimum" : "maximum") which has no identity")
+            let isMax = name.hasSuffix("max")
+            if arrayParallelism && !a.dtype.isComplex && a.ndim > 0 { return try parallelMinMax(isMax: isMax, arr, a, size) }
             let st = a.dtype.scalar
             let best = variable(ty(st), loadElement(data(arr), a.dtype))
-            let isMax = name.hasSuffix("max")
             try forEachElement(arr, a) { x, _ in
                 let cur = b.load(ty(st), best)
                 // NaN propagates, as in NumPy.

@@ -43,6 +43,13 @@ final class FunctionLowering {
     var parallelLoops: [Int: ParallelLoop] = [:]
     /// Planned parallel loops lowered serially after all, with the reason.
     var parallelFailures: [Int: String] = [:]
+    /// Whole-array loops (element-wise operations, reductions) run on the thread pool
+    /// (`ArrayParallel.swift`): parallel=True, outside prange bodies and helper functions.
+    var arrayParallelism = false
+    /// One line per whole-array loop made parallel, for `parallel_diagnostics()`.
+    var parallelArrayNotes: [String] = []
+    /// Whether lowering emitted loops of its own (array expressions): worth the full pipelines.
+    var emittedLoops = false
     /// Variables assigned exactly once, from a constant (temporaries of LOAD_CONST).
     lazy var constants: [Var: Constant] = {
         var count: [Var: Int] = [:]
@@ -71,6 +78,21 @@ final class FunctionLowering {
         b.addAttribute(fn, "noalias", at: 2)
         b.addAttribute(fn, "nocapture", at: 2)
         b.addAttribute(fn, "nounwind", at: UInt32.max)
+        arrayParallelism = options.parallel
+    }
+
+    /// A lowering of an internal helper function `i32 name(ptr env, ptr ctx, extra...)` that
+    /// shares `parent`'s typed function (outlined array loops, `ArrayParallel.swift`); the
+    /// context is parameter 1 as in a native entry, so raising works the same way.
+    init(helperOf parent: FunctionLowering, name: String, extraParams: [LLVMTypeRef]) {
+        b = parent.b
+        typed = parent.typed
+        options = parent.options
+        fn = LLVMAddFunction(b.module, name, b.functionType(b.i32, [b.ptr, b.ptr] + extraParams))
+        LLVMSetLinkage(fn, LLVMInternalLinkage)
+        b.addAttribute(fn, "nounwind", at: UInt32.max)
+        position = parent.position
+        _ = b.appendBlock(fn, "entry")
     }
 
     static func llvmType(_ t: JITType, _ b: IRBuilder) -> LLVMTypeRef {

@@ -12,6 +12,7 @@ extension FunctionLowering {
         let bodyName = parentName + ".par\(p.header)"
         // The outlined body, and its chunk entry `i32 (ptr env, i64 start, i64 end, ptr red, ptr ctx)`.
         let body = FunctionLowering(builder: b, typed: p.body, name: bodyName, options: options)
+        body.arrayParallelism = false  // array operations in the body run in the body's thread
         do {
             try body.lower()
         } catch let e as CompileError {

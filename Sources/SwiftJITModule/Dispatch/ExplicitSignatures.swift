@@ -367,14 +367,38 @@ enum ExplicitMethods {
                 return nil
             }
         },
-        fast("_ufunc_loop", "_ufunc_loop(index, input_dtype_names, output_dtype_name) -> address of a ufunc inner loop") { o, a, n in
-            guard n == 3, let a = a, let core = DispatcherType.core(o!), let c = overload(core, a[0]),
+        fast("_ufunc_loop", "_ufunc_loop(index, input_dtype_names, output_dtype_name[, parallel]) -> address of a ufunc inner loop") { o, a, n in
+            guard n == 3 || n == 4, let a = a, let core = DispatcherType.core(o!), let c = overload(core, a[0]),
                   let ins = dtypes(a[1]!), let s = Py.string(a[2]) else { return nil }
             guard let out = DType(rawValue: s) else {
                 PyErr_SetString(PyExc_TypeError, "unsupported output dtype '\(s)'")
                 return nil
             }
-            do { return PyLong_FromUnsignedLongLong(try Adapters.ufuncLoop(c, inputs: ins, output: out)) } catch {
+            let parallel = n == 4 && PyObject_IsTrue(a[3]) == 1
+            do { return PyLong_FromUnsignedLongLong(try Adapters.ufuncLoop(c, inputs: ins, output: out, parallel: parallel)) } catch {
+                setCompileError(core, error)
+                return nil
+            }
+        },
+        fast("_gufunc_loop", "_gufunc_loop(index, operand_dtype_names, core_dims, parallel) -> address of a generalized ufunc loop; "
+             + "core_dims: per operand, its core dimension indices as space-separated ints") { o, a, n in
+            guard n == 4, let a = a, let core = DispatcherType.core(o!), let c = overload(core, a[0]),
+                  let ds = dtypes(a[1]!), let dimTexts = names(a[2]!) else { return nil }
+            guard ds.count == dimTexts.count else {
+                PyErr_SetString(PyExc_ValueError, "one core dimension list per operand expected")
+                return nil
+            }
+            var operands: [GufuncOperand] = []
+            for (d, text) in zip(ds, dimTexts) {
+                let parts = text.split(separator: " ").map { Int($0) }
+                guard parts.allSatisfy({ $0 != nil && $0! >= 0 }) else {
+                    PyErr_SetString(PyExc_ValueError, "bad core dimension list '\(text)'")
+                    return nil
+                }
+                operands.append(GufuncOperand(dtype: d, coreDims: parts.compactMap { $0 }))
+            }
+            let parallel = PyObject_IsTrue(a[3]) == 1
+            do { return PyLong_FromUnsignedLongLong(try Adapters.gufuncLoop(c, operands: operands, parallel: parallel)) } catch {
                 setCompileError(core, error)
                 return nil
             }
