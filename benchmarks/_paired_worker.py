@@ -6,7 +6,8 @@ Protocol (one line each way): the driver writes a kernel name, the worker answer
 with a JSON object {"name", "seconds"} for one sample (the kernel called `loops`
 times, loops fixed per kernel at its first request so a sample lasts about
 --sample-time seconds), timed in CPU time of this thread (time.thread_time), which
-leaves out the time the OS gave to other processes on a shared machine; the first
+leaves out the time the OS gave to other processes on a shared machine (kernels
+whose name ends in "_parallel" use wall time: their work is on other threads); the first
 request of a kernel compiles it and answers {"name", "ready", "loops"} instead.
 """
 import argparse
@@ -29,6 +30,7 @@ def main():
     jit, version, _ = _worker.load_backend(opts.backend)
     specs = {s["name"]: s for s in kernels.KERNELS}
     ready = {}
+    clocks = {}
     print(json.dumps({"backend": opts.backend, "version": version}), flush=True)
     for line in sys.stdin:
         name = line.strip()
@@ -51,14 +53,16 @@ def main():
                         break
                     loops *= 2
                 ready[name] = (func, args, loops, spec.get("calls", 1))
+                clocks[name] = time.perf_counter if name.endswith("_parallel") else time.thread_time
                 print(json.dumps({"name": name, "ready": True, "loops": loops, "check": check}), flush=True)
                 continue
             func, args, loops, calls = ready[name]
+            clock = clocks[name]
             gc.disable()
-            t = time.thread_time()
+            t = clock()
             for _ in range(loops):
                 func(*args)
-            t = time.thread_time() - t
+            t = clock() - t
             gc.enable()
             print(json.dumps({"name": name, "seconds": t / loops / calls}), flush=True)
         except Exception as exc:  # reported to the driver, never hidden

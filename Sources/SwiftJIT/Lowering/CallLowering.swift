@@ -111,6 +111,7 @@ extension FunctionLowering {
                 callArgs.append(try globalValue(g, pt))
             }
         }
+        stackCheck()
         let ft = b.functionType(b.i32, [b.ptr, b.ptr] + argTypes.map { ty($0) })
         let target: LLVMValueRef = symbol.map { b.declare($0, ft) } ?? fn
         let retSlot = entryAlloca(ty(result), "call.ret")
@@ -125,6 +126,25 @@ extension FunctionLowering {
         LLVMBuildRet(b.builder, status)
         b.position(at: cont)
         return b.load(ty(result), retSlot)
+    }
+
+    /// Deep recursion raises RecursionError instead of overflowing the C stack: before the
+    /// first jitted call of each IR block, the stack pointer is compared with the thread's
+    /// limit in the context (set by the wrapper, a prange worker or a cfunc/ufunc adapter).
+    /// Every cycle of calls passes such a check at each level, and between two checks there
+    /// is at most this frame plus callees that make no jitted calls, far less than the limit's
+    /// margin (runtime.c). Functions and paths without calls pay nothing: fib's leaves
+    /// (half of its calls) and the base case's early return need no frame at all.
+    func stackCheck() {
+        guard stackCheckedBlock != currentIRBlock else { return }
+        stackCheckedBlock = currentIRBlock
+        let limit = b.load(b.ptr, b.gep(FunctionLowering.contextType(b), context, [b.int(0, b.i32), b.int(4, b.i32)]))
+        // The stack pointer itself (llvm.stacksave only reads it here): one compare, no probe
+        // alloca, so LLVM can still shrink-wrap the prologue.
+        let sp = b.intrinsic("llvm.stacksave", [b.ptr], [])
+        let below = b.icmp(LLVMIntULT, LLVMBuildPtrToInt(b.builder, sp, b.i64, "")!,
+                           LLVMBuildPtrToInt(b.builder, limit, b.i64, "")!)
+        raiseIf(below, "RecursionError", "maximum recursion depth exceeded in compiled code")
     }
 
     func round(_ values: [LLVMValueRef], _ types: [JITType], withDigits: Bool, result: JITType) throws -> LLVMValueRef {

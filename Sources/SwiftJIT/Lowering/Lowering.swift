@@ -50,6 +50,10 @@ final class FunctionLowering {
     var parallelArrayNotes: [String] = []
     /// Whether lowering emitted loops of its own (array expressions): worth the full pipelines.
     var emittedLoops = false
+    /// The IR block being lowered, and the last one whose jitted calls are already
+    /// preceded by a stack check (`stackCheck()`, CallLowering.swift).
+    var currentIRBlock = -1
+    var stackCheckedBlock = -1
     /// Variables assigned exactly once, from a constant (temporaries of LOAD_CONST).
     lazy var constants: [Var: Constant] = {
         var count: [Var: Int] = [:]
@@ -162,20 +166,10 @@ final class FunctionLowering {
             LLVMBuildStore(b.builder, b.bool(false), flag)
             definedFlags[Var(i)] = flag
         }
-        if typed.callsJittedFunctions {
-            // Deep recursion raises RecursionError instead of overflowing the C stack.
-            let limit = b.load(b.ptr, b.gep(FunctionLowering.contextType(b), context, [b.int(0, b.i32), b.int(4, b.i32)]))
-            // The stack pointer itself (llvm.stacksave reads it; nothing is restored): one
-            // compare with no frame of its own, so LLVM can still shrink-wrap the prologue
-            // (an alloca'd probe forced the frame on every path, +15% on fib).
-            let frame = b.intrinsic("llvm.stacksave", [b.ptr], [])
-            let below = b.icmp(LLVMIntULT, LLVMBuildPtrToInt(b.builder, frame, b.i64, "")!,
-                               LLVMBuildPtrToInt(b.builder, limit, b.i64, "")!)
-            raiseIf(below, "RecursionError", "maximum recursion depth exceeded in compiled code")
-        }
         b.br(blocks[0])
         for (bi, block) in typed.ir.blocks.enumerated() {
             b.position(at: blocks[bi])
+            currentIRBlock = bi
             for (si, s) in block.statements.enumerated() {
                 position = s.position
                 try lowerStatement(s.node, StmtRef(block: bi, index: si))
