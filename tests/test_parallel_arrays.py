@@ -250,3 +250,19 @@ def test_arrays_stay_owned_by_numpy():
     assert out.flags.owndata and out.flags.c_contiguous
     del a
     assert out.sum() == 100_000.0
+
+
+def make_closure_kernel(pr):
+    def kernel(x):
+        s = 0.0
+        for i in pr(x.shape[0]):
+            s += x[i]
+        return s
+    return kernel
+
+
+def test_prange_bound_in_a_closure_is_parallel():
+    f = njit(parallel=True)(make_closure_kernel(prange))
+    x = np.arange(100_000, dtype=np.float64)
+    assert f(x) == x.sum()
+    assert "prange loop at line" in f.parallel_diagnostics() and "parallelized" in f.parallel_diagnostics()

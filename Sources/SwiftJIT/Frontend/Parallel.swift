@@ -379,9 +379,11 @@ struct Graph {
             switch d {
             case .copy(let src): v = src
             case .getiter(let r):
-                guard let rd = singleDef(r), case .call(let f, _, _) = rd, let fd = singleDef(f),
-                      case .global(let name) = fd else { return false }
-                return names.contains(name)
+                guard let rd = singleDef(r), case .call(let f, _, _) = rd, let fd = singleDef(f) else { return false }
+                switch fd {
+                case .global(let name), .freevar(let name): return names.contains(name)  // a global or a closure's prange
+                default: return false
+                }
             default: return false
             }
         }

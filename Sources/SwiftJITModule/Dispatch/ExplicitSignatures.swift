@@ -391,7 +391,7 @@ enum ExplicitMethods {
             var operands: [GufuncOperand] = []
             for (d, text) in zip(ds, dimTexts) {
                 let parts = text.split(separator: " ").map { Int($0) }
-                guard parts.allSatisfy({ $0 != nil && $0! >= 0 }) else {
+                guard parts.allSatisfy({ ($0 ?? -1) >= 0 }) else {
                     PyErr_SetString(PyExc_ValueError, "bad core dimension list '\(text)'")
                     return nil
                 }
