@@ -151,6 +151,8 @@ def test_shuffle_views_and_2d():
         j_shuffle(9, jit_base)
         same(py_base, jit_base)
     same(np.random.RandomState(4).permutation(np.arange(12).reshape(4, 3)), j_perm2d(4, np.arange(12).reshape(4, 3)))
+    for n in [0, -3]:
+        same(np.random.RandomState(4).permutation(n).astype(np.int64), j_perm2d(4, n))
 
 
 @njit

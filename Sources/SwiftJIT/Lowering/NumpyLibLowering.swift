@@ -458,7 +458,9 @@ extension FunctionLowering {
                 try shuffleRows(c, ArrayType(dtype: a.dtype, ndim: a.ndim, layout: .c))
                 return c
             }
-            let n = try cast(v[0], from: t[0], to: .int64)
+            // permutation(n) is a shuffled arange(n): empty for n <= 0.
+            let raw = try cast(v[0], from: t[0], to: .int64)
+            let n = b.select(b.icmp(LLVMIntSLT, raw, b.int(0)), b.int(0), raw)
             let out = newArray(.int64, [n])
             try loopNest([n]) { i in b.store(i[0], b.gep(b.i64, data(out), [i[0]])) }
             try shuffleRows(out, r)
