@@ -110,6 +110,26 @@ def test_sort_large_random():
     check(np.sort, j_sort, ints)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.int64, np.uint64], ids=IDS)
+def test_sort_radix_sizes(dtype):
+    # 8-byte elements from 1024 on are radix-sorted: special values, duplicates, one digit only
+    rng = np.random.default_rng(6)
+    n = 5000
+    if np.dtype(dtype).kind == "f":
+        specials = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -5e-324, 1.7976931348623157e308, -1.0])
+        cases = [rng.choice(specials, n), rng.standard_normal(n) * 1e300, np.full(n, 3.5), rng.random(n) - 0.5]
+    else:
+        info = np.iinfo(dtype)
+        cases = [rng.integers(info.min, info.max, n, dtype=dtype, endpoint=True),
+                 rng.choice(np.array([info.min, info.max, 0, 1], dtype=dtype), n), np.full(n, 7, dtype),
+                 rng.integers(0, 2048, n).astype(dtype)]
+    for a in cases:
+        check(np.sort, j_sort, a)
+        check(np.sort, j_sort, a.reshape(5, 1000))
+        check(np.unique, j_unique, a)
+        check_mutating(py_sort_inplace, j_sort_inplace, lambda: (a.copy(),))
+
+
 def test_sort_keeps_input():
     a = np.array([3.0, 1.0, 2.0])
     j_sort(a)

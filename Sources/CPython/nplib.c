@@ -179,6 +179,56 @@ DEFINE_TYPE_SORTS(f32, float)
 DEFINE_TYPE_SORTS(f64, double)
 DEFINE_SELECT(f64, double)
 
+/* LSD radix sort of 64-bit unsigned keys, 11 bits per pass (6 passes, one histogram
+ * pass first; passes whose digit is the same for every key are skipped). Stable.
+ * Returns 0, or -1 without memory. */
+#define RADIX_BITS 11
+#define RADIX_SIZE (1 << RADIX_BITS)
+#define RADIX_PASSES 6
+#define RADIX_MIN 1024
+static int radix_sort_u64(uint64_t *a, int64_t n) {
+    uint64_t *tmp = (uint64_t *)malloc((size_t)n * sizeof(uint64_t));
+    int64_t *counts = (int64_t *)calloc(RADIX_PASSES * RADIX_SIZE, sizeof(int64_t));
+    if (!tmp || !counts) { free(tmp); free(counts); return -1; }
+    for (int64_t i = 0; i < n; i++) {
+        uint64_t k = a[i];
+        for (int d = 0; d < RADIX_PASSES; d++) counts[d * RADIX_SIZE + ((k >> (RADIX_BITS * d)) & (RADIX_SIZE - 1))]++;
+    }
+    uint64_t *src = a, *dst = tmp;
+    for (int d = 0; d < RADIX_PASSES; d++) {
+        int64_t *c = counts + d * RADIX_SIZE;
+        int shift = RADIX_BITS * d;
+        if (c[(src[0] >> shift) & (RADIX_SIZE - 1)] == n) continue;  /* one digit value: nothing to do */
+        int64_t total = 0;
+        for (int b = 0; b < RADIX_SIZE; b++) { int64_t t = c[b]; c[b] = total; total += t; }
+        for (int64_t i = 0; i < n; i++) {
+            uint64_t k = src[i];
+            dst[c[(k >> shift) & (RADIX_SIZE - 1)]++] = k;
+        }
+        uint64_t *t = src; src = dst; dst = t;
+    }
+    if (src != a) memcpy(a, src, (size_t)n * sizeof(uint64_t));
+    free(tmp);
+    free(counts);
+    return 0;
+}
+
+#define SIGN64 0x8000000000000000ULL
+/* Order-preserving maps of float64 (no NaN) and int64 onto uint64, and back. */
+static inline uint64_t f64_key(uint64_t u) { return (u & SIGN64) ? ~u : (u | SIGN64); }
+static inline uint64_t f64_unkey(uint64_t k) { return (k & SIGN64) ? (k & ~SIGN64) : ~k; }
+
+/* Radix-sorts m 8-byte elements of type typenum (f64, i64, u64; no NaN); -1 without memory. */
+static int radix_sort_8(void *data, int64_t m, int64_t typenum) {
+    uint64_t *a = (uint64_t *)data;
+    if (typenum == NT_F64) for (int64_t i = 0; i < m; i++) a[i] = f64_key(a[i]);
+    else if (typenum == NT_I64) for (int64_t i = 0; i < m; i++) a[i] ^= SIGN64;
+    int status = radix_sort_u64(a, m);
+    if (typenum == NT_F64) for (int64_t i = 0; i < m; i++) a[i] = f64_unkey(a[i]);
+    else if (typenum == NT_I64) for (int64_t i = 0; i < m; i++) a[i] ^= SIGN64;
+    return status;
+}
+
 #define NOT_NAN_INT(x) 1
 #define NOT_NAN_FLT(x) ((x) == (x))
 
@@ -194,7 +244,9 @@ DEFINE_SELECT(f64, double)
                 if (NOTNAN(a[i])) { i++; continue; }                                       \
                 m--; T t = a[i]; a[i] = a[m]; a[m] = t;                                    \
             }                                                                              \
-            if (stable) {                                                                  \
+            if (sizeof(T) == 8 && m >= RADIX_MIN) {                                        \
+                if (radix_sort_8(a, m, typenum) < 0) return no_memory(ctx);               \
+            } else if (stable) {                                                           \
                 T *w = (T *)malloc((size_t)(m / 2 + 1) * sizeof(T));                       \
                 if (!w) return no_memory(ctx);                                             \
                 plain_##S##_mergesort_rec(a, a + m, w);                                    \
