@@ -213,6 +213,35 @@ static int radix_sort_u64(uint64_t *a, int64_t n) {
     return 0;
 }
 
+typedef struct { uint64_t key; int64_t idx; } keyed;
+/* The same radix sort over (key, index) pairs (stable, so equal keys keep index order). */
+static int radix_sort_keyed(keyed *a, int64_t n) {
+    keyed *tmp = (keyed *)malloc((size_t)n * sizeof(keyed));
+    int64_t *counts = (int64_t *)calloc(RADIX_PASSES * RADIX_SIZE, sizeof(int64_t));
+    if (!tmp || !counts) { free(tmp); free(counts); return -1; }
+    for (int64_t i = 0; i < n; i++) {
+        uint64_t k = a[i].key;
+        for (int d = 0; d < RADIX_PASSES; d++) counts[d * RADIX_SIZE + ((k >> (RADIX_BITS * d)) & (RADIX_SIZE - 1))]++;
+    }
+    keyed *src = a, *dst = tmp;
+    for (int d = 0; d < RADIX_PASSES; d++) {
+        int64_t *c = counts + d * RADIX_SIZE;
+        int shift = RADIX_BITS * d;
+        if (c[(src[0].key >> shift) & (RADIX_SIZE - 1)] == n) continue;
+        int64_t total = 0;
+        for (int b = 0; b < RADIX_SIZE; b++) { int64_t t = c[b]; c[b] = total; total += t; }
+        for (int64_t i = 0; i < n; i++) {
+            keyed e = src[i];
+            dst[c[(e.key >> shift) & (RADIX_SIZE - 1)]++] = e;
+        }
+        keyed *t = src; src = dst; dst = t;
+    }
+    if (src != a) memcpy(a, src, (size_t)n * sizeof(keyed));
+    free(tmp);
+    free(counts);
+    return 0;
+}
+
 #define SIGN64 0x8000000000000000ULL
 /* Order-preserving maps of float64 (no NaN) and int64 onto uint64, and back. */
 static inline uint64_t f64_key(uint64_t u) { return (u & SIGN64) ? ~u : (u | SIGN64); }
@@ -295,7 +324,19 @@ int32_t swiftjit_np_sort(SwiftJITContext *ctx, void *data, int64_t rows, int64_t
                 for (int64_t i = 0, k = m; i < n; i++) if (!NOTNAN(a[i])) o[k++] = i;      \
             }                                                                              \
             (void)nan_at;                                                                  \
-            if (stable) pair_##S##_mergesort_rec(p, p + m, w); else pair_##S##_quicksort(p, m); \
+            if (sizeof(T) == 8 && m >= RADIX_MIN) {                                        \
+                /* (key, index) pairs are 16 bytes either way: radix-sort them (stable) */  \
+                keyed *kp = (keyed *)(void *)p;                                            \
+                for (int64_t i = 0; i < m; i++) {                                          \
+                    uint64_t u; memcpy(&u, &p[i].key, 8);                                  \
+                    /* -0.0 and 0.0 are equal keys (their order stays the index order) */    \
+                    if (typenum == NT_F64 && u == SIGN64) u = 0;                               \
+                    kp[i].key = typenum == NT_F64 ? f64_key(u) : typenum == NT_I64 ? (u ^ SIGN64) : u; \
+                }                                                                          \
+                if (radix_sort_keyed(kp, m) < 0) { free(p); free(w); return no_memory(ctx); } \
+                for (int64_t i = 0; i < m; i++) o[i] = kp[i].idx;                          \
+                continue;                                                                  \
+            } else if (stable) pair_##S##_mergesort_rec(p, p + m, w); else pair_##S##_quicksort(p, m); \
             for (int64_t i = 0; i < m; i++) o[i] = p[i].idx;                               \
         }                                                                                  \
         free(p); free(w);                                                                  \
