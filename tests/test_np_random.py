@@ -51,7 +51,8 @@ def j_scalars(seed):
             np.random.randn(), np.random.randn(), np.random.normal(), np.random.normal(2.0, 3.0),
             np.random.normal(1.0), np.random.uniform(), np.random.uniform(-2.0, 5.0), np.random.uniform(3, 3),
             np.random.randint(10), np.random.randint(-5, 5), np.random.randint(0, 2**40),
-            np.random.randint(-2**62, 2**62), np.random.randint(7, 8), np.random.random())
+            np.random.randint(-2**62, 2**62), np.random.randint(7, 8), np.random.random(),
+            np.random.sample(), np.random.ranf(), np.random.standard_normal())
 
 
 def py_scalars(seed):
@@ -59,7 +60,7 @@ def py_scalars(seed):
     return (r.random(), r.random_sample(), r.rand(), r.randn(), r.randn(), r.randn(), r.normal(),
             r.normal(2.0, 3.0), r.normal(1.0), r.uniform(), r.uniform(-2.0, 5.0), r.uniform(3, 3),
             int(r.randint(10)), int(r.randint(-5, 5)), int(r.randint(0, 2**40)), int(r.randint(-2**62, 2**62)),
-            int(r.randint(7, 8)), r.random())
+            int(r.randint(7, 8)), r.random(), r.random_sample(), r.random_sample(), r.standard_normal())
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -73,14 +74,16 @@ def j_arrays(seed, n):
     return (np.random.random(n), np.random.random((2, 3)), np.random.rand(n), np.random.rand(2, 3, 2),
             np.random.randn(n), np.random.randn(3, 1), np.random.normal(5.0, 0.5, n), np.random.normal(0.0, 1.0, (2, 2)),
             np.random.uniform(1.0, 2.0, n), np.random.uniform(-1, 1, (3, 2)), np.random.randint(0, 100, n),
-            np.random.randint(-3, 3, (2, 5)), np.random.randint(5, size=4))
+            np.random.randint(-3, 3, (2, 5)), np.random.randint(5, size=4), np.random.standard_normal(n),
+            np.random.sample((2, 2)))
 
 
 def py_arrays(seed, n):
     r = np.random.RandomState(seed)
     return (r.random(n), r.random((2, 3)), r.rand(n), r.rand(2, 3, 2), r.randn(n), r.randn(3, 1),
             r.normal(5.0, 0.5, n), r.normal(0.0, 1.0, (2, 2)), r.uniform(1.0, 2.0, n), r.uniform(-1, 1, (3, 2)),
-            r.randint(0, 100, n).astype(np.int64), r.randint(-3, 3, (2, 5)).astype(np.int64), r.randint(5, size=4).astype(np.int64))
+            r.randint(0, 100, n).astype(np.int64), r.randint(-3, 3, (2, 5)).astype(np.int64), r.randint(5, size=4).astype(np.int64),
+            r.standard_normal(n), r.random_sample((2, 2)))
 
 
 @pytest.mark.parametrize("seed", SEEDS[:4])

@@ -427,8 +427,10 @@ extension FunctionLowering {
         case "seed":
             propagateIfNegative(callHelper("swiftjit_np_random_seed", i32, [ptr, i64], [context, try cast(v[0], from: t[0], to: .int64)]))
             return LLVMConstNull(b.i8)
-        case "random", "random_sample":
+        case "random", "random_sample", "sample", "ranf":
             return try doubles(0, b.double(0), b.double(0), shapeArg: has(0) ? 0 : nil)
+        case "standard_normal":
+            return try doubles(2, b.double(0), b.double(1), shapeArg: has(0) ? 0 : nil)
         case "rand", "randn":
             let kind: Int64 = name == "rand" ? 0 : 2
             let dims = try (0..<5).filter { has($0) }.map { try cast(v[$0], from: t[$0], to: .int64) }

@@ -11,6 +11,7 @@ enum NumpyLibTyping {
         "where": ["condition", "x", "y"], "nonzero": ["a"], "concatenate": ["arrays", "axis"],
         "stack": ["arrays", "axis"], "histogram": ["a", "bins", "range"],
         "random.seed": ["seed"], "random.random": ["size"], "random.random_sample": ["size"],
+        "random.sample": ["size"], "random.ranf": ["size"], "random.standard_normal": ["size"],
         "random.rand": ["d0", "d1", "d2", "d3", "d4"], "random.randn": ["d0", "d1", "d2", "d3", "d4"],
         "random.normal": ["loc", "scale", "size"], "random.uniform": ["low", "high", "size"],
         "random.randint": ["low", "high", "size"], "random.shuffle": ["x"], "random.permutation": ["x"],
@@ -166,7 +167,7 @@ enum NumpyLibTyping {
         case "random.seed":
             guard isInt(arg(0)) else { throw err("\(what): the seed must be an int") }
             return .none
-        case "random.random", "random.random_sample":
+        case "random.random", "random.random_sample", "random.sample", "random.ranf", "random.standard_normal":
             return floats(try sizeRank(arg(0), what))
         case "random.rand", "random.randn":
             let dims = args.prefix { $0 != nil }
