@@ -795,6 +795,22 @@ double swiftjit_np_random_sample(void) { return mt_double(&np_state); }
 double swiftjit_py_random_random(void) { return mt_double(&py_state); }
 double swiftjit_np_random_gauss(void) { return mt_gauss(&np_state); }
 
+/// random.gauss(mu, sigma) as CPython computes it (Box-Muller with a cached second value).
+double swiftjit_py_random_gauss(double mu, double sigma) {
+    double z;
+    if (py_state.has_gauss) {
+        z = py_state.gauss;
+        py_state.has_gauss = 0;
+    } else {
+        double x2pi = mt_double(&py_state) * 6.283185307179586;
+        double g2rad = sqrt(-2.0 * log(1.0 - mt_double(&py_state)));
+        z = cos(x2pi) * g2rad;
+        py_state.gauss = sin(x2pi) * g2rad;
+        py_state.has_gauss = 1;
+    }
+    return mu + z * sigma;
+}
+
 /* CPython's getrandbits(k) for 0 < k <= 64. */
 static uint64_t py_getrandbits(int k) {
     if (k <= 32) return mt_next32(&py_state) >> (32 - k);
@@ -824,12 +840,13 @@ int32_t swiftjit_np_random_randint(SwiftJITContext *ctx, int64_t low, int64_t hi
 }
 
 /// Fills out[0..n) from NumPy's legacy stream: kind 0 random_sample, 1 uniform(a, b),
-/// 2 normal(a, b) (b is the scale).
+/// 2 normal(a, b) (b is the scale), 3 exponential(b) (b is the scale).
 int32_t swiftjit_np_random_fill(SwiftJITContext *ctx, int64_t kind, double a, double b, double *out, int64_t n) {
-    if (kind == 2 && b < 0) return raise_msg(ctx, &PyExc_ValueError, "scale < 0");
+    if ((kind == 2 || kind == 3) && b < 0) return raise_msg(ctx, &PyExc_ValueError, "scale < 0");
     switch (kind) {
     case 0: for (int64_t i = 0; i < n; i++) out[i] = mt_double(&np_state); break;
     case 1: { double r = b - a; for (int64_t i = 0; i < n; i++) out[i] = a + r * mt_double(&np_state); break; }
+    case 3: for (int64_t i = 0; i < n; i++) out[i] = b * -log(1.0 - mt_double(&np_state)); break;
     default: for (int64_t i = 0; i < n; i++) out[i] = a + b * mt_gauss(&np_state); break;
     }
     return 0;
@@ -927,6 +944,7 @@ void *swiftjit_nplib_symbol(int i, const char **name) {
     SYM(15, swiftjit_np_random_fill)
     SYM(16, swiftjit_np_random_shuffle)
     SYM(17, swiftjit_np_histogram)
+    SYM(18, swiftjit_py_random_gauss)
     default: return NULL;
     }
 #undef SYM

@@ -445,6 +445,8 @@ extension FunctionLowering {
             return try doubles(2, try param(0, 0), try param(1, 1), shapeArg: has(2) ? 2 : nil)
         case "uniform":
             return try doubles(1, try param(0, 0), try param(1, 1), shapeArg: has(2) ? 2 : nil)
+        case "exponential":
+            return try doubles(3, b.double(0), try param(0, 1), shapeArg: has(1) ? 1 : nil)
         case "randint":
             var low = try cast(v[0], from: t[0], to: .int64), high: LLVMValueRef
             if has(1) { high = try cast(v[1], from: t[1], to: .int64) } else { high = low; low = b.int(0) }
@@ -577,6 +579,9 @@ extension FunctionLowering {
             propagateIfNegative(callHelper("swiftjit_py_random_randint", b.i32, [b.ptr, i64, i64, b.ptr],
                                            [context, try cast(v[0], from: t[0], to: .int64), try cast(v[1], from: t[1], to: .int64), slot]))
             return b.load(i64, slot)
+        case "gauss":
+            return callHelper("swiftjit_py_random_gauss", f64, [f64, f64],
+                              [try cast(v[0], from: t[0], to: .float64), try cast(v[1], from: t[1], to: .float64)])
         case "uniform":
             let lo = try cast(v[0], from: t[0], to: .float64), hi = try cast(v[1], from: t[1], to: .float64)
             let u = callHelper("swiftjit_py_random_random", f64, [], [])
