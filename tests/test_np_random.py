@@ -51,7 +51,9 @@ def j_scalars(seed):
             np.random.randn(), np.random.randn(), np.random.normal(), np.random.normal(2.0, 3.0),
             np.random.normal(1.0), np.random.uniform(), np.random.uniform(-2.0, 5.0), np.random.uniform(3, 3),
             np.random.randint(10), np.random.randint(-5, 5), np.random.randint(0, 2**40),
-            np.random.randint(-2**62, 2**62), np.random.randint(7, 8), np.random.random())
+            np.random.randint(-2**62, 2**62), np.random.randint(7, 8), np.random.random(),
+            np.random.sample(), np.random.ranf(), np.random.standard_normal(), np.random.exponential(),
+            np.random.exponential(2.5))
 
 
 def py_scalars(seed):
@@ -59,7 +61,8 @@ def py_scalars(seed):
     return (r.random(), r.random_sample(), r.rand(), r.randn(), r.randn(), r.randn(), r.normal(),
             r.normal(2.0, 3.0), r.normal(1.0), r.uniform(), r.uniform(-2.0, 5.0), r.uniform(3, 3),
             int(r.randint(10)), int(r.randint(-5, 5)), int(r.randint(0, 2**40)), int(r.randint(-2**62, 2**62)),
-            int(r.randint(7, 8)), r.random())
+            int(r.randint(7, 8)), r.random(), r.random_sample(), r.random_sample(), r.standard_normal(),
+            r.exponential(), r.exponential(2.5))
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -73,14 +76,16 @@ def j_arrays(seed, n):
     return (np.random.random(n), np.random.random((2, 3)), np.random.rand(n), np.random.rand(2, 3, 2),
             np.random.randn(n), np.random.randn(3, 1), np.random.normal(5.0, 0.5, n), np.random.normal(0.0, 1.0, (2, 2)),
             np.random.uniform(1.0, 2.0, n), np.random.uniform(-1, 1, (3, 2)), np.random.randint(0, 100, n),
-            np.random.randint(-3, 3, (2, 5)), np.random.randint(5, size=4))
+            np.random.randint(-3, 3, (2, 5)), np.random.randint(5, size=4), np.random.standard_normal(n),
+            np.random.sample((2, 2)), np.random.exponential(3.0, n))
 
 
 def py_arrays(seed, n):
     r = np.random.RandomState(seed)
     return (r.random(n), r.random((2, 3)), r.rand(n), r.rand(2, 3, 2), r.randn(n), r.randn(3, 1),
             r.normal(5.0, 0.5, n), r.normal(0.0, 1.0, (2, 2)), r.uniform(1.0, 2.0, n), r.uniform(-1, 1, (3, 2)),
-            r.randint(0, 100, n).astype(np.int64), r.randint(-3, 3, (2, 5)).astype(np.int64), r.randint(5, size=4).astype(np.int64))
+            r.randint(0, 100, n).astype(np.int64), r.randint(-3, 3, (2, 5)).astype(np.int64), r.randint(5, size=4).astype(np.int64),
+            r.standard_normal(n), r.random_sample((2, 2)), r.exponential(3.0, n))
 
 
 @pytest.mark.parametrize("seed", SEEDS[:4])
@@ -151,6 +156,8 @@ def test_shuffle_views_and_2d():
         j_shuffle(9, jit_base)
         same(py_base, jit_base)
     same(np.random.RandomState(4).permutation(np.arange(12).reshape(4, 3)), j_perm2d(4, np.arange(12).reshape(4, 3)))
+    for n in [0, -3]:
+        same(np.random.RandomState(4).permutation(n).astype(np.int64), j_perm2d(4, n))
 
 
 @njit
@@ -218,13 +225,15 @@ def test_errors():
 def j_stdlib(seed):
     random.seed(seed)
     return (random.random(), random.randint(1, 6), random.randint(-10**12, 10**12), random.random(),
-            random.uniform(2.0, 4.0), random.randint(0, 0), random.randint(-2**62, 2**62), random.random())
+            random.uniform(2.0, 4.0), random.randint(0, 0), random.randint(-2**62, 2**62), random.random(),
+            random.gauss(0.0, 1.0), random.gauss(5.0, 2.0), random.gauss(1.0, 0.5), random.random())
 
 
 def py_stdlib(seed):
     r = random.Random(seed)
     return (r.random(), r.randint(1, 6), r.randint(-10**12, 10**12), r.random(), r.uniform(2.0, 4.0),
-            r.randint(0, 0), r.randint(-2**62, 2**62), r.random())
+            r.randint(0, 0), r.randint(-2**62, 2**62), r.random(), r.gauss(0.0, 1.0), r.gauss(5.0, 2.0),
+            r.gauss(1.0, 0.5), r.random())
 
 
 @pytest.mark.parametrize("seed", SEEDS + [-7, 2**40 + 3, 2**63 - 1])

@@ -110,6 +110,29 @@ def test_sort_large_random():
     check(np.sort, j_sort, ints)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.int64, np.uint64], ids=IDS)
+def test_sort_radix_sizes(dtype):
+    # 8-byte elements from 1024 on are radix-sorted: special values, duplicates, one digit only
+    rng = np.random.default_rng(6)
+    n = 5000
+    if np.dtype(dtype).kind == "f":
+        specials = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -5e-324, 1.7976931348623157e308, -1.0])
+        cases = [rng.choice(specials, n), rng.standard_normal(n) * 1e300, np.full(n, 3.5), rng.random(n) - 0.5]
+    else:
+        info = np.iinfo(dtype)
+        cases = [rng.integers(info.min, info.max, n, dtype=dtype, endpoint=True),
+                 rng.choice(np.array([info.min, info.max, 0, 1], dtype=dtype), n), np.full(n, 7, dtype),
+                 rng.integers(0, 2048, n).astype(dtype)]
+    for a in cases:
+        check(np.sort, j_sort, a)
+        check(np.sort, j_sort, a.reshape(5, 1000))
+        check(np.unique, j_unique, a)
+        check_mutating(py_sort_inplace, j_sort_inplace, lambda: (a.copy(),))
+        check(lambda x: np.argsort(x, kind="stable"), j_argsort_stable, a)
+        check(lambda x: np.argsort(x, kind="stable"), j_argsort_stable, a.reshape(5, 1000))
+        assert_sorting_permutation(a, j_argsort_quick(a))
+
+
 def test_sort_keeps_input():
     a = np.array([3.0, 1.0, 2.0])
     j_sort(a)
@@ -419,3 +442,17 @@ def test_outcome_helper_sanity():
     # the differential helper really sees a difference (guards against vacuous passes)
     got = outcome(j_sort, np.array([2, 1]))
     assert got.tolist() == [1, 2]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1024, 1500), st.integers(0, 2**32 - 1),
+       st.sampled_from([np.float64, np.int64, np.uint64]))
+def test_radix_paths_hypothesis(n, seed, dtype):
+    rng = np.random.default_rng(seed)
+    if dtype is np.float64:
+        a = rng.choice(np.array([0.0, -0.0, 1.0, -1.0, np.inf, -np.inf, np.nan, 2.5e-300]), n)
+    else:
+        a = rng.integers(0, 6, n).astype(dtype) * dtype(2**61 - 1 if dtype is np.int64 else 2**62)
+    check(np.sort, j_sort, a)
+    check(lambda x: np.argsort(x, kind="stable"), j_argsort_stable, a)
+    assert_sorting_permutation(a, j_argsort_quick(a))

@@ -179,6 +179,85 @@ DEFINE_TYPE_SORTS(f32, float)
 DEFINE_TYPE_SORTS(f64, double)
 DEFINE_SELECT(f64, double)
 
+/* LSD radix sort of 64-bit unsigned keys, 11 bits per pass (6 passes, one histogram
+ * pass first; passes whose digit is the same for every key are skipped). Stable.
+ * Returns 0, or -1 without memory. */
+#define RADIX_BITS 11
+#define RADIX_SIZE (1 << RADIX_BITS)
+#define RADIX_PASSES 6
+#define RADIX_MIN 1024
+static int radix_sort_u64(uint64_t *a, int64_t n) {
+    uint64_t *tmp = (uint64_t *)malloc((size_t)n * sizeof(uint64_t));
+    int64_t *counts = (int64_t *)calloc(RADIX_PASSES * RADIX_SIZE, sizeof(int64_t));
+    if (!tmp || !counts) { free(tmp); free(counts); return -1; }
+    for (int64_t i = 0; i < n; i++) {
+        uint64_t k = a[i];
+        for (int d = 0; d < RADIX_PASSES; d++) counts[d * RADIX_SIZE + ((k >> (RADIX_BITS * d)) & (RADIX_SIZE - 1))]++;
+    }
+    uint64_t *src = a, *dst = tmp;
+    for (int d = 0; d < RADIX_PASSES; d++) {
+        int64_t *c = counts + d * RADIX_SIZE;
+        int shift = RADIX_BITS * d;
+        if (c[(src[0] >> shift) & (RADIX_SIZE - 1)] == n) continue;  /* one digit value: nothing to do */
+        int64_t total = 0;
+        for (int b = 0; b < RADIX_SIZE; b++) { int64_t t = c[b]; c[b] = total; total += t; }
+        for (int64_t i = 0; i < n; i++) {
+            uint64_t k = src[i];
+            dst[c[(k >> shift) & (RADIX_SIZE - 1)]++] = k;
+        }
+        uint64_t *t = src; src = dst; dst = t;
+    }
+    if (src != a) memcpy(a, src, (size_t)n * sizeof(uint64_t));
+    free(tmp);
+    free(counts);
+    return 0;
+}
+
+typedef struct { uint64_t key; int64_t idx; } keyed;
+/* The same radix sort over (key, index) pairs (stable, so equal keys keep index order). */
+static int radix_sort_keyed(keyed *a, int64_t n) {
+    keyed *tmp = (keyed *)malloc((size_t)n * sizeof(keyed));
+    int64_t *counts = (int64_t *)calloc(RADIX_PASSES * RADIX_SIZE, sizeof(int64_t));
+    if (!tmp || !counts) { free(tmp); free(counts); return -1; }
+    for (int64_t i = 0; i < n; i++) {
+        uint64_t k = a[i].key;
+        for (int d = 0; d < RADIX_PASSES; d++) counts[d * RADIX_SIZE + ((k >> (RADIX_BITS * d)) & (RADIX_SIZE - 1))]++;
+    }
+    keyed *src = a, *dst = tmp;
+    for (int d = 0; d < RADIX_PASSES; d++) {
+        int64_t *c = counts + d * RADIX_SIZE;
+        int shift = RADIX_BITS * d;
+        if (c[(src[0].key >> shift) & (RADIX_SIZE - 1)] == n) continue;
+        int64_t total = 0;
+        for (int b = 0; b < RADIX_SIZE; b++) { int64_t t = c[b]; c[b] = total; total += t; }
+        for (int64_t i = 0; i < n; i++) {
+            keyed e = src[i];
+            dst[c[(e.key >> shift) & (RADIX_SIZE - 1)]++] = e;
+        }
+        keyed *t = src; src = dst; dst = t;
+    }
+    if (src != a) memcpy(a, src, (size_t)n * sizeof(keyed));
+    free(tmp);
+    free(counts);
+    return 0;
+}
+
+#define SIGN64 0x8000000000000000ULL
+/* Order-preserving maps of float64 (no NaN) and int64 onto uint64, and back. */
+static inline uint64_t f64_key(uint64_t u) { return (u & SIGN64) ? ~u : (u | SIGN64); }
+static inline uint64_t f64_unkey(uint64_t k) { return (k & SIGN64) ? (k & ~SIGN64) : ~k; }
+
+/* Radix-sorts m 8-byte elements of type typenum (f64, i64, u64; no NaN); -1 without memory. */
+static int radix_sort_8(void *data, int64_t m, int64_t typenum) {
+    uint64_t *a = (uint64_t *)data;
+    if (typenum == NT_F64) for (int64_t i = 0; i < m; i++) a[i] = f64_key(a[i]);
+    else if (typenum == NT_I64) for (int64_t i = 0; i < m; i++) a[i] ^= SIGN64;
+    int status = radix_sort_u64(a, m);
+    if (typenum == NT_F64) for (int64_t i = 0; i < m; i++) a[i] = f64_unkey(a[i]);
+    else if (typenum == NT_I64) for (int64_t i = 0; i < m; i++) a[i] ^= SIGN64;
+    return status;
+}
+
 #define NOT_NAN_INT(x) 1
 #define NOT_NAN_FLT(x) ((x) == (x))
 
@@ -194,7 +273,9 @@ DEFINE_SELECT(f64, double)
                 if (NOTNAN(a[i])) { i++; continue; }                                       \
                 m--; T t = a[i]; a[i] = a[m]; a[m] = t;                                    \
             }                                                                              \
-            if (stable) {                                                                  \
+            if (sizeof(T) == 8 && m >= RADIX_MIN) {                                        \
+                if (radix_sort_8(a, m, typenum) < 0) return no_memory(ctx);               \
+            } else if (stable) {                                                           \
                 T *w = (T *)malloc((size_t)(m / 2 + 1) * sizeof(T));                       \
                 if (!w) return no_memory(ctx);                                             \
                 plain_##S##_mergesort_rec(a, a + m, w);                                    \
@@ -243,7 +324,19 @@ int32_t swiftjit_np_sort(SwiftJITContext *ctx, void *data, int64_t rows, int64_t
                 for (int64_t i = 0, k = m; i < n; i++) if (!NOTNAN(a[i])) o[k++] = i;      \
             }                                                                              \
             (void)nan_at;                                                                  \
-            if (stable) pair_##S##_mergesort_rec(p, p + m, w); else pair_##S##_quicksort(p, m); \
+            if (sizeof(T) == 8 && m >= RADIX_MIN) {                                        \
+                /* (key, index) pairs are 16 bytes either way: radix-sort them (stable) */  \
+                keyed *kp = (keyed *)(void *)p;                                            \
+                for (int64_t i = 0; i < m; i++) {                                          \
+                    uint64_t u; memcpy(&u, &p[i].key, 8);                                  \
+                    /* -0.0 and 0.0 are equal keys (their order stays the index order) */    \
+                    if (typenum == NT_F64 && u == SIGN64) u = 0;                               \
+                    kp[i].key = typenum == NT_F64 ? f64_key(u) : typenum == NT_I64 ? (u ^ SIGN64) : u; \
+                }                                                                          \
+                if (radix_sort_keyed(kp, m) < 0) { free(p); free(w); return no_memory(ctx); } \
+                for (int64_t i = 0; i < m; i++) o[i] = kp[i].idx;                          \
+                continue;                                                                  \
+            } else if (stable) pair_##S##_mergesort_rec(p, p + m, w); else pair_##S##_quicksort(p, m); \
             for (int64_t i = 0; i < m; i++) o[i] = p[i].idx;                               \
         }                                                                                  \
         free(p); free(w);                                                                  \
@@ -702,6 +795,22 @@ double swiftjit_np_random_sample(void) { return mt_double(&np_state); }
 double swiftjit_py_random_random(void) { return mt_double(&py_state); }
 double swiftjit_np_random_gauss(void) { return mt_gauss(&np_state); }
 
+/// random.gauss(mu, sigma) as CPython computes it (Box-Muller with a cached second value).
+double swiftjit_py_random_gauss(double mu, double sigma) {
+    double z;
+    if (py_state.has_gauss) {
+        z = py_state.gauss;
+        py_state.has_gauss = 0;
+    } else {
+        double x2pi = mt_double(&py_state) * 6.283185307179586;
+        double g2rad = sqrt(-2.0 * log(1.0 - mt_double(&py_state)));
+        z = cos(x2pi) * g2rad;
+        py_state.gauss = sin(x2pi) * g2rad;
+        py_state.has_gauss = 1;
+    }
+    return mu + z * sigma;
+}
+
 /* CPython's getrandbits(k) for 0 < k <= 64. */
 static uint64_t py_getrandbits(int k) {
     if (k <= 32) return mt_next32(&py_state) >> (32 - k);
@@ -731,12 +840,13 @@ int32_t swiftjit_np_random_randint(SwiftJITContext *ctx, int64_t low, int64_t hi
 }
 
 /// Fills out[0..n) from NumPy's legacy stream: kind 0 random_sample, 1 uniform(a, b),
-/// 2 normal(a, b) (b is the scale).
+/// 2 normal(a, b) (b is the scale), 3 exponential(b) (b is the scale).
 int32_t swiftjit_np_random_fill(SwiftJITContext *ctx, int64_t kind, double a, double b, double *out, int64_t n) {
-    if (kind == 2 && b < 0) return raise_msg(ctx, &PyExc_ValueError, "scale < 0");
+    if ((kind == 2 || kind == 3) && b < 0) return raise_msg(ctx, &PyExc_ValueError, "scale < 0");
     switch (kind) {
     case 0: for (int64_t i = 0; i < n; i++) out[i] = mt_double(&np_state); break;
     case 1: { double r = b - a; for (int64_t i = 0; i < n; i++) out[i] = a + r * mt_double(&np_state); break; }
+    case 3: for (int64_t i = 0; i < n; i++) out[i] = b * -log(1.0 - mt_double(&np_state)); break;
     default: for (int64_t i = 0; i < n; i++) out[i] = a + b * mt_gauss(&np_state); break;
     }
     return 0;
@@ -834,6 +944,7 @@ void *swiftjit_nplib_symbol(int i, const char **name) {
     SYM(15, swiftjit_np_random_fill)
     SYM(16, swiftjit_np_random_shuffle)
     SYM(17, swiftjit_np_histogram)
+    SYM(18, swiftjit_py_random_gauss)
     default: return NULL;
     }
 #undef SYM

@@ -47,6 +47,7 @@ final class NumpyLibTypingTests: XCTestCase {
         XCTAssertEqual(try NumpyLibTyping.call("random.permutation", [.int64]), array(.int64, 1))
         XCTAssertThrowsError(try NumpyLibTyping.call("random.seed", [.float64]))
         XCTAssertEqual(try NumpyLibTyping.stdlibCall("randint", [.int64, .int64], keywords: []).result, .int64)
-        XCTAssertThrowsError(try NumpyLibTyping.stdlibCall("gauss", [.float64, .float64], keywords: []))
+        XCTAssertEqual(try NumpyLibTyping.stdlibCall("gauss", [.float64, .int64], keywords: []).result, .float64)
+        XCTAssertThrowsError(try NumpyLibTyping.stdlibCall("expovariate", [.float64], keywords: []))
     }
 }

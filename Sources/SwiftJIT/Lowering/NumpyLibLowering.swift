@@ -427,8 +427,10 @@ extension FunctionLowering {
         case "seed":
             propagateIfNegative(callHelper("swiftjit_np_random_seed", i32, [ptr, i64], [context, try cast(v[0], from: t[0], to: .int64)]))
             return LLVMConstNull(b.i8)
-        case "random", "random_sample":
+        case "random", "random_sample", "sample", "ranf":
             return try doubles(0, b.double(0), b.double(0), shapeArg: has(0) ? 0 : nil)
+        case "standard_normal":
+            return try doubles(2, b.double(0), b.double(1), shapeArg: has(0) ? 0 : nil)
         case "rand", "randn":
             let kind: Int64 = name == "rand" ? 0 : 2
             let dims = try (0..<5).filter { has($0) }.map { try cast(v[$0], from: t[$0], to: .int64) }
@@ -443,6 +445,8 @@ extension FunctionLowering {
             return try doubles(2, try param(0, 0), try param(1, 1), shapeArg: has(2) ? 2 : nil)
         case "uniform":
             return try doubles(1, try param(0, 0), try param(1, 1), shapeArg: has(2) ? 2 : nil)
+        case "exponential":
+            return try doubles(3, b.double(0), try param(0, 1), shapeArg: has(1) ? 1 : nil)
         case "randint":
             var low = try cast(v[0], from: t[0], to: .int64), high: LLVMValueRef
             if has(1) { high = try cast(v[1], from: t[1], to: .int64) } else { high = low; low = b.int(0) }
@@ -458,7 +462,9 @@ extension FunctionLowering {
                 try shuffleRows(c, ArrayType(dtype: a.dtype, ndim: a.ndim, layout: .c))
                 return c
             }
-            let n = try cast(v[0], from: t[0], to: .int64)
+            // permutation(n) is a shuffled arange(n): empty for n <= 0.
+            let raw = try cast(v[0], from: t[0], to: .int64)
+            let n = b.select(b.icmp(LLVMIntSLT, raw, b.int(0)), b.int(0), raw)
             let out = newArray(.int64, [n])
             try loopNest([n]) { i in b.store(i[0], b.gep(b.i64, data(out), [i[0]])) }
             try shuffleRows(out, r)
@@ -573,6 +579,9 @@ extension FunctionLowering {
             propagateIfNegative(callHelper("swiftjit_py_random_randint", b.i32, [b.ptr, i64, i64, b.ptr],
                                            [context, try cast(v[0], from: t[0], to: .int64), try cast(v[1], from: t[1], to: .int64), slot]))
             return b.load(i64, slot)
+        case "gauss":
+            return callHelper("swiftjit_py_random_gauss", f64, [f64, f64],
+                              [try cast(v[0], from: t[0], to: .float64), try cast(v[1], from: t[1], to: .float64)])
         case "uniform":
             let lo = try cast(v[0], from: t[0], to: .float64), hi = try cast(v[1], from: t[1], to: .float64)
             let u = callHelper("swiftjit_py_random_random", f64, [], [])

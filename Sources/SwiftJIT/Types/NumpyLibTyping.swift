@@ -11,13 +11,15 @@ enum NumpyLibTyping {
         "where": ["condition", "x", "y"], "nonzero": ["a"], "concatenate": ["arrays", "axis"],
         "stack": ["arrays", "axis"], "histogram": ["a", "bins", "range"],
         "random.seed": ["seed"], "random.random": ["size"], "random.random_sample": ["size"],
+        "random.sample": ["size"], "random.ranf": ["size"], "random.standard_normal": ["size"],
+        "random.exponential": ["scale", "size"],
         "random.rand": ["d0", "d1", "d2", "d3", "d4"], "random.randn": ["d0", "d1", "d2", "d3", "d4"],
         "random.normal": ["loc", "scale", "size"], "random.uniform": ["low", "high", "size"],
         "random.randint": ["low", "high", "size"], "random.shuffle": ["x"], "random.permutation": ["x"],
         "random.choice": ["a", "size", "replace"],
     ]
     /// Functions of the standard library's `random` module.
-    static let stdlibRandom: Set<String> = ["random", "randint", "seed", "uniform"]
+    static let stdlibRandom: Set<String> = ["random", "randint", "seed", "uniform", "gauss"]
     /// Array methods typed here.
     static let methods: Set<String> = ["sort", "argsort", "cumsum", "cumprod"]
 
@@ -166,7 +168,7 @@ enum NumpyLibTyping {
         case "random.seed":
             guard isInt(arg(0)) else { throw err("\(what): the seed must be an int") }
             return .none
-        case "random.random", "random.random_sample":
+        case "random.random", "random.random_sample", "random.sample", "random.ranf", "random.standard_normal":
             return floats(try sizeRank(arg(0), what))
         case "random.rand", "random.randn":
             let dims = args.prefix { $0 != nil }
@@ -175,6 +177,9 @@ enum NumpyLibTyping {
         case "random.normal", "random.uniform":
             for i in 0..<2 { if let p = arg(i), p != .none, !p.isNumber { throw err("\(what): the parameters must be numbers") } }
             return floats(try sizeRank(arg(2), what))
+        case "random.exponential":
+            if let p = arg(0), p != .none, !p.isNumber { throw err("\(what): the scale must be a number") }
+            return floats(try sizeRank(arg(1), what))
         case "random.randint":
             guard isInt(arg(0)) else { throw err("\(what): low must be an int") }
             if let h = arg(1), h != .none, !isInt(h) { throw err("\(what): high must be an int") }
@@ -237,6 +242,9 @@ enum NumpyLibTyping {
         case "uniform":
             guard args.count == 2, args.allSatisfy({ $0.isNumber }) else { throw err("random.uniform\(sig) takes two numbers") }
             return CallResolution(result: .float64, impl: .numpy("py.uniform"))
+        case "gauss":
+            guard args.count == 2, args.allSatisfy({ $0.isNumber }) else { throw err("random.gauss\(sig) takes two numbers (mu, sigma)") }
+            return CallResolution(result: .float64, impl: .numpy("py.gauss"))
         default:
             throw err("random.\(name) is not supported in nopython mode")
         }
