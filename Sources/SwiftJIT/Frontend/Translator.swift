@@ -17,18 +17,25 @@ public struct Translator {
     var built: [Int: Block] = [:]
     var worklist: [Int] = []
     var tempCounter = 0
+    /// Translating for object mode (more opcodes, see TranslatorObjectMode.swift).
+    var objectMode = false
+    /// Object mode: the variable of each cell variable that is not also an argument or local.
+    var cellVars: [String: Var] = [:]
 
-    public static func translate(_ code: CodeObject) throws -> IRFunction {
+    /// `objectMode`: translate for object mode (`Lowering/ObjectLowering.swift`), which
+    /// also takes the opcodes of `TranslatorObjectMode.swift`.
+    public static func translate(_ code: CodeObject, objectMode: Bool = false) throws -> IRFunction {
+        let mode = objectMode ? "object mode" : "nopython mode"
         if code.flags.contains(.generator) || code.flags.contains(.asyncGenerator) {
-            throw CompileError(.unsupported, "generator functions are not supported in nopython mode",
+            throw CompileError(.unsupported, "generator functions are not supported in \(mode)",
                                at: SourcePosition(line: code.firstLineNumber), stage: "frontend")
         }
         if code.flags.contains(.coroutine) || code.flags.contains(.iterableCoroutine) {
-            throw CompileError(.unsupported, "coroutines (async def) are not supported in nopython mode",
+            throw CompileError(.unsupported, "coroutines (async def) are not supported in \(mode)",
                                at: SourcePosition(line: code.firstLineNumber), stage: "frontend")
         }
         if code.flags.contains(.varargs) || code.flags.contains(.varkeywords) {
-            throw CompileError(.unsupported, "*args and **kwargs parameters are not supported in nopython mode",
+            throw CompileError(.unsupported, "*args and **kwargs parameters are not supported in \(mode)",
                                at: SourcePosition(line: code.firstLineNumber), stage: "frontend")
         }
         let instructions = try Decoder(version: code.version).decode(code)
@@ -39,11 +46,12 @@ public struct Translator {
             let pos = instructions[start...].first { $0.position.line >= 0 }?.position
             let isWith = instructions.contains { $0.name == "BEFORE_WITH" }
             throw CompileError(.unsupported,
-                               isWith ? "with statements are not supported in nopython mode"
-                                      : "try/except/finally is not supported in nopython mode",
+                               isWith ? "with statements are not supported in \(mode)"
+                                      : "try/except/finally is not supported in \(mode)",
                                at: pos ?? SourcePosition(line: code.firstLineNumber), stage: "frontend")
         }
         var t = try Translator(code: code, cfg: ControlFlowGraph(instructions: instructions))
+        t.objectMode = objectMode
         return try t.run()
     }
 
@@ -110,7 +118,8 @@ public struct Translator {
     func unsupported(_ what: String, _ ins: Instruction) -> CompileError {
         // Some instructions (MAKE_CELL, COPY_FREE_VARS) have no position: point at the def line.
         let pos = ins.position.line >= 0 ? ins.position : SourcePosition(line: code.firstLineNumber)
-        return CompileError(.unsupported, "\(what) \(what.hasSuffix("s") ? "are" : "is") not supported in nopython mode"
+        return CompileError(.unsupported, "\(what) \(what.hasSuffix("s") ? "are" : "is") not supported in "
+                            + (objectMode ? "object mode" : "nopython mode")
                             + Suggestions.forFeature(what), at: pos, stage: "frontend")
     }
 
@@ -168,6 +177,13 @@ public struct Translator {
             var ins = cfg.instructions[index]
             if ins.position.line >= 0 { lastPos = ins.position } else { ins.position = lastPos }
             func push(_ e: Expr) { let v = temp(); emit(v, e, ins); stack.append(v) }
+            if objectMode {
+                switch try translateObjectMode(ins, index: index, b: b, stack: &stack, block: &block) {
+                case .handled: continue
+                case .terminated: return block
+                case .notHandled: break
+                }
+            }
             switch ins.name {
             case "NOP", "RESUME", "CACHE", "PRECALL", "COPY_FREE_VARS", "EXTENDED_ARG":
                 break
@@ -366,7 +382,8 @@ public struct Translator {
                 if let feature = Self.featureOfOpcode[ins.name] ?? Self.featureOfOpcodeByVersion[ins.name] {
                     throw unsupported(feature, ins)
                 }
-                throw CompileError(.unsupported, "the bytecode instruction \(ins.name) is not supported in nopython mode",
+                throw CompileError(.unsupported, "the bytecode instruction \(ins.name) is not supported in "
+                                   + (objectMode ? "object mode" : "nopython mode"),
                                    at: ins.position, stage: "frontend")
             }
         }

@@ -76,6 +76,35 @@ public indirect enum Expr: Hashable, Sendable {
     case staticGetitem(Var, Int)
     case getiter(Var)
     case buildSlice([Var])
+    // Object mode only (the nopython stages reject these with a clear error):
+    case buildList([Var])
+    case buildSet([Var])
+    case buildMap(keys: [Var], values: [Var])
+    /// f-string pieces joined (BUILD_STRING).
+    case buildString([Var])
+    /// `format(value, spec)` after `str`/`repr`/`ascii` when `conversion` is 1/2/3 (FORMAT_VALUE).
+    case formatValue(Var, conversion: Int, spec: Var?)
+    /// `import name` (IMPORT_NAME): `__import__(name, globals, None, fromlist, level)`.
+    case importName(String, fromlist: Var, level: Var)
+    /// `from module import name` (IMPORT_FROM).
+    case importFrom(Var, String)
+    /// A function made from a nested code object (MAKE_FUNCTION), with the function's globals.
+    case makeFunction(code: Var, defaults: Var?, kwdefaults: Var?, closure: Var?)
+    /// `f(*args, **kwargs)` (CALL_FUNCTION_EX).
+    case callEx(Var, args: Var, kwargs: Var?)
+    /// The items of an iterable as a tuple of exactly `count` items (UNPACK_SEQUENCE), or ValueError.
+    case unpack(Var, count: Int)
+    /// `tuple(list)` (LIST_TO_TUPLE).
+    case listToTuple(Var)
+    /// Runs lifted loop number `index` with its live-in values: the tuple of its
+    /// live-out values, or None when the loop does not compile for these types.
+    case liftedLoop(Int, [Var])
+    /// A new cell holding the value of `Var` (which may be unbound): MAKE_CELL.
+    case makeCell(Var)
+    /// The contents of the cell held by `Var` (LOAD_DEREF of a cell variable named `name`).
+    case cellGet(Var, name: String)
+    /// The cell of a free variable itself (LOAD_CLOSURE / STORE_DEREF of a free variable).
+    case freevarCell(String)
 }
 
 /// A statement: one step of a block.
@@ -87,6 +116,23 @@ public enum Stmt: Hashable, Sendable {
     case discard(Var)
     /// `del name`
     case delete(Var)
+    // Object mode only:
+    case listAppend(Var, Var)
+    case setAdd(Var, Var)
+    case mapAdd(Var, Var, Var)
+    /// `del target[index]`
+    case delitem(target: Var, index: Var)
+    /// `del target.name`
+    case delattr(target: Var, name: String)
+    /// LIST_EXTEND, SET_UPDATE, DICT_UPDATE (merge: false) and DICT_MERGE (merge: true, duplicate keys raise).
+    case listExtend(Var, Var)
+    case setUpdate(Var, Var)
+    case dictUpdate(Var, Var, merge: Bool)
+    /// `global name; name = value` and `del name`.
+    case storeGlobal(String, Var)
+    case deleteGlobal(String)
+    /// Stores into the cell held by the first variable (STORE_DEREF).
+    case cellSet(Var, Var)
 }
 
 /// How a block ends.
@@ -191,7 +237,75 @@ extension Expr {
             return [v]
         case .binary(_, let a, let b, _), .compare(_, let a, let b), .getitem(let a, let b): return [a, b]
         case .call(let f, let args, _): return [f] + args
-        case .buildTuple(let vs), .buildSlice(let vs): return vs
+        case .buildTuple(let vs), .buildSlice(let vs), .buildList(let vs), .buildSet(let vs), .buildString(let vs),
+             .liftedLoop(_, let vs):
+            return vs
+        case .buildMap(let k, let v): return k + v
+        case .formatValue(let v, _, let spec): return [v] + (spec.map { [$0] } ?? [])
+        case .importName(_, let a, let b): return [a, b]
+        case .importFrom(let v, _), .unpack(let v, _), .listToTuple(let v), .cellGet(let v, _): return [v]
+        case .makeCell: return []  // reads the slot as it is, unbound or not
+        case .freevarCell: return []
+        case .makeFunction(let c, let d, let k, let cl): return [c] + [d, k, cl].compactMap { $0 }
+        case .callEx(let f, let a, let k): return [f, a] + (k.map { [$0] } ?? [])
+        }
+    }
+}
+
+extension Stmt {
+    /// The variables a statement reads.
+    public var operands: [Var] {
+        switch self {
+        case .assign(_, let e): return e.operands
+        case .setitem(let t, let i, let v): return [t, i, v]
+        case .setattr(let t, _, let v): return [t, v]
+        case .discard(let v): return [v]
+        case .delete: return []
+        case .listAppend(let a, let b), .setAdd(let a, let b), .delitem(let a, let b), .listExtend(let a, let b),
+             .setUpdate(let a, let b), .dictUpdate(let a, let b, _), .cellSet(let a, let b):
+            return [a, b]
+        case .mapAdd(let a, let b, let c): return [a, b, c]
+        case .delattr(let t, _): return [t]
+        case .storeGlobal(_, let v): return [v]
+        case .deleteGlobal: return []
+        }
+    }
+
+    /// Whether the statement exists only in object mode.
+    public var isObjectModeOnly: Bool {
+        switch self {
+        case .assign(_, let e): return e.isObjectModeOnly
+        case .setitem, .setattr, .discard, .delete: return false
+        default: return true
+        }
+    }
+}
+
+extension Expr {
+    /// Whether the expression exists only in object mode.
+    public var isObjectModeOnly: Bool {
+        switch self {
+        case .buildList, .buildSet, .buildMap, .buildString, .formatValue, .importName, .importFrom, .makeFunction,
+             .callEx, .unpack, .listToTuple, .liftedLoop, .makeCell, .cellGet, .freevarCell:
+            return true
+        default: return false
+        }
+    }
+
+    /// The construct an object-mode-only expression comes from, for error messages.
+    public var objectModeFeature: String {
+        switch self {
+        case .buildList, .listToTuple: return "lists"
+        case .buildSet: return "sets"
+        case .buildMap: return "dicts"
+        case .buildString, .formatValue: return "f-strings"
+        case .importName, .importFrom: return "import statements"
+        case .makeFunction: return "inner functions and lambdas"
+        case .callEx: return "calls with *args or **kwargs"
+        case .unpack: return "unpacking of non-tuples"
+        case .liftedLoop: return "lifted loops"
+        case .makeCell, .cellGet, .freevarCell: return "variables captured by inner functions"
+        default: return "this construct"
         }
     }
 }
