@@ -187,11 +187,7 @@ PyObject *swiftjit_obj_unpack(PyObject *seq, int64_t n) {
     PyObject *extra = PyIter_Next(it);
     if (extra != NULL) {
         Py_DECREF(extra);
-        if (PyList_CheckExact(seq) || PyTuple_CheckExact(seq) || PyDict_CheckExact(seq))
-            PyErr_Format(PyExc_ValueError, "too many values to unpack (expected %lld, got %zd)", (long long)n,
-                         PyObject_Size(seq));
-        else
-            PyErr_Format(PyExc_ValueError, "too many values to unpack (expected %lld)", (long long)n);
+        PyErr_Format(PyExc_ValueError, "too many values to unpack (expected %lld)", (long long)n);
         Py_DECREF(it); Py_DECREF(t);
         return NULL;
     }

@@ -153,7 +153,7 @@ final class DispatcherCore {
         var bound: PyPtr? = nil
         defer { if let b = bound { Py_DecRef(b) } }
         var argv: UnsafePointer<PyPtr?>
-        if kwnames != nil || nargs != argCount {
+        if kwnames != nil || nargs != argCount || fastPathArgCount != argCount {  // keyword-only parameters: always bind
             guard let bind = Hooks.bind else {
                 PyErr_SetString(PyExc_RuntimeError, "swiftjit is not initialized")
                 return nil
