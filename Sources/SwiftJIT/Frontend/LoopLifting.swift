@@ -120,7 +120,15 @@ enum LoopLifter {
 
         static func make(_ ir: IRFunction, header h: Int, body: Set<Int>, preds: [[Int]], liveness: Liveness) -> Plan? {
             let outside = preds[h].filter { !body.contains($0) }
-            guard outside.count == 1, let p = outside.first, case .jump = ir.blocks[p].terminator.node else { return nil }
+            guard outside.count == 1, let p = outside.first else { return nil }
+            // A preheader that only jumps to the loop gives its trailing statements to the lifted
+            // function; one that branches (the test before a `while` loop) keeps them all.
+            let onlyJumps: Bool
+            switch ir.blocks[p].terminator.node {
+            case .jump: onlyJumps = true
+            case .branch(_, let a, let b) where a != b: onlyJumps = false
+            default: return nil
+            }
             var exits = Set<Int>()
             for b in body {
                 for s in ir.blocks[b].successors where !body.contains(s.id) { exits.insert(s.id) }
@@ -136,7 +144,7 @@ enum LoopLifter {
             let pre = ir.blocks[p].statements
             var needed = Set<Var>()
             var start = pre.count
-            for (i, s) in pre.enumerated().reversed() {
+            for (i, s) in pre.enumerated().reversed() where onlyJumps {
                 guard let d = s.node.assigned else { continue }
                 let name = ir.name(of: d)
                 if name.hasPrefix("$phi") || (name.hasPrefix("$") && needed.contains(d)) {
@@ -224,20 +232,23 @@ enum LoopLifter {
             let pre = ir.blocks[preheader]
             let pos = pre.terminator.position
             let r = ir.newVar("$lifted\(index)"), none = ir.newVar("$lifted\(index)_none"), isNone = ir.newVar("$lifted\(index)_failed")
-            let fallback = Label(ir.blocks.count), unpack = Label(ir.blocks.count + 1)
+            let call = Label(ir.blocks.count), fallback = Label(ir.blocks.count + 1), unpack = Label(ir.blocks.count + 2)
             var p = pre
             p.statements = Array(pre.statements[..<suffixStart])
-            p.statements.append(Located(.assign(r, .liftedLoop(index, liveIns)), pos))
-            p.statements.append(Located(.assign(none, .const(.none)), pos))
-            p.statements.append(Located(.assign(isNone, .compare(.is, r, none)), pos))
-            p.terminator = Located(.branch(isNone, ifTrue: fallback, ifFalse: unpack), pos)
+            p.terminator.node = pre.terminator.node.renamed({ $0 }, { $0.id == header ? call : $0 })
+            var c = Block(label: call, offset: -1)
+            c.statements.append(Located(.assign(r, .liftedLoop(index, liveIns)), pos))
+            c.statements.append(Located(.assign(none, .const(.none)), pos))
+            c.statements.append(Located(.assign(isNone, .compare(.is, r, none)), pos))
+            c.terminator = Located(.branch(isNone, ifTrue: fallback, ifFalse: unpack), pos)
             var fb = Block(label: fallback, offset: -1)
             fb.statements = Array(pre.statements[suffixStart...])
-            fb.terminator = pre.terminator
+            fb.terminator = Located(.jump(Label(header)), pos)
             var up = Block(label: unpack, offset: -1)
             for (i, x) in liveOuts.enumerated() { up.statements.append(Located(.assign(x, .staticGetitem(r, i)), pos)) }
             up.terminator = Located(.jump(Label(exit)), pos)
             ir.blocks[preheader] = p
+            ir.blocks.append(c)
             ir.blocks.append(fb)
             ir.blocks.append(up)
         }

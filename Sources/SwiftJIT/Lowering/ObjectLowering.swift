@@ -487,8 +487,11 @@ final class ObjectLowering {
         case .listToTuple(let v):
             return owned(c("PyList_AsTuple", p, [p], [read(v)]))
         case .liftedLoop(let index, let vs):
+            // Live-ins are passed as they are: an unbound one (NULL) makes the loop run in object mode.
+            let arr = alloca(LLVMArrayType2(b.ptr, UInt64(max(vs.count, 1))), "live_ins")
+            for (i, v) in vs.enumerated() { b.store(b.load(p, slots[v.id]), b.gep(p, arr, [b.int(Int64(i))])) }
             return owned(c("swiftjit_obj_lifted_loop", p, [p, b.i64, p, b.i64],
-                           [load(.liftedLoops), b.int(Int64(index)), array(vs), b.int(Int64(vs.count))]))
+                           [load(.liftedLoops), b.int(Int64(index)), arr, b.int(Int64(vs.count))]))
         }
     }
 
