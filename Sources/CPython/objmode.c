@@ -414,6 +414,10 @@ PyObject *swiftjit_obj_vectorcall(PyObject *f, PyObject *const *args, size_t nar
     return PyObject_Vectorcall(f, args, nargsf, kwnames);
 }
 
+PyObject *swiftjit_obj_vectorcall_method(PyObject *name, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
+    return PyObject_VectorcallMethod(name, args, nargsf, kwnames);
+}
+
 void *swiftjit_objmode_symbol(int i, const char **name) {
 #define SYM(k, f) case k: *name = #f; return (void *)&f;
     switch (i) {
@@ -448,6 +452,7 @@ void *swiftjit_objmode_symbol(int i, const char **name) {
     SYM(28, swiftjit_obj_traceback)
     SYM(29, swiftjit_obj_wrong_args)
     SYM(30, swiftjit_obj_vectorcall)
+    SYM(31, swiftjit_obj_vectorcall_method)
     default: return NULL;
     }
 #undef SYM

@@ -59,7 +59,7 @@ extension Compiler {
         do {
             // The C API calls dominate: a light pipeline (mem2reg and clean-ups) is enough.
             try backend.optimize(module, level: options.optLevel,
-                                 pipeline: options.optLevel > 0 ? Backend.lightPipeline : nil)
+                                 pipeline: options.optLevel > 0 ? "always-inline," + Backend.lightPipeline : nil)
             timings.append(("optimize", clock.lap()))
             let text = LLVMPrintModuleToString(module)!
             let llvmText = String(cString: text)

@@ -48,6 +48,9 @@ final class ObjectLowering {
     private var singleUse: Set<Var> = []
     /// Truth values of `truth(x)` temporaries only a branch reads, kept as i1.
     private var pendingTruth: [Var: LLVMValueRef] = [:]
+    /// `obj.name(...)`: the getattr temporaries only a call in the same block uses, which
+    /// becomes `PyObject_VectorcallMethod` (no bound method is made, as CPython's LOAD_METHOD).
+    private var methods: [Var: (object: Var, name: String)] = [:]
 
     init(builder: IRBuilder, ir: IRFunction, code: CodeObject, name: String) {
         self.b = builder
@@ -248,6 +251,22 @@ final class ObjectLowering {
         where name.hasPrefix("$") && !name.hasPrefix("$phi") && useCount[i] == 1 && assignCount[i] == 1 {
             singleUse.insert(Var(i))
         }
+        for block in ir.blocks {
+            var candidates: [Var: (object: Var, name: String)] = [:]
+            for s in block.statements {
+                guard case .assign(let v, let e) = s.node else { continue }
+                if case .getattr(let o, let name) = e, singleUse.contains(v), singleUse.contains(o) {
+                    candidates[v] = (o, name)
+                } else if case .call(let f, let args, _) = e, let m = candidates[f], !args.contains(f) {
+                    methods[f] = m
+                    candidates = [:]
+                } else if !cannotFail(e) {
+                    // The attribute is looked up before the arguments are evaluated: only
+                    // arguments that cannot fail may come between.
+                    candidates = [:]
+                }
+            }
+        }
         for (i, name) in ir.varNames.enumerated() {
             let s = alloca(b.ptr, "v.\(name)")
             LLVMBuildStore(allocas, null, s)
@@ -318,8 +337,10 @@ final class ObjectLowering {
                 pendingTruth[v] = b.icmp(LLVMIntNE, t, b.int(0, b.i32))
                 return
             }
+            if methods[v] != nil { return }  // evaluated by the call (method call)
             let value = try lower(e, target: v)
             releaseUsed(e.operands)
+            if case .call(let f, _, _) = e, let m = methods[f] { releaseUsed([m.object]) }
             assign(v, value)
             return
         case .setitem(let t, let i, let v):
@@ -356,6 +377,18 @@ final class ObjectLowering {
             status(c("PyCell_Set", b.i32, [b.ptr, b.ptr], [b.load(b.ptr, slots[cell.id]), read(v)]))
         }
         releaseUsed(s.operands)
+    }
+
+    /// Whether evaluating `e` can neither fail nor have effects.
+    private func cannotFail(_ e: Expr) -> Bool {
+        switch e {
+        case .const: return true
+        case .copy(let v): return !isLocal(v) || ir.argNames.contains(ir.name(of: v)) && !deletesArguments
+        default: return false
+        }
+    }
+    private lazy var deletesArguments: Bool = ir.blocks.contains { block in
+        block.statements.contains { if case .delete = $0.node { return true }; return false }
     }
 
     /// Whether the only reader of `v` is its block's branch.
@@ -440,6 +473,14 @@ final class ObjectLowering {
             let t = c("swiftjit_obj_truth", b.i32, [p], [read(v)])
             status(t)
             return c("swiftjit_obj_bool", p, [b.i64], [LLVMBuildZExt(b.builder, b.icmp(LLVMIntNE, t, b.int(0, b.i32)), b.i64, "")])
+        case .call(let f, let args, let keywords) where methods[f] != nil:
+            let m = methods[f]!
+            let argv = array([m.object] + args, extra: 1)
+            let positional = Int64(args.count - keywords.count + 1)
+            let nargsf = LLVMConstInt(b.i64, UInt64(positional) | (1 << 63), 0)!  // | PY_VECTORCALL_ARGUMENTS_OFFSET
+            let kwnames = keywords.isEmpty ? null : load(.names(keywords))
+            return owned(c("swiftjit_obj_vectorcall_method", p, [p, p, b.i64, p],
+                           [load(.name(m.name)), b.gep(p, argv, [b.int(1)]), nargsf, kwnames]))
         case .call(let f, let args, let keywords):
             let argv = array(args, extra: 1)
             let positional = Int64(args.count - keywords.count)
