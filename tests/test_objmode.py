@@ -427,6 +427,18 @@ def gen(n):
     yield n
 
 
+def raise_from(x):
+    try:
+        return 1 / x
+    except ZeroDivisionError as e:
+        raise ValueError("bad") from e
+
+
+def test_unsupported_constructs_are_a_clear_error():
+    with pytest.raises(errors.UnsupportedError, match=r"raise \.\.\. from \.\.\. is not supported in object mode"):
+        jit(forceobj=True)(raise_from)(1)
+
+
 def test_generators_are_a_clear_error():
     with pytest.raises(errors.UnsupportedError, match="generator functions are not supported in object mode"):
         jit(forceobj=True)(gen)(1)
@@ -442,3 +454,132 @@ def test_object_mode_is_compiled_code():
     info = jf.inspect_objmode()
     assert "build_map" in info["ir"]
     assert "PyDict" in info["llvm"] or "swiftjit_obj_dict" in info["llvm"]
+
+
+# ------------------------------------------------------------------ try/except/finally, with
+
+
+def try_except(x):
+    log = []
+    try:
+        log.append(10 / x)
+    except ZeroDivisionError as e:
+        log.append(("zde", str(e)))
+    except (TypeError, ValueError) as e:
+        log.append(type(e).__name__)
+    else:
+        log.append("else")
+    finally:
+        log.append("finally")
+    return log
+
+
+def test_try_except_else_finally():
+    check(try_except, 1, 0, "a", 2.5)
+
+
+def try_reraise(x):
+    try:
+        return {"a": 1}[x]
+    except KeyError:
+        if x == "b":
+            return "b handled"
+        raise
+    finally:
+        x = None
+
+
+def test_bare_raise_and_return_inside_try():
+    check(try_reraise, "a", "b", "c", [])
+
+
+def context_chain(x):
+    try:
+        raise ValueError(x)
+    except ValueError:
+        try:
+            raise KeyError(x)
+        except KeyError as e2:
+            return repr(e2.__context__)
+
+
+def test_exception_context_chains():
+    check(context_chain, 1, "a")
+
+
+def test_handled_exception_is_restored():
+    jf = jit(forceobj=True)(try_reraise)
+    with pytest.raises(KeyError):
+        jf("c")
+    assert sys.exc_info() == (None, None, None)
+    try:
+        raise RuntimeError("outer")
+    except RuntimeError:
+        assert jf("b") == "b handled"
+        assert str(sys.exc_info()[1]) == "outer"
+
+
+def catches_non_exception(x):
+    try:
+        return 1 / x
+    except 42:
+        return "no"
+
+
+def test_catching_a_non_exception_class_is_a_type_error():
+    check(catches_non_exception, 1, 0)
+
+
+class Manager:
+    def __init__(self, log, swallow=False):
+        self.log = log
+        self.swallow = swallow
+
+    def __enter__(self):
+        self.log.append("enter")
+        return self
+
+    def __exit__(self, kind, value, tb):
+        self.log.append(("exit", kind.__name__ if kind else None, str(value) if value else None))
+        return self.swallow
+
+
+def with_statement(x, swallow):
+    log = []
+    try:
+        with Manager(log, swallow) as m:
+            log.append(m is not None)
+            log.append(10 // x)
+        log.append("after")
+    except ZeroDivisionError:
+        log.append("caught")
+    return log
+
+
+def test_with_statements():
+    check(with_statement, (1, False), (0, False), (0, True), ("a", True))
+
+
+def with_not_a_manager(x):
+    with x:
+        return 1
+
+
+def test_with_on_a_non_manager():
+    check(with_not_a_manager, 1, Manager([]), None)
+
+
+def traceback_in_try(x):
+    try:
+        return 1 / x
+    except ZeroDivisionError:
+        raise
+
+
+def test_reraise_keeps_one_traceback_entry():
+    jf = jit(forceobj=True)(traceback_in_try)
+    try:
+        jf(0)
+    except ZeroDivisionError:
+        frames = [f for f in traceback.extract_tb(sys.exc_info()[2]) if f.name == "traceback_in_try"]
+    assert [f.lineno for f in frames] == [traceback_in_try.__code__.co_firstlineno + 2]

@@ -374,8 +374,10 @@ void swiftjit_obj_raise(PyObject *exc) {
             PyErr_SetString(PyExc_RuntimeError, "No active exception to reraise");
             return;
         }
-        PyErr_SetObject((PyObject *)Py_TYPE(current), current);
-        Py_DECREF(current);
+        /* A bare raise re-raises the handled exception with its traceback, as RERAISE does. */
+        PyObject *type = (PyObject *)Py_TYPE(current);
+        Py_INCREF(type);
+        PyErr_Restore(type, current, PyException_GetTraceback(current));
         return;
     }
     PyObject *type, *value;
@@ -418,6 +420,117 @@ PyObject *swiftjit_obj_vectorcall_method(PyObject *name, PyObject *const *args, 
     return PyObject_VectorcallMethod(name, args, nargsf, kwnames);
 }
 
+/* Exception handling (3.11+ exception tables). */
+PyObject *swiftjit_obj_fetch_exception(void) {
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    if (type == NULL) {
+        PyErr_SetString(PyExc_SystemError, "swiftjit: error without an exception set");
+        PyErr_Fetch(&type, &value, &tb);
+    }
+    PyErr_NormalizeException(&type, &value, &tb);
+    if (tb != NULL && value != NULL) PyException_SetTraceback(value, tb);
+    Py_XDECREF(type);
+    Py_XDECREF(tb);
+    return value;
+}
+
+PyObject *swiftjit_obj_handled_exception(void) {
+#if PY_VERSION_HEX >= 0x030B0000
+    PyObject *e = PyErr_GetHandledException();
+#else
+    PyObject *t, *e, *tb;
+    PyErr_GetExcInfo(&t, &e, &tb);
+    Py_XDECREF(t); Py_XDECREF(tb);
+#endif
+    if (e == NULL) { e = Py_None; Py_INCREF(e); }
+    return e;
+}
+
+void swiftjit_obj_set_handled_exception(PyObject *e) {
+#if PY_VERSION_HEX >= 0x030B0000
+    PyErr_SetHandledException(e == Py_None ? NULL : e);
+#else
+    if (e == Py_None) PyErr_SetExcInfo(NULL, NULL, NULL);
+    else {
+        Py_INCREF(Py_TYPE(e)); Py_INCREF(e);
+        PyErr_SetExcInfo((PyObject *)Py_TYPE(e), e, PyException_GetTraceback(e));
+    }
+#endif
+}
+
+void swiftjit_obj_reraise(PyObject *e) {
+    if (!PyExceptionInstance_Check(e)) {
+        PyErr_SetString(PyExc_SystemError, "swiftjit: re-raise of a non-exception");
+        return;
+    }
+    PyObject *type = (PyObject *)Py_TYPE(e);
+    Py_INCREF(type);
+    Py_INCREF(e);
+    PyErr_Restore(type, e, PyException_GetTraceback(e));
+}
+
+PyObject *swiftjit_obj_exception_matches(PyObject *exc, PyObject *type) {
+    int ok = 1;
+    if (PyTuple_Check(type)) {
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(type); i++)
+            if (!PyExceptionClass_Check(PyTuple_GET_ITEM(type, i))) { ok = 0; break; }
+    } else {
+        ok = PyExceptionClass_Check(type);
+    }
+    if (!ok) {
+        PyErr_SetString(PyExc_TypeError, "catching classes that do not inherit from BaseException is not allowed");
+        return NULL;
+    }
+    return swiftjit_obj_bool(PyErr_GivenExceptionMatches(exc, type));
+}
+
+static PyObject *special_method(PyObject *obj, const char *name) {
+    PyObject *n = PyUnicode_InternFromString(name);
+    if (n == NULL) return NULL;
+    PyObject *f = _PyType_Lookup(Py_TYPE(obj), n);
+    Py_DECREF(n);
+    if (f == NULL) return NULL;
+    descrgetfunc get = Py_TYPE(f)->tp_descr_get;
+    if (get != NULL) return get(f, obj, (PyObject *)Py_TYPE(obj));
+    Py_INCREF(f);
+    return f;
+}
+
+PyObject *swiftjit_obj_before_with(PyObject *mgr) {
+    PyObject *enter = special_method(mgr, "__enter__");
+    if (enter == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_TypeError, "'%.200s' object does not support the context manager protocol",
+                         Py_TYPE(mgr)->tp_name);
+        return NULL;
+    }
+    PyObject *exit = special_method(mgr, "__exit__");
+    if (exit == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_TypeError,
+                         "'%.200s' object does not support the context manager protocol (missed __exit__ method)",
+                         Py_TYPE(mgr)->tp_name);
+        Py_DECREF(enter);
+        return NULL;
+    }
+    PyObject *res = PyObject_CallNoArgs(enter);
+    Py_DECREF(enter);
+    if (res == NULL) { Py_DECREF(exit); return NULL; }
+    PyObject *pair = PyTuple_New(2);
+    if (pair == NULL) { Py_DECREF(exit); Py_DECREF(res); return NULL; }
+    PyTuple_SET_ITEM(pair, 0, exit);
+    PyTuple_SET_ITEM(pair, 1, res);
+    return pair;
+}
+
+PyObject *swiftjit_obj_with_except_start(PyObject *exit, PyObject *exc) {
+    PyObject *tb = PyException_GetTraceback(exc);
+    PyObject *res = PyObject_CallFunctionObjArgs(exit, (PyObject *)Py_TYPE(exc), exc, tb ? tb : Py_None, NULL);
+    Py_XDECREF(tb);
+    return res;
+}
+
 void *swiftjit_objmode_symbol(int i, const char **name) {
 #define SYM(k, f) case k: *name = #f; return (void *)&f;
     switch (i) {
@@ -453,6 +566,13 @@ void *swiftjit_objmode_symbol(int i, const char **name) {
     SYM(29, swiftjit_obj_wrong_args)
     SYM(30, swiftjit_obj_vectorcall)
     SYM(31, swiftjit_obj_vectorcall_method)
+    SYM(32, swiftjit_obj_fetch_exception)
+    SYM(33, swiftjit_obj_handled_exception)
+    SYM(34, swiftjit_obj_set_handled_exception)
+    SYM(35, swiftjit_obj_reraise)
+    SYM(36, swiftjit_obj_exception_matches)
+    SYM(37, swiftjit_obj_before_with)
+    SYM(38, swiftjit_obj_with_except_start)
     default: return NULL;
     }
 #undef SYM

@@ -139,6 +139,8 @@ enum LoopLifter {
                 if ir.blocks[b].statements.contains(where: { $0.node.isObjectModeOnly || isDelete($0.node) }) { return nil }
             }
             guard exits.count == 1, let e = exits.first, e != p else { return nil }
+            // The whole loop inside the same try block as its entry (or outside any).
+            if body.contains(where: { ir.blocks[$0].handler != ir.blocks[p].handler }) { return nil }
             // The preheader's trailing statements that compute what the header needs
             // (the stack variables it receives: `getiter(range(n))` of a for loop).
             let pre = ir.blocks[p].statements
@@ -247,6 +249,9 @@ enum LoopLifter {
             var up = Block(label: unpack, offset: -1)
             for (i, x) in liveOuts.enumerated() { up.statements.append(Located(.assign(x, .staticGetitem(r, i)), pos)) }
             up.terminator = Located(.jump(Label(exit)), pos)
+            c.handler = pre.handler
+            fb.handler = pre.handler
+            up.handler = pre.handler
             ir.blocks[preheader] = p
             ir.blocks.append(c)
             ir.blocks.append(fb)
@@ -285,6 +290,8 @@ extension Stmt {
         case .storeGlobal(let n, let v): return .storeGlobal(n, f(v))
         case .deleteGlobal: return self
         case .cellSet(let a, let b): return .cellSet(f(a), f(b))
+        case .setHandledException(let v): return .setHandledException(f(v))
+        case .reraise(let v): return .reraise(f(v))
         }
     }
 }
@@ -322,6 +329,10 @@ extension Expr {
         case .liftedLoop(let i, let vs): return .liftedLoop(i, vs.map(f))
         case .makeCell(let v): return .makeCell(f(v))
         case .cellGet(let v, let n): return .cellGet(f(v), name: n)
+        case .handledException: return self
+        case .exceptionMatches(let a, let b): return .exceptionMatches(f(a), f(b))
+        case .beforeWith(let v): return .beforeWith(f(v))
+        case .withExceptStart(let a, let b): return .withExceptStart(exit: f(a), exception: f(b))
         }
     }
 }

@@ -21,6 +21,12 @@ public struct Translator {
     var objectMode = false
     /// Object mode: the variable of each cell variable that is not also an argument or local.
     var cellVars: [String: Var] = [:]
+    /// Object mode: the code object's exception table.
+    var handlers: [ExceptionTableEntry] = []
+    /// Object mode, in a block with a handler: the handler's stack variables below its depth,
+    /// and the values last copied into them.
+    var handlerPrefix: [Var?] = []
+    var handlerCopied: [Var?] = []
 
     /// `objectMode`: translate for object mode (`Lowering/ObjectLowering.swift`), which
     /// also takes the opcodes of `TranslatorObjectMode.swift`.
@@ -39,8 +45,9 @@ public struct Translator {
                                at: SourcePosition(line: code.firstLineNumber), stage: "frontend")
         }
         let instructions = try Decoder(version: code.version).decode(code)
-        try rejectSetupBlocks310(instructions, code)
-        if !code.exceptionTable.isEmpty, try !Self.onlyComprehensionCleanup(instructions, code) {
+        try rejectSetupBlocks310(instructions, code, mode: mode)
+        let handlers = objectMode ? ExceptionTableEntry.parse(code) : []
+        if !objectMode, !code.exceptionTable.isEmpty, try !Self.onlyComprehensionCleanup(instructions, code) {
             // The handler's first instruction with a line (PUSH_EXC_INFO itself has none).
             let start = instructions.firstIndex { $0.name == "PUSH_EXC_INFO" || $0.name == "BEFORE_WITH" } ?? 0
             let pos = instructions[start...].first { $0.position.line >= 0 }?.position
@@ -50,8 +57,11 @@ public struct Translator {
                                       : "try/except/finally is not supported in \(mode)",
                                at: pos ?? SourcePosition(line: code.firstLineNumber), stage: "frontend")
         }
-        var t = try Translator(code: code, cfg: ControlFlowGraph(instructions: instructions))
+        var leaders = Set<Int>()
+        for h in handlers { leaders.formUnion([h.start, h.end, h.target]) }
+        var t = try Translator(code: code, cfg: ControlFlowGraph(instructions: instructions, extraLeaders: leaders))
         t.objectMode = objectMode
+        t.handlers = handlers
         return try t.run()
     }
 
@@ -156,6 +166,7 @@ public struct Translator {
         var kwnames: [String] = []
         let ins0 = cfg.instructions[cfgBlock.range.lowerBound]
         var lastPos = ins0.position
+        if objectMode { try enterHandlerRange(ins0, stack: stack, block: &block) }
 
         func pop(_ ins: Instruction) throws -> Var? {
             guard let v = stack.popLast() else {
@@ -178,6 +189,7 @@ public struct Translator {
             if ins.position.line >= 0 { lastPos = ins.position } else { ins.position = lastPos }
             func push(_ e: Expr) { let v = temp(); emit(v, e, ins); stack.append(v) }
             if objectMode {
+                syncHandlerStack(stack, &block, ins)
                 switch try translateObjectMode(ins, index: index, b: b, stack: &stack, block: &block) {
                 case .handled: continue
                 case .terminated: return block

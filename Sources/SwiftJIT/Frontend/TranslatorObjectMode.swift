@@ -206,9 +206,125 @@ extension Translator {
                 emit(cell, .freevarCell(n))
                 stmt(.cellSet(cell, value))
             }
+        case "PUSH_EXC_INFO":
+            let exc = try popValue()
+            push(.handledException)
+            stmt(.setHandledException(exc))
+            stack.append(exc)
+        case "POP_EXCEPT":
+            stmt(.setHandledException(try popValue()))
+        case "CHECK_EXC_MATCH":
+            let type = try popValue()
+            push(.exceptionMatches(try peek(1), type))
+        case "RERAISE":
+            stmt(.reraise(try popValue()))
+            block.terminator = Located(.unreachable, ins.position)
+            return .terminated
+        case "BEFORE_WITH":
+            let mgr = try popValue()
+            let pair = temp()
+            emit(pair, .beforeWith(mgr))
+            push(.staticGetitem(pair, 0))
+            push(.staticGetitem(pair, 1))
+        case "WITH_EXCEPT_START":
+            push(.withExceptStart(exit: try peek(4), exception: try peek(1)))
+        case "RAISE_VARARGS" where ins.arg == 2:
+            throw unsupported("raise ... from ...", ins)
+        case "CHECK_EG_MATCH", "PREP_RERAISE_STAR":
+            throw unsupported("except* clauses", ins)
+        case "BEFORE_ASYNC_WITH":
+            throw unsupported("async with statements", ins)
         default:
             return .notHandled
         }
         return .handled
+    }
+}
+
+/// One entry of a 3.11+ exception table: instructions at byte offsets `start..<end`
+/// send their exceptions to `target`, with the value stack cut to `depth` entries
+/// (plus the raising instruction's offset when `lasti`) and the exception pushed.
+struct ExceptionTableEntry: Hashable, Sendable {
+    var start: Int, end: Int, target: Int, depth: Int, lasti: Bool
+
+    /// The entries of `code.exceptionTable` (3.11+: varints of 6 bits, 0x40 continues,
+    /// 0x80 starts an entry; offsets in code units).
+    static func parse(_ code: CodeObject) -> [ExceptionTableEntry] {
+        guard code.version.minor >= 11 else { return [] }
+        let bytes = code.exceptionTable
+        var i = 0
+        func varint() -> Int? {
+            guard i < bytes.count else { return nil }
+            var b = Int(bytes[i]); i += 1
+            var v = b & 63
+            while b & 64 != 0 {
+                guard i < bytes.count else { return nil }
+                b = Int(bytes[i]); i += 1
+                v = (v << 6) | (b & 63)
+            }
+            return v
+        }
+        var out: [ExceptionTableEntry] = []
+        while i < bytes.count {
+            guard let start = varint(), let length = varint(), let target = varint(), let dl = varint() else { break }
+            out.append(ExceptionTableEntry(start: start * 2, end: (start + length) * 2, target: target * 2,
+                                           depth: dl >> 1, lasti: dl & 1 == 1))
+        }
+        return out
+    }
+}
+
+extension Translator {
+    /// Object mode: when the block starting with `ins` is covered by an exception table
+    /// entry, records the handler on the block and passes the stack below the entry's
+    /// depth to the handler (the exception itself is stored by the lowering).
+    mutating func enterHandlerRange(_ ins: Instruction, stack: [Var?], block: inout Block) throws {
+        handlerPrefix = []
+        handlerCopied = []
+        guard let h = handlers.first(where: { $0.start <= ins.offset && ins.offset < $0.end }) else { return }
+        guard let target = cfg.block(atOffset: h.target) else {
+            throw CompileError(.internal, "exception handler at \(h.target) starts no block", at: ins.position,
+                               stage: "frontend")
+        }
+        guard h.depth <= stack.count else {
+            throw CompileError(.internal, "exception handler deeper than the stack", at: ins.position, stage: "frontend")
+        }
+        let l = label(for: target)
+        var phis: [Var?]
+        if let existing = entryStacks[target] {
+            guard existing.count == h.depth + (h.lasti ? 1 : 0) + 1 else {
+                throw CompileError(.internal, "exception handler entered with different stacks", at: ins.position,
+                                   stage: "frontend")
+            }
+            phis = existing
+        } else {
+            phis = []
+            for slot in 0..<(h.depth + (h.lasti ? 1 : 0) + 1) {
+                phis.append(slot < h.depth && stack[slot] == nil ? nil
+                            : function.newVar("$phi\(cfg.blocks[target].offset)_\(slot)"))
+            }
+            entryStacks[target] = phis
+            worklist.append(target)
+        }
+        handlerPrefix = Array(phis[0..<h.depth])
+        handlerCopied = Array(repeating: nil, count: h.depth)
+        syncHandlerStack(stack, &block, ins)
+        guard let exc = phis[phis.count - 1] else {
+            throw CompileError(.internal, "exception handler without an exception slot", at: ins.position, stage: "frontend")
+        }
+        block.handler = ExceptionHandler(label: l, exception: exc, lasti: h.lasti ? phis[h.depth] : nil)
+    }
+}
+
+extension Translator {
+    /// Keeps the handler's stack variables equal to the values below the handler's depth,
+    /// as they are before `ins` runs (PUSH_EXC_INFO changes them inside a covered range).
+    mutating func syncHandlerStack(_ stack: [Var?], _ block: inout Block, _ ins: Instruction) {
+        for slot in 0..<handlerPrefix.count where slot < stack.count {
+            if let p = handlerPrefix[slot], let v = stack[slot], p != v, handlerCopied[slot] != v {
+                block.statements.append(Located(.assign(p, .copy(v)), ins.position))
+                handlerCopied[slot] = v
+            }
+        }
     }
 }

@@ -105,6 +105,14 @@ public indirect enum Expr: Hashable, Sendable {
     case cellGet(Var, name: String)
     /// The cell of a free variable itself (LOAD_CLOSURE / STORE_DEREF of a free variable).
     case freevarCell(String)
+    /// The exception being handled (`sys.exception()`, None outside handlers): PUSH_EXC_INFO.
+    case handledException
+    /// Whether exception `Var` matches the class or tuple of classes of the second (CHECK_EXC_MATCH).
+    case exceptionMatches(Var, Var)
+    /// `(mgr.__exit__, mgr.__enter__())` (BEFORE_WITH).
+    case beforeWith(Var)
+    /// `exit(type(exc), exc, exc.__traceback__)` (WITH_EXCEPT_START).
+    case withExceptStart(exit: Var, exception: Var)
 }
 
 /// A statement: one step of a block.
@@ -133,6 +141,23 @@ public enum Stmt: Hashable, Sendable {
     case deleteGlobal(String)
     /// Stores into the cell held by the first variable (STORE_DEREF).
     case cellSet(Var, Var)
+    /// Makes `Var` the exception being handled (PUSH_EXC_INFO, POP_EXCEPT).
+    case setHandledException(Var)
+    /// Raises exception `Var` again with its traceback (RERAISE); the block ends `unreachable`.
+    case reraise(Var)
+}
+
+/// Where the exceptions raised in a block go (object mode, from the code's exception table).
+public struct ExceptionHandler: Hashable, Sendable {
+    /// The handler block.
+    public var label: Label
+    /// The handler's stack variable that receives the exception object.
+    public var exception: Var
+    /// The handler's stack variable for the raising instruction's offset (set to None), if any.
+    public var lasti: Var?
+    public init(label: Label, exception: Var, lasti: Var?) {
+        self.label = label; self.exception = exception; self.lasti = lasti
+    }
 }
 
 /// How a block ends.
@@ -161,6 +186,8 @@ public struct Block: Hashable, Sendable {
     public var offset: Int
     public var statements: [Located<Stmt>]
     public var terminator: Located<Terminator>
+    /// Object mode: the handler of the exceptions raised in this block, if any.
+    public var handler: ExceptionHandler? = nil
 
     public init(label: Label, offset: Int, statements: [Located<Stmt>] = [],
                 terminator: Located<Terminator> = Located(.unreachable, .unknown)) {
@@ -168,12 +195,15 @@ public struct Block: Hashable, Sendable {
     }
 
     public var successors: [Label] {
+        var out: [Label]
         switch terminator.node {
-        case .jump(let l): return [l]
-        case .branch(_, let t, let f): return t == f ? [t] : [t, f]
-        case .forIter(_, _, let b, let e): return [b, e]
-        case .ret, .raise, .unreachable: return []
+        case .jump(let l): out = [l]
+        case .branch(_, let t, let f): out = t == f ? [t] : [t, f]
+        case .forIter(_, _, let b, let e): out = [b, e]
+        case .ret, .raise, .unreachable: out = []
         }
+        if let h = handler, !out.contains(h.label) { out.append(h.label) }
+        return out
     }
 }
 
@@ -243,7 +273,10 @@ extension Expr {
         case .buildMap(let k, let v): return k + v
         case .formatValue(let v, _, let spec): return [v] + (spec.map { [$0] } ?? [])
         case .importName(_, let a, let b): return [a, b]
-        case .importFrom(let v, _), .unpack(let v, _), .listToTuple(let v), .cellGet(let v, _): return [v]
+        case .importFrom(let v, _), .unpack(let v, _), .listToTuple(let v), .cellGet(let v, _), .beforeWith(let v):
+            return [v]
+        case .handledException: return []
+        case .exceptionMatches(let a, let b), .withExceptStart(let a, let b): return [a, b]
         case .makeCell: return []  // reads the slot as it is, unbound or not
         case .freevarCell: return []
         case .makeFunction(let c, let d, let k, let cl): return [c] + [d, k, cl].compactMap { $0 }
@@ -266,7 +299,7 @@ extension Stmt {
             return [a, b]
         case .mapAdd(let a, let b, let c): return [a, b, c]
         case .delattr(let t, _): return [t]
-        case .storeGlobal(_, let v): return [v]
+        case .storeGlobal(_, let v), .setHandledException(let v), .reraise(let v): return [v]
         case .deleteGlobal: return []
         }
     }
@@ -286,7 +319,8 @@ extension Expr {
     public var isObjectModeOnly: Bool {
         switch self {
         case .buildList, .buildSet, .buildMap, .buildString, .formatValue, .importName, .importFrom, .makeFunction,
-             .callEx, .unpack, .listToTuple, .liftedLoop, .makeCell, .cellGet, .freevarCell:
+             .callEx, .unpack, .listToTuple, .liftedLoop, .makeCell, .cellGet, .freevarCell, .handledException,
+             .exceptionMatches, .beforeWith, .withExceptStart:
             return true
         default: return false
         }
@@ -305,6 +339,8 @@ extension Expr {
         case .unpack: return "unpacking of non-tuples"
         case .liftedLoop: return "lifted loops"
         case .makeCell, .cellGet, .freevarCell: return "variables captured by inner functions"
+        case .handledException, .exceptionMatches: return "try/except"
+        case .beforeWith, .withExceptStart: return "with statements"
         default: return "this construct"
         }
     }

@@ -13,6 +13,7 @@ extension IRFunction: CustomStringConvertible {
         for block in blocks {
             out += "\(block.label):"
             if block.offset >= 0 { out += "  # offset \(block.offset)" }
+            if let h = block.handler { out += "  # except -> \(h.label)" }
             out += "\n"
             for s in block.statements {
                 out += "    " + render(s.node, types: types) + "\n"
@@ -63,6 +64,10 @@ extension IRFunction: CustomStringConvertible {
         case .makeCell(let v): return "make_cell(\(n(v)))"
         case .cellGet(let v, _): return "cell_get(\(n(v)))"
         case .freevarCell(let name): return "freevar_cell(\(name))"
+        case .handledException: return "handled_exception()"
+        case .exceptionMatches(let e, let t): return "exception_matches(\(n(e)), \(n(t)))"
+        case .beforeWith(let m): return "before_with(\(n(m)))"
+        case .withExceptStart(let x, let e): return "with_except_start(\(n(x)), \(n(e)))"
         }
     }
 
@@ -87,6 +92,8 @@ extension IRFunction: CustomStringConvertible {
         case .storeGlobal(let name, let v): return "global(\(name)) = \(n(v))"
         case .deleteGlobal(let name): return "del global(\(name))"
         case .cellSet(let c, let v): return "cell_set(\(n(c)), \(n(v)))"
+        case .setHandledException(let v): return "set_handled_exception(\(n(v)))"
+        case .reraise(let v): return "reraise \(n(v))"
         }
     }
 

@@ -40,6 +40,8 @@ final class ObjectLowering {
     private let allocas: LLVMBuilderRef
     private let allocaBlock: LLVMBasicBlockRef
     private var errorBlock: LLVMBasicBlockRef! = nil
+    /// Where failures of the block being lowered go: the error exit, or its handler's landing pad.
+    private var errorTarget: LLVMBasicBlockRef! = nil
     private var exitBlock: LLVMBasicBlockRef! = nil
     private var resultSlot: LLVMValueRef! = nil
     private var lineSlot: LLVMValueRef! = nil
@@ -175,7 +177,7 @@ final class ObjectLowering {
     /// Jumps to the error exit when `failed`.
     private func check(_ failed: LLVMValueRef) {
         let ok = b.appendBlock(fn, "ok")
-        b.condBr(failed, errorBlock, ok)
+        b.condBr(failed, errorTarget, ok)
         b.position(at: ok)
     }
     /// A new reference from the C API: checked for NULL.
@@ -205,7 +207,7 @@ final class ObjectLowering {
             b.condBr(b.icmp(LLVMIntEQ, value, null), unbound, ok)
             b.position(at: unbound)
             _ = c("swiftjit_obj_unbound", b.void, [b.ptr, b.i32], [cString(ir.name(of: v)), b.int(Int64(minor), b.i32)])
-            b.br(errorBlock)
+            b.br(errorTarget)
             b.position(at: ok)
         }
         return value
@@ -293,6 +295,19 @@ final class ObjectLowering {
         b.br(exitBlock)
 
         for (i, block) in ir.blocks.enumerated() {
+            errorTarget = errorBlock
+            if let h = block.handler {
+                // Landing pad: a traceback entry for the failing line, then the exception
+                // object goes into the handler's stack variable.
+                let landing = b.appendBlock(fn, "landing\(i)")
+                b.position(at: landing)
+                _ = c("swiftjit_obj_traceback", b.void, [b.ptr, b.ptr, b.i64],
+                      [cString(code.name), cString(code.filename), b.load(b.i64, lineSlot)])
+                assign(h.exception, c("swiftjit_obj_fetch_exception", b.ptr, [], []))
+                if let lasti = h.lasti { assign(lasti, newRef(load(.constant(nil, .none)))) }
+                b.br(blocks[h.label.id])
+                errorTarget = landing
+            }
             b.position(at: blocks[i])
             for s in block.statements {
                 setLine(s.position)
@@ -375,6 +390,14 @@ final class ObjectLowering {
             status(c("swiftjit_obj_delete_global", b.i32, [b.ptr, b.ptr], [load(.globals), load(.name(name))]))
         case .cellSet(let cell, let v):
             status(c("PyCell_Set", b.i32, [b.ptr, b.ptr], [b.load(b.ptr, slots[cell.id]), read(v)]))
+        case .setHandledException(let v):
+            _ = c("swiftjit_obj_set_handled_exception", b.void, [b.ptr], [read(v)])
+        case .reraise(let v):
+            _ = c("swiftjit_obj_reraise", b.void, [b.ptr], [read(v)])
+            b.store(b.int(0), lineSlot)  // the exception's traceback already has this function's entry
+            b.br(errorTarget)
+            b.position(at: b.appendBlock(fn, "after_reraise"))
+            return
         }
         releaseUsed(s.operands)
     }
@@ -527,6 +550,14 @@ final class ObjectLowering {
             return owned(c("swiftjit_obj_unpack", p, [p, b.i64], [read(v), b.int(Int64(count))]))
         case .listToTuple(let v):
             return owned(c("PyList_AsTuple", p, [p], [read(v)]))
+        case .handledException:
+            return owned(c("swiftjit_obj_handled_exception", p, [], []))
+        case .exceptionMatches(let e, let t):
+            return owned(c("swiftjit_obj_exception_matches", p, [p, p], [read(e), read(t)]))
+        case .beforeWith(let m):
+            return owned(c("swiftjit_obj_before_with", p, [p], [read(m)]))
+        case .withExceptStart(let x, let e):
+            return owned(c("swiftjit_obj_with_except_start", p, [p, p], [read(x), read(e)]))
         case .liftedLoop(let index, let vs):
             // Live-ins are passed as they are: an unbound one (NULL) makes the loop run in object mode.
             let arr = alloca(LLVMArrayType2(b.ptr, UInt64(max(vs.count, 1))), "live_ins")
@@ -573,7 +604,8 @@ final class ObjectLowering {
             b.br(blocks[body.id])
         case .raise(let v):
             _ = c("swiftjit_obj_raise", b.void, [b.ptr], [v.map { read($0) } ?? null])
-            b.br(errorBlock)
+            if v == nil { b.store(b.int(0), lineSlot) }  // a bare raise keeps the traceback it had
+            b.br(errorTarget)
         case .unreachable:
             LLVMBuildUnreachable(b.builder)
         }
