@@ -35,6 +35,30 @@ SCRIPT = textwrap.dedent(r'''
     def raises(d, key):
         return d[key]
 
+    class Ctx:
+        def __enter__(self):
+            return self
+        def __exit__(self, *a):
+            return False
+
+    @jit(forceobj=True)
+    def handlers(d, key, s):
+        out = []
+        try:
+            out.append(d[key])
+        except KeyError as e:
+            out.append(e.args[0] is key)
+        finally:
+            out.append(s)
+        with Ctx() as c:
+            out.append(c is not None)
+        try:
+            with Ctx():
+                return d[key]
+        except KeyError:
+            pass
+        return out
+
     @jit(forceobj=True)
     def identity(x):
         y = x
@@ -64,6 +88,7 @@ SCRIPT = textwrap.dedent(r'''
         work(d, xs, s, box)
         identity(s)
         lifted(10, xs)
+        handlers(d, key, s)
         try:
             raises(d, key)
         except KeyError:
@@ -76,6 +101,7 @@ SCRIPT = textwrap.dedent(r'''
         result = work(d, xs, s, box)
         identity(s)
         lifted(10, xs)
+        assert handlers(d, key, s) == [True, s, True]
         try:
             raises(d, key)
         except KeyError as e:

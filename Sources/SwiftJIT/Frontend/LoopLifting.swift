@@ -87,6 +87,7 @@ enum LoopLifter {
                 for s in block.statements {
                     for v in s.node.operands where !defs[i].contains(v) { uses[i].insert(v) }
                     if case .makeCell(let v) = s.node.assignedExpr, !defs[i].contains(v) { uses[i].insert(v) }
+                    if case .takeLocal(let v) = s.node.assignedExpr, !defs[i].contains(v) { uses[i].insert(v) }
                     if let d = s.node.assigned { defs[i].insert(d) }
                 }
                 for v in block.terminator.node.operands where !defs[i].contains(v) { uses[i].insert(v) }
@@ -333,6 +334,7 @@ extension Expr {
         case .exceptionMatches(let a, let b): return .exceptionMatches(f(a), f(b))
         case .beforeWith(let v): return .beforeWith(f(v))
         case .withExceptStart(let a, let b): return .withExceptStart(exit: f(a), exception: f(b))
+        case .takeLocal(let v): return .takeLocal(f(v))
         }
     }
 }

@@ -94,6 +94,9 @@ extension Translator {
                 throw CompileError(.internal, "constant index out of range", at: ins.position, stage: "frontend")
             }
             push(.const(code.constants[ins.arg]))
+        case "LOAD_FAST_AND_CLEAR":
+            guard ins.arg < locals.count else { throw unsupported("closures over cells", ins) }
+            push(.takeLocal(locals[ins.arg]))
         case "BUILD_LIST": push(.buildList(try popValues(ins.arg)))
         case "BUILD_SET": push(.buildSet(try popValues(ins.arg)))
         case "BUILD_MAP":

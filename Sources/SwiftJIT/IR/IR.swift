@@ -113,6 +113,8 @@ public indirect enum Expr: Hashable, Sendable {
     case beforeWith(Var)
     /// `exit(type(exc), exc, exc.__traceback__)` (WITH_EXCEPT_START).
     case withExceptStart(exit: Var, exception: Var)
+    /// The value of local `Var`, unbound or not, leaving it unbound (3.12 LOAD_FAST_AND_CLEAR).
+    case takeLocal(Var)
 }
 
 /// A statement: one step of a block.
@@ -277,7 +279,7 @@ extension Expr {
             return [v]
         case .handledException: return []
         case .exceptionMatches(let a, let b), .withExceptStart(let a, let b): return [a, b]
-        case .makeCell: return []  // reads the slot as it is, unbound or not
+        case .makeCell, .takeLocal: return []  // read the slot as it is, unbound or not
         case .freevarCell: return []
         case .makeFunction(let c, let d, let k, let cl): return [c] + [d, k, cl].compactMap { $0 }
         case .callEx(let f, let a, let k): return [f, a] + (k.map { [$0] } ?? [])
@@ -320,7 +322,7 @@ extension Expr {
         switch self {
         case .buildList, .buildSet, .buildMap, .buildString, .formatValue, .importName, .importFrom, .makeFunction,
              .callEx, .unpack, .listToTuple, .liftedLoop, .makeCell, .cellGet, .freevarCell, .handledException,
-             .exceptionMatches, .beforeWith, .withExceptStart:
+             .exceptionMatches, .beforeWith, .withExceptStart, .takeLocal:
             return true
         default: return false
         }
@@ -341,6 +343,7 @@ extension Expr {
         case .makeCell, .cellGet, .freevarCell: return "variables captured by inner functions"
         case .handledException, .exceptionMatches: return "try/except"
         case .beforeWith, .withExceptStart: return "with statements"
+        case .takeLocal: return "inline comprehensions"
         default: return "this construct"
         }
     }

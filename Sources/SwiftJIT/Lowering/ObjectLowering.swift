@@ -447,8 +447,22 @@ final class ObjectLowering {
             return newRef(b.load(p, b.gep(p, LLVMGetParam(fn, 0)!, [b.int(Int64(i))])))
         case .const(let k):
             return newRef(load(constant(k)))
+        case .copy(let v) where !isLocal(v):
+            // A temporary may hold NULL (a local saved by `take_local`): copied as it is.
+            let value = b.load(p, slots[v.id])
+            let yes = b.appendBlock(fn, "xincref"), next = b.appendBlock(fn, "xincref.done")
+            b.condBr(b.icmp(LLVMIntEQ, value, null), next, yes)
+            b.position(at: yes)
+            incref(value)
+            b.br(next)
+            b.position(at: next)
+            return value
         case .copy(let v):
             return newRef(read(v))
+        case .takeLocal(let v):
+            let value = b.load(p, slots[v.id])
+            b.store(null, slots[v.id])
+            return value
         case .global(let name):
             if name == "__build_class__" {
                 return owned(c("swiftjit_obj_builtin", p, [p, p], [load(.builtins), load(.name(name))]))
