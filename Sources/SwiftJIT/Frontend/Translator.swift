@@ -94,6 +94,7 @@ public struct Translator {
         for i in 0..<code.totalArgCount {
             entry.statements.append(Located(.assign(locals[i], .arg(i)), pos))
         }
+        if objectMode { makeCells310(&entry, pos) }
         guard !cfg.blocks.isEmpty else {
             throw CompileError(.internal, "function has no bytecode", stage: "frontend")
         }

@@ -331,3 +331,23 @@ extension Translator {
         }
     }
 }
+
+extension Translator {
+    /// 3.10 has no MAKE_CELL: the frame makes the cells of cell variables (holding the
+    /// argument of the same name, if any) before the first instruction.
+    mutating func makeCells310(_ entry: inout Block, _ pos: SourcePosition) {
+        guard code.version.minor <= 10 else { return }
+        for name in code.cellvars {
+            let v: Var
+            if let i = code.varnames.firstIndex(of: name) {
+                v = locals[i]
+            } else if let c = cellVars[name] {
+                v = c
+            } else {
+                v = function.newVar(name)
+                cellVars[name] = v
+            }
+            entry.statements.append(Located(.assign(v, .makeCell(v)), pos))
+        }
+    }
+}
