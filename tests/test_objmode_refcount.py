@@ -41,7 +41,6 @@ SCRIPT = textwrap.dedent(r'''
         def __exit__(self, *a):
             return False
 
-    @jit(forceobj=True)
     def handlers(d, key, s):
         out = []
         try:
@@ -58,6 +57,9 @@ SCRIPT = textwrap.dedent(r'''
         except KeyError:
             pass
         return out
+
+    if sys.version_info >= (3, 11):     # try/with in object mode need 3.11+
+        handlers = jit(forceobj=True)(handlers)
 
     @jit(forceobj=True)
     def identity(x):
