@@ -299,10 +299,13 @@ def test_typing_error_names_the_cause_exactly():
     assert "return a + (1, 2)" in str(info.value)
 
 
-def test_jit_without_nopython_also_raises_typing_error():
-    """Object mode is not implemented: plain @jit raises TypingError too."""
+def test_jit_without_nopython_falls_back_to_object_mode():
+    """Plain @jit compiles what nopython mode rejects in object mode, with a FallbackWarning
+    carrying the TypingError's cause; nopython=True still raises."""
+    with pytest.warns(errors.FallbackWarning, match="lists are not supported in nopython mode"):
+        assert swiftjit.jit(uses_list)(1) == 1
     with pytest.raises(TypingError):
-        swiftjit.jit(uses_list)(1)
+        swiftjit.jit(uses_list, nopython=True)(1)
 
 
 def test_typing_error_is_raised_again_on_every_call():

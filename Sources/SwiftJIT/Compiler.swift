@@ -55,6 +55,7 @@ public enum Compiler {
         add("opt=\(options.optLevel) fastmath=\(options.fastmath) boundscheck=\(options.boundscheck) nogil=\(options.nogil)" + (options.parallel ? " parallel" : ""))
         if let r = options.returnType { add("returns=\(r)") }
         add(canonical(code))
+        if typed.ir.qualname != code.qualname { add(typed.ir.dump()) }  // a lifted loop
         for (name, value) in typed.globals.sorted(by: { $0.key < $1.key }) { add("\(name)=\(value)") }
         // Calls of other jitted functions name their native symbols, which carry the callees' keys.
         for (ref, call) in typed.calls.sorted(by: { ($0.key.block, $0.key.index) < ($1.key.block, $1.key.index) }) {
@@ -87,11 +88,13 @@ public enum Compiler {
     }
 
     /// Compiles `code` for `argTypes`. `resolveGlobal` answers what global names refer to.
+    /// `lifted`: compile this IR (a loop lifted out of an object-mode function) instead of `code`'s.
     public static func compile(_ code: CodeObject, argTypes: [JITType], options: CompileOptions = CompileOptions(),
+                               lifted: IRFunction? = nil,
                                resolveGlobal: @escaping (String) -> GlobalValue) throws -> CompiledFunction {
         var timings: [(String, Double)] = []
         var clock = Clock()
-        let ir = try Translator.translate(code)
+        let ir = try lifted ?? Translator.translate(code)
         timings.append(("frontend", clock.lap()))
         // `prange` types as `range`; the parallel planner looks for the names bound to it.
         let pranges = PrangeNames()
@@ -124,7 +127,7 @@ public enum Compiler {
             c.cacheStatus = "memory"
             return c
         }
-        let base = "swiftjit." + code.qualname.map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined() + "." + key
+        let base = "swiftjit." + (lifted?.qualname ?? code.qualname).map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined() + "." + key
         let nativeName = base + ".native"
         let wrapperName = base + ".wrapper"
         var warnings: [String] = []

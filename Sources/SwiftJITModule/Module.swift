@@ -4,7 +4,7 @@ import SwiftJIT
 /// `_swiftjit.new_dispatcher(py_func, fastmath, boundscheck, nogil, opt_level, cache_dir, cache_prefix)`
 /// (cache_dir None: no disk cache).
 private let newDispatcher: _PyCFunctionFast = { _, args, nargs in
-    guard nargs == 7 || nargs == 8, let a = args else {
+    guard (7...10).contains(nargs), let a = args else {
         PyErr_SetString(PyExc_TypeError,
                         "new_dispatcher(py_func, fastmath, boundscheck, nogil, opt_level, cache_dir, cache_prefix)")
         return nil
@@ -19,7 +19,22 @@ private let newDispatcher: _PyCFunctionFast = { _, args, nargs in
     if let dir = Py.string(a[5]), let prefix = Py.string(a[6]) {
         options.cache = ObjectCache(directory: dir, prefix: prefix)
     }
-    return DispatcherType.make(function: a[0]!, options: options)
+    guard let d = DispatcherType.make(function: a[0]!, options: options) else { return nil }
+    if nargs >= 9, let core = DispatcherType.core(d) {
+        // mode: 0 nopython only, 1 fall back to object mode, 2 object mode (forceobj); looplift.
+        core.modeOptions.mode = ObjectModeOptions.Mode(rawValue: Int(PyLong_AsLong(a[8]))) ?? .nopython
+        core.modeOptions.looplift = nargs < 10 || PyObject_IsTrue(a[9]) == 1
+    }
+    return d
+}
+
+/// `_swiftjit._object_mode_info(dispatcher)`: None, or a dict describing its object-mode code.
+private let objectModeInfo: PyCFunction = { _, arg in
+    guard let o = arg, DispatcherType.isDispatcher(o), let core = DispatcherType.core(o) else {
+        PyErr_SetString(PyExc_TypeError, "_object_mode_info() takes a Dispatcher")
+        return nil
+    }
+    return core.objectModeInfo()
 }
 
 /// `_swiftjit.set_num_threads(n)`: threads parallel loops use, 1...pool size.
@@ -88,6 +103,7 @@ private func registerRuntimeSymbols() {
         symbols.append((String(cString: n), UInt64(UInt(bitPattern: address))))
         i += 1
     }
+    symbols += ObjectModeSupport.runtimeSymbols()
     Backend.runtimeSymbols = symbols
 }
 
@@ -95,7 +111,7 @@ private func registerRuntimeSymbols() {
 public func PyInit__swiftjit() -> UnsafeMutablePointer<PyObject>? {
     registerRuntimeSymbols()
     PythonVersion.running = CodeReader.version()
-    let methods = UnsafeMutablePointer<PyMethodDef>.allocate(capacity: 8)
+    let methods = UnsafeMutablePointer<PyMethodDef>.allocate(capacity: 9)
     methods[0] = fastMethod("new_dispatcher", newDispatcher, "Creates a Dispatcher for a Python function.")
     methods[1] = fastMethod("_set_hooks", setHooks, "Registers the Python helpers the core calls back.")
     methods[2] = PyMethodDef(ml_name: strdup("host_info"), ml_meth: hostInfo, ml_flags: METH_NOARGS,
@@ -107,7 +123,9 @@ public func PyInit__swiftjit() -> UnsafeMutablePointer<PyObject>? {
                              ml_flags: METH_NOARGS, ml_doc: strdup("How many threads parallel loops use."))
     methods[6] = PyMethodDef(ml_name: strdup("get_pool_size"), ml_meth: { _, _ in PyLong_FromLongLong(swiftjit_pool_size()) },
                              ml_flags: METH_NOARGS, ml_doc: strdup("Threads of the pool (SWIFTJIT_NUM_THREADS, default the number of cores)."))
-    methods[7] = PyMethodDef(ml_name: nil, ml_meth: nil, ml_flags: 0, ml_doc: nil)
+    methods[7] = PyMethodDef(ml_name: strdup("_object_mode_info"), ml_meth: objectModeInfo, ml_flags: METH_O,
+                             ml_doc: strdup("None, or a dict describing a dispatcher's object-mode code and lifted loops."))
+    methods[8] = PyMethodDef(ml_name: nil, ml_meth: nil, ml_flags: 0, ml_doc: nil)
     let def = UnsafeMutablePointer<PyModuleDef>.allocate(capacity: 1)
     def.initialize(to: PyModuleDef(
         m_base: PyModuleDef_Base(ob_base: PyObject(), m_init: nil, m_index: 0, m_copy: nil),

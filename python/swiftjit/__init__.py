@@ -23,6 +23,7 @@ from .decorators import jit, njit, prange, set_num_threads, get_num_threads  # n
 from .errors import TypingError  # noqa: E402
 from . import _api  # noqa: E402,F401  (the Numba-compatible Dispatcher methods)
 from . import _pickle  # noqa: E402,F401  (Dispatcher.__reduce__)
+from . import _objmode  # noqa: E402,F401  (lifted_loops, object_mode, inspect_objmode)
 from ._native import cfunc, vectorize, guvectorize  # noqa: E402
 from .types import typeof  # noqa: E402
 

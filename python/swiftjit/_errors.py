@@ -37,7 +37,8 @@ def make_error(kind, message, funcname, filename, line, col, endcol, stage):
             text += "\n" + excerpt
         return InternalError(text)
     cls = UnsupportedError if kind == "unsupported" else TypingError
-    text = f"Failed in nopython mode: {message}\n  {where}"
+    mode = "object mode" if stage == "object mode" else "nopython mode"
+    text = f"Failed in {mode}: {message}\n  {where}"
     if excerpt:
         text += ":\n" + excerpt
     return cls(text, function=funcname, filename=filename, lineno=line if line and line > 0 else None,

@@ -45,9 +45,11 @@ def _make_dispatcher(func, options):
         if loc is not None:
             cache_dir, cache_prefix = loc
             _cache._dirs_in_use.add(cache_dir)
+    # 0: nopython only; 1: fall back to object mode when nopython typing fails; 2: object mode.
+    mode = 0 if options["nopython"] else 2 if options["forceobj"] else 1
     dispatcher = _swiftjit.new_dispatcher(
         func, bool(options["fastmath"]), bool(boundscheck), bool(options["nogil"]), config.OPT,
-        cache_dir, cache_prefix, bool(options["parallel"]))
+        cache_dir, cache_prefix, bool(options["parallel"]), mode, bool(options["looplift"]))
     functools.update_wrapper(dispatcher, func)
     dispatcher.targetoptions = {k: v for k, v in options.items()}
     return dispatcher
@@ -98,11 +100,16 @@ def jit(signature_or_function=None, **options):
       parallel (bool): run the outermost ``prange`` loop of a nest on a thread pool (all cores).
       fastmath (bool): allow LLVM to reassociate floating point arithmetic.
       boundscheck (bool): check array indices (default: SWIFTJIT_BOUNDSCHECK or off).
-      forceobj, looplift, error_model, inline, locals, debug: accepted for Numba
-        compatibility and ignored.
+      forceobj (bool): compile in object mode directly (every value a Python object,
+        every operation a CPython C API call; still compiled code).
+      looplift (bool, default True): in object mode, run loops that type-check in
+        nopython mode natively (compiled for the runtime types of their variables).
+      error_model, inline, locals, debug: accepted for Numba compatibility and ignored.
 
-    Object mode is not implemented: a function that does not type-check
-    raises ``swiftjit.errors.TypingError`` whether or not nopython is set.
+    Without ``nopython=True``, a function that does not type-check in nopython mode
+    is compiled in object mode, with a ``swiftjit.errors.FallbackWarning`` issued
+    once (its message gives the reason); ``nopython=True`` (and ``njit``) raise
+    ``swiftjit.errors.TypingError`` instead. See docs/USER_GUIDE.md, "Object mode".
 
     The returned Dispatcher has ``signatures``, ``overloads``, ``py_func``,
     ``inspect_types()``, ``inspect_llvm()``, ``inspect_asm()``, ``inspect_cfg()``,

@@ -18,7 +18,9 @@ public struct ControlFlowGraph: Sendable {
         "JUMP_NO_INTERRUPT", "RETURN_VALUE", "RETURN_CONST", "RAISE_VARARGS", "RERAISE",
     ]
 
-    public init(instructions: [Instruction]) throws {
+    /// `extraLeaders`: byte offsets that must start a block (object mode: exception
+    /// handlers and the bounds of the ranges they cover).
+    public init(instructions: [Instruction], extraLeaders: Set<Int> = []) throws {
         self.instructions = instructions
         guard !instructions.isEmpty else { return }
         var offsets = Set<Int>()
@@ -28,6 +30,7 @@ public struct ControlFlowGraph: Sendable {
             indexOfOffset[ins.offset] = i
         }
         var leaders: Set<Int> = [0]
+        for o in extraLeaders { if let i = indexOfOffset[o] { leaders.insert(i) } }
         for (i, ins) in instructions.enumerated() {
             if let t = ins.jumpTarget {
                 guard let ti = indexOfOffset[t] else {

@@ -411,6 +411,7 @@ struct Graph {
         case .setattr(let t, _, let v): return [t, v]
         case .discard(let v): return [v]
         case .delete: return []
+        default: return s.operands  // object-mode statements (never in nopython code)
         }
     }
 

@@ -17,33 +17,51 @@ public struct Translator {
     var built: [Int: Block] = [:]
     var worklist: [Int] = []
     var tempCounter = 0
+    /// Translating for object mode (more opcodes, see TranslatorObjectMode.swift).
+    var objectMode = false
+    /// Object mode: the variable of each cell variable that is not also an argument or local.
+    var cellVars: [String: Var] = [:]
+    /// Object mode: the code object's exception table.
+    var handlers: [ExceptionTableEntry] = []
+    /// Object mode, in a block with a handler: the handler's stack variables below its depth,
+    /// and the values last copied into them.
+    var handlerPrefix: [Var?] = []
+    var handlerCopied: [Var?] = []
 
-    public static func translate(_ code: CodeObject) throws -> IRFunction {
+    /// `objectMode`: translate for object mode (`Lowering/ObjectLowering.swift`), which
+    /// also takes the opcodes of `TranslatorObjectMode.swift`.
+    public static func translate(_ code: CodeObject, objectMode: Bool = false) throws -> IRFunction {
+        let mode = objectMode ? "object mode" : "nopython mode"
         if code.flags.contains(.generator) || code.flags.contains(.asyncGenerator) {
-            throw CompileError(.unsupported, "generator functions are not supported in nopython mode",
+            throw CompileError(.unsupported, "generator functions are not supported in \(mode)",
                                at: SourcePosition(line: code.firstLineNumber), stage: "frontend")
         }
         if code.flags.contains(.coroutine) || code.flags.contains(.iterableCoroutine) {
-            throw CompileError(.unsupported, "coroutines (async def) are not supported in nopython mode",
+            throw CompileError(.unsupported, "coroutines (async def) are not supported in \(mode)",
                                at: SourcePosition(line: code.firstLineNumber), stage: "frontend")
         }
         if code.flags.contains(.varargs) || code.flags.contains(.varkeywords) {
-            throw CompileError(.unsupported, "*args and **kwargs parameters are not supported in nopython mode",
+            throw CompileError(.unsupported, "*args and **kwargs parameters are not supported in \(mode)",
                                at: SourcePosition(line: code.firstLineNumber), stage: "frontend")
         }
         let instructions = try Decoder(version: code.version).decode(code)
-        try rejectSetupBlocks310(instructions, code)
-        if !code.exceptionTable.isEmpty, try !Self.onlyComprehensionCleanup(instructions, code) {
+        try rejectSetupBlocks310(instructions, code, mode: mode)
+        let handlers = objectMode ? ExceptionTableEntry.parse(code) : []
+        if !objectMode, !code.exceptionTable.isEmpty, try !Self.onlyComprehensionCleanup(instructions, code) {
             // The handler's first instruction with a line (PUSH_EXC_INFO itself has none).
             let start = instructions.firstIndex { $0.name == "PUSH_EXC_INFO" || $0.name == "BEFORE_WITH" } ?? 0
             let pos = instructions[start...].first { $0.position.line >= 0 }?.position
             let isWith = instructions.contains { $0.name == "BEFORE_WITH" }
             throw CompileError(.unsupported,
-                               isWith ? "with statements are not supported in nopython mode"
-                                      : "try/except/finally is not supported in nopython mode",
+                               isWith ? "with statements are not supported in \(mode)"
+                                      : "try/except/finally is not supported in \(mode)",
                                at: pos ?? SourcePosition(line: code.firstLineNumber), stage: "frontend")
         }
-        var t = try Translator(code: code, cfg: ControlFlowGraph(instructions: instructions))
+        var leaders = Set<Int>()
+        for h in handlers { leaders.formUnion([h.start, h.end, h.target]) }
+        var t = try Translator(code: code, cfg: ControlFlowGraph(instructions: instructions, extraLeaders: leaders))
+        t.objectMode = objectMode
+        t.handlers = handlers
         return try t.run()
     }
 
@@ -76,6 +94,7 @@ public struct Translator {
         for i in 0..<code.totalArgCount {
             entry.statements.append(Located(.assign(locals[i], .arg(i)), pos))
         }
+        if objectMode { makeCells310(&entry, pos) }
         guard !cfg.blocks.isEmpty else {
             throw CompileError(.internal, "function has no bytecode", stage: "frontend")
         }
@@ -110,7 +129,8 @@ public struct Translator {
     func unsupported(_ what: String, _ ins: Instruction) -> CompileError {
         // Some instructions (MAKE_CELL, COPY_FREE_VARS) have no position: point at the def line.
         let pos = ins.position.line >= 0 ? ins.position : SourcePosition(line: code.firstLineNumber)
-        return CompileError(.unsupported, "\(what) \(what.hasSuffix("s") ? "are" : "is") not supported in nopython mode"
+        return CompileError(.unsupported, "\(what) \(what.hasSuffix("s") ? "are" : "is") not supported in "
+                            + (objectMode ? "object mode" : "nopython mode")
                             + Suggestions.forFeature(what), at: pos, stage: "frontend")
     }
 
@@ -147,6 +167,7 @@ public struct Translator {
         var kwnames: [String] = []
         let ins0 = cfg.instructions[cfgBlock.range.lowerBound]
         var lastPos = ins0.position
+        if objectMode { try enterHandlerRange(ins0, stack: stack, block: &block) }
 
         func pop(_ ins: Instruction) throws -> Var? {
             guard let v = stack.popLast() else {
@@ -168,6 +189,14 @@ public struct Translator {
             var ins = cfg.instructions[index]
             if ins.position.line >= 0 { lastPos = ins.position } else { ins.position = lastPos }
             func push(_ e: Expr) { let v = temp(); emit(v, e, ins); stack.append(v) }
+            if objectMode {
+                syncHandlerStack(stack, &block, ins)
+                switch try translateObjectMode(ins, index: index, b: b, stack: &stack, block: &block) {
+                case .handled: continue
+                case .terminated: return block
+                case .notHandled: break
+                }
+            }
             switch ins.name {
             case "NOP", "RESUME", "CACHE", "PRECALL", "COPY_FREE_VARS", "EXTENDED_ARG":
                 break
@@ -366,7 +395,8 @@ public struct Translator {
                 if let feature = Self.featureOfOpcode[ins.name] ?? Self.featureOfOpcodeByVersion[ins.name] {
                     throw unsupported(feature, ins)
                 }
-                throw CompileError(.unsupported, "the bytecode instruction \(ins.name) is not supported in nopython mode",
+                throw CompileError(.unsupported, "the bytecode instruction \(ins.name) is not supported in "
+                                   + (objectMode ? "object mode" : "nopython mode"),
                                    at: ins.position, stage: "frontend")
             }
         }

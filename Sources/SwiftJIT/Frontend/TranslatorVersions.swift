@@ -218,7 +218,8 @@ extension Translator {
     }
 
     /// 3.10 has no exception table: try blocks and with statements start with SETUP_* opcodes.
-    static func rejectSetupBlocks310(_ instructions: [Instruction], _ code: CodeObject) throws {
+    static func rejectSetupBlocks310(_ instructions: [Instruction], _ code: CodeObject,
+                                     mode: String = "nopython mode") throws {
         guard code.version.minor <= 10,
               let setup = instructions.first(where: { $0.name.hasPrefix("SETUP_") }) else { return }
         let isWith = setup.name == "SETUP_WITH" || setup.name == "SETUP_ASYNC_WITH"
@@ -229,8 +230,9 @@ extension Translator {
             pos = instructions[h...].first { $0.position.line >= 0 }?.position ?? pos
         }
         throw CompileError(.unsupported,
-                           isWith ? "with statements are not supported in nopython mode"
-                                  : "try/except/finally is not supported in nopython mode",
+                           isWith ? "with statements are not supported in \(mode)" + (mode == "object mode" ? " on Python 3.10" : "")
+                                  : "try/except/finally is not supported in \(mode)"
+                                    + (mode == "object mode" ? " on Python 3.10" : ""),
                            at: pos.line >= 0 ? pos : SourcePosition(line: code.firstLineNumber), stage: "frontend")
     }
 

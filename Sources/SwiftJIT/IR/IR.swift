@@ -76,6 +76,45 @@ public indirect enum Expr: Hashable, Sendable {
     case staticGetitem(Var, Int)
     case getiter(Var)
     case buildSlice([Var])
+    // Object mode only (the nopython stages reject these with a clear error):
+    case buildList([Var])
+    case buildSet([Var])
+    case buildMap(keys: [Var], values: [Var])
+    /// f-string pieces joined (BUILD_STRING).
+    case buildString([Var])
+    /// `format(value, spec)` after `str`/`repr`/`ascii` when `conversion` is 1/2/3 (FORMAT_VALUE).
+    case formatValue(Var, conversion: Int, spec: Var?)
+    /// `import name` (IMPORT_NAME): `__import__(name, globals, None, fromlist, level)`.
+    case importName(String, fromlist: Var, level: Var)
+    /// `from module import name` (IMPORT_FROM).
+    case importFrom(Var, String)
+    /// A function made from a nested code object (MAKE_FUNCTION), with the function's globals.
+    case makeFunction(code: Var, defaults: Var?, kwdefaults: Var?, closure: Var?)
+    /// `f(*args, **kwargs)` (CALL_FUNCTION_EX).
+    case callEx(Var, args: Var, kwargs: Var?)
+    /// The items of an iterable as a tuple of exactly `count` items (UNPACK_SEQUENCE), or ValueError.
+    case unpack(Var, count: Int)
+    /// `tuple(list)` (LIST_TO_TUPLE).
+    case listToTuple(Var)
+    /// Runs lifted loop number `index` with its live-in values: the tuple of its
+    /// live-out values, or None when the loop does not compile for these types.
+    case liftedLoop(Int, [Var])
+    /// A new cell holding the value of `Var` (which may be unbound): MAKE_CELL.
+    case makeCell(Var)
+    /// The contents of the cell held by `Var` (LOAD_DEREF of a cell variable named `name`).
+    case cellGet(Var, name: String)
+    /// The cell of a free variable itself (LOAD_CLOSURE / STORE_DEREF of a free variable).
+    case freevarCell(String)
+    /// The exception being handled (`sys.exception()`, None outside handlers): PUSH_EXC_INFO.
+    case handledException
+    /// Whether exception `Var` matches the class or tuple of classes of the second (CHECK_EXC_MATCH).
+    case exceptionMatches(Var, Var)
+    /// `(mgr.__exit__, mgr.__enter__())` (BEFORE_WITH).
+    case beforeWith(Var)
+    /// `exit(type(exc), exc, exc.__traceback__)` (WITH_EXCEPT_START).
+    case withExceptStart(exit: Var, exception: Var)
+    /// The value of local `Var`, unbound or not, leaving it unbound (3.12 LOAD_FAST_AND_CLEAR).
+    case takeLocal(Var)
 }
 
 /// A statement: one step of a block.
@@ -87,6 +126,40 @@ public enum Stmt: Hashable, Sendable {
     case discard(Var)
     /// `del name`
     case delete(Var)
+    // Object mode only:
+    case listAppend(Var, Var)
+    case setAdd(Var, Var)
+    case mapAdd(Var, Var, Var)
+    /// `del target[index]`
+    case delitem(target: Var, index: Var)
+    /// `del target.name`
+    case delattr(target: Var, name: String)
+    /// LIST_EXTEND, SET_UPDATE, DICT_UPDATE (merge: false) and DICT_MERGE (merge: true, duplicate keys raise).
+    case listExtend(Var, Var)
+    case setUpdate(Var, Var)
+    case dictUpdate(Var, Var, merge: Bool)
+    /// `global name; name = value` and `del name`.
+    case storeGlobal(String, Var)
+    case deleteGlobal(String)
+    /// Stores into the cell held by the first variable (STORE_DEREF).
+    case cellSet(Var, Var)
+    /// Makes `Var` the exception being handled (PUSH_EXC_INFO, POP_EXCEPT).
+    case setHandledException(Var)
+    /// Raises exception `Var` again with its traceback (RERAISE); the block ends `unreachable`.
+    case reraise(Var)
+}
+
+/// Where the exceptions raised in a block go (object mode, from the code's exception table).
+public struct ExceptionHandler: Hashable, Sendable {
+    /// The handler block.
+    public var label: Label
+    /// The handler's stack variable that receives the exception object.
+    public var exception: Var
+    /// The handler's stack variable for the raising instruction's offset (set to None), if any.
+    public var lasti: Var?
+    public init(label: Label, exception: Var, lasti: Var?) {
+        self.label = label; self.exception = exception; self.lasti = lasti
+    }
 }
 
 /// How a block ends.
@@ -115,6 +188,8 @@ public struct Block: Hashable, Sendable {
     public var offset: Int
     public var statements: [Located<Stmt>]
     public var terminator: Located<Terminator>
+    /// Object mode: the handler of the exceptions raised in this block, if any.
+    public var handler: ExceptionHandler? = nil
 
     public init(label: Label, offset: Int, statements: [Located<Stmt>] = [],
                 terminator: Located<Terminator> = Located(.unreachable, .unknown)) {
@@ -122,12 +197,15 @@ public struct Block: Hashable, Sendable {
     }
 
     public var successors: [Label] {
+        var out: [Label]
         switch terminator.node {
-        case .jump(let l): return [l]
-        case .branch(_, let t, let f): return t == f ? [t] : [t, f]
-        case .forIter(_, _, let b, let e): return [b, e]
-        case .ret, .raise, .unreachable: return []
+        case .jump(let l): out = [l]
+        case .branch(_, let t, let f): out = t == f ? [t] : [t, f]
+        case .forIter(_, _, let b, let e): out = [b, e]
+        case .ret, .raise, .unreachable: out = []
         }
+        if let h = handler, !out.contains(h.label) { out.append(h.label) }
+        return out
     }
 }
 
@@ -191,7 +269,82 @@ extension Expr {
             return [v]
         case .binary(_, let a, let b, _), .compare(_, let a, let b), .getitem(let a, let b): return [a, b]
         case .call(let f, let args, _): return [f] + args
-        case .buildTuple(let vs), .buildSlice(let vs): return vs
+        case .buildTuple(let vs), .buildSlice(let vs), .buildList(let vs), .buildSet(let vs), .buildString(let vs),
+             .liftedLoop(_, let vs):
+            return vs
+        case .buildMap(let k, let v): return k + v
+        case .formatValue(let v, _, let spec): return [v] + (spec.map { [$0] } ?? [])
+        case .importName(_, let a, let b): return [a, b]
+        case .importFrom(let v, _), .unpack(let v, _), .listToTuple(let v), .cellGet(let v, _), .beforeWith(let v):
+            return [v]
+        case .handledException: return []
+        case .exceptionMatches(let a, let b), .withExceptStart(let a, let b): return [a, b]
+        case .makeCell, .takeLocal: return []  // read the slot as it is, unbound or not
+        case .freevarCell: return []
+        case .makeFunction(let c, let d, let k, let cl): return [c] + [d, k, cl].compactMap { $0 }
+        case .callEx(let f, let a, let k): return [f, a] + (k.map { [$0] } ?? [])
+        }
+    }
+}
+
+extension Stmt {
+    /// The variables a statement reads.
+    public var operands: [Var] {
+        switch self {
+        case .assign(_, let e): return e.operands
+        case .setitem(let t, let i, let v): return [t, i, v]
+        case .setattr(let t, _, let v): return [t, v]
+        case .discard(let v): return [v]
+        case .delete: return []
+        case .listAppend(let a, let b), .setAdd(let a, let b), .delitem(let a, let b), .listExtend(let a, let b),
+             .setUpdate(let a, let b), .dictUpdate(let a, let b, _), .cellSet(let a, let b):
+            return [a, b]
+        case .mapAdd(let a, let b, let c): return [a, b, c]
+        case .delattr(let t, _): return [t]
+        case .storeGlobal(_, let v), .setHandledException(let v), .reraise(let v): return [v]
+        case .deleteGlobal: return []
+        }
+    }
+
+    /// Whether the statement exists only in object mode.
+    public var isObjectModeOnly: Bool {
+        switch self {
+        case .assign(_, let e): return e.isObjectModeOnly
+        case .setitem, .setattr, .discard, .delete: return false
+        default: return true
+        }
+    }
+}
+
+extension Expr {
+    /// Whether the expression exists only in object mode.
+    public var isObjectModeOnly: Bool {
+        switch self {
+        case .buildList, .buildSet, .buildMap, .buildString, .formatValue, .importName, .importFrom, .makeFunction,
+             .callEx, .unpack, .listToTuple, .liftedLoop, .makeCell, .cellGet, .freevarCell, .handledException,
+             .exceptionMatches, .beforeWith, .withExceptStart, .takeLocal:
+            return true
+        default: return false
+        }
+    }
+
+    /// The construct an object-mode-only expression comes from, for error messages.
+    public var objectModeFeature: String {
+        switch self {
+        case .buildList, .listToTuple: return "lists"
+        case .buildSet: return "sets"
+        case .buildMap: return "dicts"
+        case .buildString, .formatValue: return "f-strings"
+        case .importName, .importFrom: return "import statements"
+        case .makeFunction: return "inner functions and lambdas"
+        case .callEx: return "calls with *args or **kwargs"
+        case .unpack: return "unpacking of non-tuples"
+        case .liftedLoop: return "lifted loops"
+        case .makeCell, .cellGet, .freevarCell: return "variables captured by inner functions"
+        case .handledException, .exceptionMatches: return "try/except"
+        case .beforeWith, .withExceptStart: return "with statements"
+        case .takeLocal: return "inline comprehensions"
+        default: return "this construct"
         }
     }
 }

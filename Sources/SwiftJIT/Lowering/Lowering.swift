@@ -206,6 +206,8 @@ final class FunctionLowering {
             try arraySetitem(try load(target), a, try load(index), typed.type(of: index), try load(value), typed.type(of: value))
         case .setattr:
             throw fail("attribute assignment is not lowered yet")
+        default:
+            throw fail("an object-mode statement reached nopython lowering")
         }
     }
 
@@ -422,6 +424,8 @@ final class FunctionLowering {
             return try arrayGetitem(try load(v), a, try load(i), typed.type(of: i), result: t)
         case .buildSlice(let parts):
             return try buildSlice(parts)
+        default:
+            throw fail("\(e.objectModeFeature) reached nopython lowering")
         }
     }
 

@@ -273,6 +273,8 @@ public struct TypeInference {
                 }
             }
             return .slice
+        default:
+            throw CompileError(.unsupported, "\(e.objectModeFeature) are not supported in nopython mode", at: pos, stage: "typing")
         }
     }
 
@@ -367,6 +369,9 @@ public struct TypeInference {
                     throw err("setting attribute '\(n)' of \(tt) is not supported in nopython mode", s.position)
                 case .discard, .delete:
                     break
+                default:
+                    throw CompileError(.unsupported, "this statement is not supported in nopython mode", at: s.position,
+                                       stage: "typing")
                 }
             }
             switch block.terminator.node {

@@ -42,6 +42,10 @@ final class DispatcherCore {
     var keepAlive: [PyPtr] = []
     /// Explicit signatures were given: calls convert to them or raise TypeError, never compile.
     var explicitSignatures = false
+    /// `@jit` may fall back to object mode; `forceobj=True`; `looplift` (ObjectModeDispatch.swift).
+    var modeOptions = ObjectModeOptions()
+    /// The object-mode code, once compiled: every call that misses the fast path runs it.
+    var objectMode: ObjectModeEntry? = nil
     /// Signatures being compiled right now, innermost last (dispatcher id, argument types).
     nonisolated(unsafe) static var compiling: [(UInt, [JITType])] = []
 
@@ -149,7 +153,7 @@ final class DispatcherCore {
         var bound: PyPtr? = nil
         defer { if let b = bound { Py_DecRef(b) } }
         var argv: UnsafePointer<PyPtr?>
-        if kwnames != nil || nargs != argCount {
+        if kwnames != nil || nargs != argCount || fastPathArgCount != argCount {  // keyword-only parameters: always bind
             guard let bind = Hooks.bind else {
                 PyErr_SetString(PyExc_RuntimeError, "swiftjit is not initialized")
                 return nil
@@ -181,10 +185,16 @@ final class DispatcherCore {
         }
         // Fast key lookup again (bound arguments may now match).
         if let e = lookup(argv, argCount) { return e(argv, argCount) }
+        // Object mode: one entry for all argument types.
+        if let om = objectMode { return om.call(argv, argCount) }
+        if modeOptions.mode == .force { return objectModeEntry()?.call(argv, argCount) }
         // Type the arguments.
         var types: [JITType] = []
         for i in 0..<argCount {
-            guard let t = typeOf(argv[i]!, argument: i) else { return untypableArgument(argv) }
+            guard let t = typeOf(argv[i]!, argument: i) else {
+                if modeOptions.mode == .fallback, !explicitSignatures { return fallBack(argv) }
+                return untypableArgument(argv)
+            }
             types.append(t)
         }
         if let index = compiled.firstIndex(where: { $0.signature == types }) {
@@ -199,7 +209,7 @@ final class DispatcherCore {
             let entry = unsafeBitCast(UInt(compiled[index].wrapperAddress), to: WrapperEntry.self)
             return entry(argv, argCount)
         }
-        guard let c = compile(types) else { return nil }
+        guard let c = compile(types) else { return fallBack(argv) }
         add(c, sample: argv)
         let entry = unsafeBitCast(UInt(c.wrapperAddress), to: WrapperEntry.self)
         return entry(argv, argCount)

@@ -1,0 +1,579 @@
+/* Helpers called by object-mode code (Lowering/ObjectLowering.swift) for the
+ * operations that are more than one CPython C API call. Each returns a new
+ * reference (or 0 / 1 for statuses), or NULL / -1 with a Python exception set,
+ * like the C API itself. The JIT finds them through swiftjit_objmode_symbol. */
+#include "SwiftJITObjMode.h"
+
+/* _PyTraceback_Add is exported by CPython 3.10 to 3.13 (declared in cpython/traceback.h
+   up to 3.12, internal in 3.13), with this signature. */
+extern void _PyTraceback_Add(const char *funcname, const char *filename, int lineno);
+
+PyObject *swiftjit_obj_global(PyObject *globals, PyObject *builtins, PyObject *name) {
+    PyObject *v = PyDict_GetItemWithError(globals, name);
+    if (v == NULL) {
+        if (PyErr_Occurred()) return NULL;
+        if (PyDict_CheckExact(builtins)) {
+            v = PyDict_GetItemWithError(builtins, name);
+            if (v == NULL && PyErr_Occurred()) return NULL;
+        } else {
+            v = PyObject_GetItem(builtins, name);
+            if (v == NULL) {
+                if (!PyErr_ExceptionMatches(PyExc_KeyError)) return NULL;
+                PyErr_Clear();
+            } else {
+                return v;
+            }
+        }
+        if (v == NULL) {
+            PyErr_Format(PyExc_NameError, "name '%U' is not defined", name);
+            return NULL;
+        }
+    }
+    Py_INCREF(v);
+    return v;
+}
+
+PyObject *swiftjit_obj_builtin(PyObject *builtins, PyObject *name) {
+    PyObject *v = PyDict_CheckExact(builtins) ? PyDict_GetItemWithError(builtins, name) : NULL;
+    if (v == NULL) {
+        if (!PyErr_Occurred()) PyErr_Format(PyExc_NameError, "__build_class__ not found");
+        return NULL;
+    }
+    Py_INCREF(v);
+    return v;
+}
+
+int swiftjit_obj_store_global(PyObject *globals, PyObject *name, PyObject *value) {
+    return PyDict_SetItem(globals, name, value);
+}
+
+int swiftjit_obj_delete_global(PyObject *globals, PyObject *name) {
+    if (PyDict_DelItem(globals, name) < 0) {
+        if (PyErr_ExceptionMatches(PyExc_KeyError)) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_NameError, "name '%U' is not defined", name);
+        }
+        return -1;
+    }
+    return 0;
+}
+
+void swiftjit_obj_unbound(const char *name, int minor) {
+    if (minor >= 11)
+        PyErr_Format(PyExc_UnboundLocalError,
+                     "cannot access local variable '%s' where it is not associated with a value", name);
+    else
+        PyErr_Format(PyExc_UnboundLocalError, "local variable '%s' referenced before assignment", name);
+}
+
+void swiftjit_obj_unbound_free(const char *name, int minor) {
+    if (minor >= 11)
+        PyErr_Format(PyExc_NameError,
+                     "cannot access free variable '%s' where it is not associated with a value in enclosing scope",
+                     name);
+    else
+        PyErr_Format(PyExc_NameError,
+                     "free variable '%s' referenced before assignment in enclosing scope", name);
+}
+
+PyObject *swiftjit_obj_cell_get(PyObject *cell, const char *name, int minor, int isfree) {
+    PyObject *v = PyCell_GET(cell);
+    if (v == NULL) {
+        if (isfree) swiftjit_obj_unbound_free(name, minor);
+        else swiftjit_obj_unbound(name, minor);
+        return NULL;
+    }
+    Py_INCREF(v);
+    return v;
+}
+
+PyObject *swiftjit_obj_tuple(PyObject *const *items, int64_t n) {
+    PyObject *t = PyTuple_New((Py_ssize_t)n);
+    if (t == NULL) return NULL;
+    for (int64_t i = 0; i < n; i++) {
+        Py_INCREF(items[i]);
+        PyTuple_SET_ITEM(t, i, items[i]);
+    }
+    return t;
+}
+
+PyObject *swiftjit_obj_list(PyObject *const *items, int64_t n) {
+    PyObject *l = PyList_New((Py_ssize_t)n);
+    if (l == NULL) return NULL;
+    for (int64_t i = 0; i < n; i++) {
+        Py_INCREF(items[i]);
+        PyList_SET_ITEM(l, i, items[i]);
+    }
+    return l;
+}
+
+PyObject *swiftjit_obj_set(PyObject *const *items, int64_t n) {
+    PyObject *s = PySet_New(NULL);
+    if (s == NULL) return NULL;
+    for (int64_t i = 0; i < n; i++) {
+        if (PySet_Add(s, items[i]) < 0) { Py_DECREF(s); return NULL; }
+    }
+    return s;
+}
+
+PyObject *swiftjit_obj_dict(PyObject *const *keys, PyObject *const *values, int64_t n) {
+#if PY_VERSION_HEX < 0x030D0000
+    PyObject *d = _PyDict_NewPresized((Py_ssize_t)n);
+#else
+    PyObject *d = PyDict_New();
+#endif
+    if (d == NULL) return NULL;
+    for (int64_t i = 0; i < n; i++) {
+        if (PyDict_SetItem(d, keys[i], values[i]) < 0) { Py_DECREF(d); return NULL; }
+    }
+    return d;
+}
+
+PyObject *swiftjit_obj_string(PyObject *const *items, int64_t n) {
+    PyObject *empty = PyUnicode_New(0, 0);
+    if (empty == NULL) return NULL;
+#if PY_VERSION_HEX < 0x030D0000
+    PyObject *r = _PyUnicode_JoinArray(empty, items, (Py_ssize_t)n);
+#else
+    PyObject *t = swiftjit_obj_tuple(items, n);
+    PyObject *r = t ? PyUnicode_Join(empty, t) : NULL;
+    Py_XDECREF(t);
+#endif
+    Py_DECREF(empty);
+    return r;
+}
+
+PyObject *swiftjit_obj_format(PyObject *value, int64_t conversion, PyObject *spec) {
+    PyObject *converted;
+    switch (conversion) {
+    case 1: converted = PyObject_Str(value); break;
+    case 2: converted = PyObject_Repr(value); break;
+    case 3: converted = PyObject_ASCII(value); break;
+    default: converted = value; Py_INCREF(value); break;
+    }
+    if (converted == NULL) return NULL;
+    if (spec == NULL && PyUnicode_CheckExact(converted)) return converted;
+    PyObject *r = PyObject_Format(converted, spec);
+    Py_DECREF(converted);
+    return r;
+}
+
+PyObject *swiftjit_obj_unpack(PyObject *seq, int64_t n) {
+    if (PyTuple_CheckExact(seq) && PyTuple_GET_SIZE(seq) == n) {
+        Py_INCREF(seq);
+        return seq;
+    }
+    PyObject *it = PyObject_GetIter(seq);
+    if (it == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_TypeError) && Py_TYPE(seq)->tp_iter == NULL && !PySequence_Check(seq)) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_TypeError, "cannot unpack non-iterable %.200s object", Py_TYPE(seq)->tp_name);
+        }
+        return NULL;
+    }
+    PyObject *t = PyTuple_New((Py_ssize_t)n);
+    if (t == NULL) { Py_DECREF(it); return NULL; }
+    for (int64_t i = 0; i < n; i++) {
+        PyObject *v = PyIter_Next(it);
+        if (v == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_Format(PyExc_ValueError, "not enough values to unpack (expected %lld, got %lld)",
+                             (long long)n, (long long)i);
+            Py_DECREF(it); Py_DECREF(t);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(t, i, v);
+    }
+    PyObject *extra = PyIter_Next(it);
+    if (extra != NULL) {
+        Py_DECREF(extra);
+        PyErr_Format(PyExc_ValueError, "too many values to unpack (expected %lld)", (long long)n);
+        Py_DECREF(it); Py_DECREF(t);
+        return NULL;
+    }
+    Py_DECREF(it);
+    if (PyErr_Occurred()) { Py_DECREF(t); return NULL; }
+    return t;
+}
+
+int swiftjit_obj_next(PyObject *it, PyObject **out) {
+    PyObject *v = (*Py_TYPE(it)->tp_iternext)(it);
+    if (v != NULL) { *out = v; return 1; }
+    if (PyErr_Occurred()) {
+        if (!PyErr_ExceptionMatches(PyExc_StopIteration)) return -1;
+        PyErr_Clear();
+    }
+    return 0;
+}
+
+PyObject *swiftjit_obj_getiter(PyObject *o) { return PyObject_GetIter(o); }
+
+int swiftjit_obj_truth(PyObject *o) {
+    if (o == Py_True) return 1;
+    if (o == Py_False || o == Py_None) return 0;
+    return PyObject_IsTrue(o);
+}
+
+PyObject *swiftjit_obj_bool(int64_t b) {
+    PyObject *r = b ? Py_True : Py_False;
+    Py_INCREF(r);
+    return r;
+}
+
+PyObject *swiftjit_obj_contains(PyObject *item, PyObject *container, int64_t negate) {
+    int r = PySequence_Contains(container, item);
+    if (r < 0) return NULL;
+    return swiftjit_obj_bool(negate ? !r : r);
+}
+
+PyObject *swiftjit_obj_not(PyObject *o) {
+    int r = swiftjit_obj_truth(o);
+    if (r < 0) return NULL;
+    return swiftjit_obj_bool(!r);
+}
+
+PyObject *swiftjit_obj_call_ex(PyObject *f, PyObject *args, PyObject *kwargs) {
+    PyObject *t;
+    if (PyTuple_CheckExact(args)) {
+        t = args;
+        Py_INCREF(t);
+    } else {
+        if (Py_TYPE(args)->tp_iter == NULL && !PySequence_Check(args)) {
+            PyErr_Format(PyExc_TypeError, "%.200s argument after * must be an iterable, not %.200s",
+                         PyCallable_Check(f) ? "function" : Py_TYPE(f)->tp_name, Py_TYPE(args)->tp_name);
+            return NULL;
+        }
+        t = PySequence_Tuple(args);
+        if (t == NULL) return NULL;
+    }
+    PyObject *d = NULL;
+    if (kwargs != NULL && !PyDict_CheckExact(kwargs)) {
+        d = PyDict_New();
+        if (d == NULL || PyDict_Update(d, kwargs) < 0) { Py_XDECREF(d); Py_DECREF(t); return NULL; }
+        kwargs = d;
+    }
+    PyObject *r = PyObject_Call(f, t, kwargs);
+    Py_DECREF(t);
+    Py_XDECREF(d);
+    return r;
+}
+
+PyObject *swiftjit_obj_make_function(PyObject *code, PyObject *globals, PyObject *defaults, PyObject *kwdefaults,
+                                     PyObject *closure) {
+    PyObject *qualname = PyObject_GetAttrString(code, "co_qualname");
+    if (qualname == NULL) {
+        PyErr_Clear();
+    }
+    PyObject *f = PyFunction_NewWithQualName(code, globals, qualname);
+    Py_XDECREF(qualname);
+    if (f == NULL) return NULL;
+    if ((defaults && PyFunction_SetDefaults(f, defaults) < 0) ||
+        (kwdefaults && PyFunction_SetKwDefaults(f, kwdefaults) < 0) ||
+        (closure && PyFunction_SetClosure(f, closure) < 0)) {
+        Py_DECREF(f);
+        return NULL;
+    }
+    return f;
+}
+
+PyObject *swiftjit_obj_import_name(PyObject *name, PyObject *globals, PyObject *fromlist, PyObject *level) {
+    int ilevel = (int)PyLong_AsLong(level);
+    if (ilevel == -1 && PyErr_Occurred()) return NULL;
+    return PyImport_ImportModuleLevelObject(name, globals, NULL, fromlist, ilevel);
+}
+
+PyObject *swiftjit_obj_import_from(PyObject *module, PyObject *name) {
+    PyObject *x = PyObject_GetAttr(module, name);
+    if (x != NULL || !PyErr_ExceptionMatches(PyExc_AttributeError)) return x;
+    PyErr_Clear();
+    /* A submodule imported by a circular import: look in sys.modules. */
+    PyObject *pkgname = PyObject_GetAttrString(module, "__name__");
+    if (pkgname != NULL && PyUnicode_Check(pkgname)) {
+        PyObject *full = PyUnicode_FromFormat("%U.%U", pkgname, name);
+        if (full != NULL) {
+            x = PyImport_GetModule(full);
+            Py_DECREF(full);
+            if (x != NULL) { Py_DECREF(pkgname); return x; }
+        }
+    }
+    PyErr_Clear();
+    if (pkgname != NULL && PyUnicode_Check(pkgname))
+        PyErr_Format(PyExc_ImportError, "cannot import name '%U' from '%U' (unknown location)", name, pkgname);
+    else
+        PyErr_Format(PyExc_ImportError, "cannot import name '%U' from '<unknown module name>' (unknown location)",
+                     name);
+    Py_XDECREF(pkgname);
+    return NULL;
+}
+
+static int not_iterable(PyObject *o) { return Py_TYPE(o)->tp_iter == NULL && !PySequence_Check(o); }
+
+int swiftjit_obj_list_extend(PyObject *list, PyObject *iterable) {
+    if (not_iterable(iterable)) {
+        PyErr_Format(PyExc_TypeError, "Value after * must be an iterable, not %.200s", Py_TYPE(iterable)->tp_name);
+        return -1;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(list);
+    return PyList_SetSlice(list, n, n, iterable);
+}
+
+int swiftjit_obj_set_update(PyObject *set, PyObject *iterable) {
+    PyObject *it = PyObject_GetIter(iterable);
+    if (it == NULL) return -1;
+    PyObject *v;
+    while ((v = PyIter_Next(it)) != NULL) {
+        int r = PySet_Add(set, v);
+        Py_DECREF(v);
+        if (r < 0) { Py_DECREF(it); return -1; }
+    }
+    Py_DECREF(it);
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+int swiftjit_obj_dict_update(PyObject *dict, PyObject *other, int64_t merge) {
+    if (merge && PyDict_Check(other)) {
+        Py_ssize_t pos = 0;
+        PyObject *k, *v;
+        while (PyDict_Next(other, &pos, &k, &v)) {
+            int has = PyDict_Contains(dict, k);
+            if (has < 0) return -1;
+            if (has) {
+                PyErr_Format(PyExc_TypeError, "got multiple values for keyword argument '%S'", k);
+                return -1;
+            }
+            if (PyDict_SetItem(dict, k, v) < 0) return -1;
+        }
+        return 0;
+    }
+    if (PyDict_Update(dict, other) < 0) {
+        if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
+            PyErr_Clear();
+            if (merge)
+                PyErr_Format(PyExc_TypeError, "argument after ** must be a mapping, not %.200s",
+                             Py_TYPE(other)->tp_name);
+            else
+                PyErr_Format(PyExc_TypeError, "'%.200s' object is not a mapping", Py_TYPE(other)->tp_name);
+        }
+        return -1;
+    }
+    return 0;
+}
+
+/* RAISE_VARARGS: raise exc (a class is instantiated), or re-raise with exc NULL. */
+void swiftjit_obj_raise(PyObject *exc) {
+    if (exc == NULL) {
+#if PY_VERSION_HEX >= 0x030B0000
+        PyObject *current = PyErr_GetHandledException();
+#else
+        PyObject *t0, *current, *tb0;
+        PyErr_GetExcInfo(&t0, &current, &tb0);
+        Py_XDECREF(t0); Py_XDECREF(tb0);
+#endif
+        if (current == NULL || current == Py_None) {
+            Py_XDECREF(current);
+            PyErr_SetString(PyExc_RuntimeError, "No active exception to reraise");
+            return;
+        }
+        /* A bare raise re-raises the handled exception with its traceback, as RERAISE does. */
+        PyObject *type = (PyObject *)Py_TYPE(current);
+        Py_INCREF(type);
+        PyErr_Restore(type, current, PyException_GetTraceback(current));
+        return;
+    }
+    PyObject *type, *value;
+    if (PyExceptionClass_Check(exc)) {
+        type = exc;
+        value = PyObject_CallNoArgs(exc);
+        if (value == NULL) return;
+        if (!PyExceptionInstance_Check(value)) {
+            PyErr_Format(PyExc_TypeError, "calling %R should have returned an instance of BaseException, not %R",
+                         type, Py_TYPE(value));
+            Py_DECREF(value);
+            return;
+        }
+    } else if (PyExceptionInstance_Check(exc)) {
+        value = exc;
+        Py_INCREF(value);
+        type = (PyObject *)Py_TYPE(exc);
+    } else {
+        PyErr_SetString(PyExc_TypeError, "exceptions must derive from BaseException");
+        return;
+    }
+    PyErr_SetObject(type, value);
+    Py_DECREF(value);
+}
+
+void swiftjit_obj_traceback(const char *funcname, const char *filename, int64_t line) {
+    if (line > 0 && PyErr_Occurred()) _PyTraceback_Add(funcname, filename, (int)line);
+}
+
+void swiftjit_obj_wrong_args(const char *funcname, int64_t expected, int64_t got) {
+    PyErr_Format(PyExc_TypeError, "%s() takes %lld positional argument%s but %lld %s given", funcname,
+                 (long long)expected, expected == 1 ? "" : "s", (long long)got, got == 1 ? "was" : "were");
+}
+
+PyObject *swiftjit_obj_vectorcall(PyObject *f, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
+    return PyObject_Vectorcall(f, args, nargsf, kwnames);
+}
+
+PyObject *swiftjit_obj_vectorcall_method(PyObject *name, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
+    return PyObject_VectorcallMethod(name, args, nargsf, kwnames);
+}
+
+/* Exception handling (3.11+ exception tables). */
+PyObject *swiftjit_obj_fetch_exception(void) {
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    if (type == NULL) {
+        PyErr_SetString(PyExc_SystemError, "swiftjit: error without an exception set");
+        PyErr_Fetch(&type, &value, &tb);
+    }
+    PyErr_NormalizeException(&type, &value, &tb);
+    if (tb != NULL && value != NULL) PyException_SetTraceback(value, tb);
+    Py_XDECREF(type);
+    Py_XDECREF(tb);
+    return value;
+}
+
+PyObject *swiftjit_obj_handled_exception(void) {
+#if PY_VERSION_HEX >= 0x030B0000
+    PyObject *e = PyErr_GetHandledException();
+#else
+    PyObject *t, *e, *tb;
+    PyErr_GetExcInfo(&t, &e, &tb);
+    Py_XDECREF(t); Py_XDECREF(tb);
+#endif
+    if (e == NULL) { e = Py_None; Py_INCREF(e); }
+    return e;
+}
+
+void swiftjit_obj_set_handled_exception(PyObject *e) {
+#if PY_VERSION_HEX >= 0x030B0000
+    PyErr_SetHandledException(e == Py_None ? NULL : e);
+#else
+    if (e == Py_None) PyErr_SetExcInfo(NULL, NULL, NULL);
+    else {
+        Py_INCREF(Py_TYPE(e)); Py_INCREF(e);
+        PyErr_SetExcInfo((PyObject *)Py_TYPE(e), e, PyException_GetTraceback(e));
+    }
+#endif
+}
+
+void swiftjit_obj_reraise(PyObject *e) {
+    if (!PyExceptionInstance_Check(e)) {
+        PyErr_SetString(PyExc_SystemError, "swiftjit: re-raise of a non-exception");
+        return;
+    }
+    PyObject *type = (PyObject *)Py_TYPE(e);
+    Py_INCREF(type);
+    Py_INCREF(e);
+    PyErr_Restore(type, e, PyException_GetTraceback(e));
+}
+
+PyObject *swiftjit_obj_exception_matches(PyObject *exc, PyObject *type) {
+    int ok = 1;
+    if (PyTuple_Check(type)) {
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(type); i++)
+            if (!PyExceptionClass_Check(PyTuple_GET_ITEM(type, i))) { ok = 0; break; }
+    } else {
+        ok = PyExceptionClass_Check(type);
+    }
+    if (!ok) {
+        PyErr_SetString(PyExc_TypeError, "catching classes that do not inherit from BaseException is not allowed");
+        return NULL;
+    }
+    return swiftjit_obj_bool(PyErr_GivenExceptionMatches(exc, type));
+}
+
+static PyObject *special_method(PyObject *obj, const char *name) {
+    PyObject *n = PyUnicode_InternFromString(name);
+    if (n == NULL) return NULL;
+    PyObject *f = _PyType_Lookup(Py_TYPE(obj), n);
+    Py_DECREF(n);
+    if (f == NULL) return NULL;
+    descrgetfunc get = Py_TYPE(f)->tp_descr_get;
+    if (get != NULL) return get(f, obj, (PyObject *)Py_TYPE(obj));
+    Py_INCREF(f);
+    return f;
+}
+
+PyObject *swiftjit_obj_before_with(PyObject *mgr) {
+    PyObject *enter = special_method(mgr, "__enter__");
+    if (enter == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_TypeError, "'%.200s' object does not support the context manager protocol",
+                         Py_TYPE(mgr)->tp_name);
+        return NULL;
+    }
+    PyObject *exit = special_method(mgr, "__exit__");
+    if (exit == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_TypeError,
+                         "'%.200s' object does not support the context manager protocol (missed __exit__ method)",
+                         Py_TYPE(mgr)->tp_name);
+        Py_DECREF(enter);
+        return NULL;
+    }
+    PyObject *res = PyObject_CallNoArgs(enter);
+    Py_DECREF(enter);
+    if (res == NULL) { Py_DECREF(exit); return NULL; }
+    PyObject *pair = PyTuple_New(2);
+    if (pair == NULL) { Py_DECREF(exit); Py_DECREF(res); return NULL; }
+    PyTuple_SET_ITEM(pair, 0, exit);
+    PyTuple_SET_ITEM(pair, 1, res);
+    return pair;
+}
+
+PyObject *swiftjit_obj_with_except_start(PyObject *exit, PyObject *exc) {
+    PyObject *tb = PyException_GetTraceback(exc);
+    PyObject *res = PyObject_CallFunctionObjArgs(exit, (PyObject *)Py_TYPE(exc), exc, tb ? tb : Py_None, NULL);
+    Py_XDECREF(tb);
+    return res;
+}
+
+void *swiftjit_objmode_symbol(int i, const char **name) {
+#define SYM(k, f) case k: *name = #f; return (void *)&f;
+    switch (i) {
+    SYM(0, swiftjit_obj_global)
+    SYM(1, swiftjit_obj_builtin)
+    SYM(2, swiftjit_obj_store_global)
+    SYM(3, swiftjit_obj_delete_global)
+    SYM(4, swiftjit_obj_unbound)
+    SYM(5, swiftjit_obj_unbound_free)
+    SYM(6, swiftjit_obj_cell_get)
+    SYM(7, swiftjit_obj_tuple)
+    SYM(8, swiftjit_obj_list)
+    SYM(9, swiftjit_obj_set)
+    SYM(10, swiftjit_obj_dict)
+    SYM(11, swiftjit_obj_string)
+    SYM(12, swiftjit_obj_format)
+    SYM(13, swiftjit_obj_unpack)
+    SYM(14, swiftjit_obj_next)
+    SYM(15, swiftjit_obj_getiter)
+    SYM(16, swiftjit_obj_truth)
+    SYM(17, swiftjit_obj_bool)
+    SYM(18, swiftjit_obj_contains)
+    SYM(19, swiftjit_obj_not)
+    SYM(20, swiftjit_obj_call_ex)
+    SYM(21, swiftjit_obj_make_function)
+    SYM(22, swiftjit_obj_import_name)
+    SYM(23, swiftjit_obj_import_from)
+    SYM(24, swiftjit_obj_list_extend)
+    SYM(25, swiftjit_obj_set_update)
+    SYM(26, swiftjit_obj_dict_update)
+    SYM(27, swiftjit_obj_raise)
+    SYM(28, swiftjit_obj_traceback)
+    SYM(29, swiftjit_obj_wrong_args)
+    SYM(30, swiftjit_obj_vectorcall)
+    SYM(31, swiftjit_obj_vectorcall_method)
+    SYM(32, swiftjit_obj_fetch_exception)
+    SYM(33, swiftjit_obj_handled_exception)
+    SYM(34, swiftjit_obj_set_handled_exception)
+    SYM(35, swiftjit_obj_reraise)
+    SYM(36, swiftjit_obj_exception_matches)
+    SYM(37, swiftjit_obj_before_with)
+    SYM(38, swiftjit_obj_with_except_start)
+    default: return NULL;
+    }
+#undef SYM
+}
