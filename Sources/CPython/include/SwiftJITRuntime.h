@@ -55,6 +55,8 @@ void *swiftjit_stack_limit(void);
 /// The i-th runtime helper JIT code may call: its address, and its name in *name;
 /// NULL past the last one.
 void *swiftjit_runtime_symbol(int i, const char **name);
+/// The i-th helper for str/list/dict/set values (containers.c), NULL past the last one.
+void *swiftjit_container_symbol(int i, const char **name);
 /// Most threads of the pool, and most chunks of a parallel region.
 #define SWIFTJIT_MAX_THREADS 64
 

@@ -409,6 +409,8 @@ struct Graph {
         case .setattr(let t, _, let v): return [t, v]
         case .discard(let v): return [v]
         case .delete: return []
+        case .listAppend(let a, let b), .setAdd(let a, let b), .delitem(let a, let b): return [a, b]
+        case .mapAdd(let d, let k, let v): return [d, k, v]
         }
     }
 

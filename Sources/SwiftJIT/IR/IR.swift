@@ -76,6 +76,16 @@ public indirect enum Expr: Hashable, Sendable {
     case staticGetitem(Var, Int)
     case getiter(Var)
     case buildSlice([Var])
+    /// `[a, b, ...]` (a new list; an empty one takes its element type from later uses).
+    case buildList([Var])
+    /// `{a, b, ...}`
+    case buildSet([Var])
+    /// `{k: v, ...}`
+    case buildMap(keys: [Var], values: [Var])
+    /// The concatenation of str pieces (an f-string).
+    case buildString([Var])
+    /// `format(value, spec)` after a conversion (0 none, 1 `!s`, 2 `!r`, 3 `!a`), for f-strings.
+    case formatValue(Var, conversion: Int, spec: Var?)
 }
 
 /// A statement: one step of a block.
@@ -87,6 +97,14 @@ public enum Stmt: Hashable, Sendable {
     case discard(Var)
     /// `del name`
     case delete(Var)
+    /// `list.append(value)` of a comprehension (LIST_APPEND).
+    case listAppend(list: Var, value: Var)
+    /// `set.add(value)` of a comprehension (SET_ADD).
+    case setAdd(set: Var, value: Var)
+    /// `dict[key] = value` of a comprehension (MAP_ADD).
+    case mapAdd(dict: Var, key: Var, value: Var)
+    /// `del target[index]`
+    case delitem(target: Var, index: Var)
 }
 
 /// How a block ends.
@@ -191,7 +209,10 @@ extension Expr {
             return [v]
         case .binary(_, let a, let b, _), .compare(_, let a, let b), .getitem(let a, let b): return [a, b]
         case .call(let f, let args, _): return [f] + args
-        case .buildTuple(let vs), .buildSlice(let vs): return vs
+        case .buildTuple(let vs), .buildSlice(let vs), .buildList(let vs), .buildSet(let vs), .buildString(let vs):
+            return vs
+        case .buildMap(let ks, let vs): return ks + vs
+        case .formatValue(let v, _, let spec): return [v] + (spec.map { [$0] } ?? [])
         }
     }
 }

@@ -47,6 +47,11 @@ extension IRFunction: CustomStringConvertible {
         case .staticGetitem(let a, let i): return "static_getitem(\(n(a)), \(i))"
         case .getiter(let v): return "getiter(\(n(v)))"
         case .buildSlice(let vs): return "build_slice(\(list(vs)))"
+        case .buildList(let vs): return "build_list(\(list(vs)))"
+        case .buildSet(let vs): return "build_set(\(list(vs)))"
+        case .buildMap(let ks, let vs): return "build_map(\(list(ks)); \(list(vs)))"
+        case .buildString(let vs): return "build_string(\(list(vs)))"
+        case .formatValue(let v, let c, let spec): return "format_value(\(n(v)), \(c)\(spec.map { ", " + n($0) } ?? ""))"
         }
     }
 
@@ -60,6 +65,10 @@ extension IRFunction: CustomStringConvertible {
         case .setattr(let t, let name, let v): return "\(n(t)).\(name) = \(n(v))"
         case .discard(let v): return "discard \(n(v))"
         case .delete(let v): return "del \(n(v))"
+        case .listAppend(let l, let v): return "list_append(\(n(l)), \(n(v)))"
+        case .setAdd(let s, let v): return "set_add(\(n(s)), \(n(v)))"
+        case .mapAdd(let d, let k, let v): return "map_add(\(n(d)), \(n(k)), \(n(v)))"
+        case .delitem(let t, let i): return "del \(n(t))[\(n(i))]"
         }
     }
 

@@ -120,6 +120,7 @@ extension FunctionLowering {
         let failed = b.intrinsic("llvm.expect", [b.i1], [b.icmp(LLVMIntNE, status, b.int(0, b.i32)), b.bool(false)])
         b.condBr(failed, propagate, cont)
         b.position(at: propagate)
+        releaseAllSlots()
         LLVMBuildRet(b.builder, b.int(1, b.i32))
         b.position(at: cont)
         return b.load(ty(result), retSlot)
@@ -218,6 +219,7 @@ extension FunctionLowering {
             if case .literalString(let s) = t {
                 obj = wrapper.c("PyUnicode_FromString", b.ptr, [b.ptr], [b.cString(s)])
             } else {
+                retain(v, t)  // the tuple takes a reference of its own
                 obj = try wrapper.box(v, t, fn: fn)
             }
             _ = wrapper.c("PyTuple_SetItem", b.i32, [b.ptr, b.i64, b.ptr], [tuple, b.int(Int64(i)), obj])
