@@ -140,6 +140,16 @@ extension FunctionLowering {
                 rt("PyTuple_SetItem", b.i32, [b.ptr, b.i64, b.ptr], [tuple, b.int(Int64(i)), item])
             }
             return tuple
+        case .range:
+            // `list(range(...))`, `sorted(range(...))`: a Python range.
+            let array = entryAlloca(LLVMArrayType2(b.ptr, 3)!, "range.args")
+            for i in 0..<3 {
+                b.store(rt("PyLong_FromLongLong", b.ptr, [b.i64], [b.extract(v, i)]), b.gep(b.ptr, array, [b.int(Int64(i))]))
+            }
+            let r = rt("swiftjit_call_builtin", b.ptr, [b.ptr, b.ptr, b.i64, b.ptr],
+                       [b.cString("range"), array, b.int(3), LLVMConstNull(b.ptr)])
+            failIfNull(r)
+            return r
         case .optional(let inner):
             let some = b.appendBlock(fn, "box.some"), none = b.appendBlock(fn, "box.none"), join = b.appendBlock(fn, "box.join")
             b.condBr(b.extract(v, 0), some, none)

@@ -97,7 +97,8 @@ enum ContainerTyping {
         case "strip", "lstrip", "rstrip":
             try need(0...1, args.allSatisfy { $0.asValue == .string || $0 == .none }); return .string
         case "replace":
-            try need(2...3, args.prefix(2).allSatisfy { $0.asValue == .string } && ints); return .string
+            try need(2...3, args.prefix(2).allSatisfy { $0.asValue == .string }
+                     && args.dropFirst(2).allSatisfy { $0 == .int64 || $0 == .boolean }); return .string
         case "center", "ljust", "rjust":
             try need(1...2, args[0] == .int64 && args.dropFirst().allSatisfy { $0.asValue == .string }); return .string
         case "zfill":
@@ -437,7 +438,7 @@ extension TypeInference {
                 guard args.isEmpty else { throw bad() }
                 return ok(.none, .method(m, toList: false))
             case "sort":
-                guard args.isEmpty, keywords.allSatisfy({ $0 == "reverse" }) else {
+                guard args.count == keywords.count, keywords.allSatisfy({ $0 == "reverse" }) else {
                     throw ContainerTyping.fail("\(sig): only the reverse= keyword is supported by list.sort() in nopython mode")
                 }
                 return ok(.none, .method(m, toList: false))
@@ -526,11 +527,10 @@ extension TypeInference {
         func bad(_ why: String = "") -> CompileError { ContainerTyping.fail("\(sig) is not supported in nopython mode" + why) }
         let anyObject = args.contains { $0.asValue.isObject || $0.asValue.hasUndetermined }
         func elements(_ t: JITType) -> JITType? { ContainerTyping.yieldType(t) ?? LanguageTyping.yieldType(t) }
+        let ours: Set<String> = ["len", "bool", "int", "float", "reversed", "sum", "min", "max"]
+        guard ContainerTyping.builtins.contains(name) || (ours.contains(name) && anyObject) else { return nil }
         if !keywords.isEmpty, !(name == "sorted" && keywords == ["reverse"]) {
-            guard !anyObject && !ContainerTyping.builtins.contains(name) else {
-                throw ContainerTyping.fail("keyword arguments are not supported for \(name)() in nopython mode")
-            }
-            return nil
+            throw ContainerTyping.fail("keyword arguments are not supported for \(name)() in nopython mode")
         }
         switch name {
         case "len":
@@ -570,7 +570,7 @@ extension TypeInference {
             guard args.isEmpty else { throw bad(": dict() takes no arguments here; use a dict literal") }
             return ok(.dict(.undetermined, .undetermined), .builtin(name, toList: false))
         case "sorted":
-            guard args.count == 1, let y = elements(args[0]) else { throw bad(": the argument must be iterable") }
+            guard args.count == 1 + keywords.count, let y = elements(args[0]) else { throw bad(": the argument must be iterable") }
             return ok(.list(y.asValue), .builtin(name, toList: false))
         case "reversed":
             guard anyObject else { return nil }
@@ -587,7 +587,6 @@ extension TypeInference {
             guard args.count == 1, let y = elements(args[0]) else { throw bad() }
             return ok(y.asValue, .builtin(name, toList: false))
         default:
-            guard !anyObject || LanguageTyping.builtins.contains(name) || name == "print" else { throw bad() }
             return nil
         }
     }
