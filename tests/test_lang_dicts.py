@@ -107,3 +107,48 @@ def test_hypothesis_count(xs):
 @given(st.lists(st.sampled_from(["a", "b", "é", "日本", ""]), max_size=20))
 def test_hypothesis_words(ws):
     check(word_count, " ".join(ws))
+
+
+def test_typed_dict_and_list():
+    from swiftjit import typed, types
+
+    @njit
+    def fill(d, xs, n):
+        for i in range(n):
+            d[str(i)] = i
+            xs.append(i * 0.5)
+        return len(d), len(xs)
+
+    d = typed.Dict.empty(key_type=types.unicode_type, value_type=types.int64)
+    xs = typed.List.empty_list(types.float64)
+    assert fill(d, xs, 3) == (3, 3)
+    assert d == {"0": 0, "1": 1, "2": 2} and xs == [0.0, 0.5, 1.0]
+    assert isinstance(d, dict) and isinstance(xs, list)
+
+
+def test_nogil_rejects_containers():
+    from swiftjit import jit
+
+    def f(n):
+        xs = [n]
+        return len(xs)
+
+    with pytest.raises(swiftjit.TypingError, match="need the GIL; remove nogil=True"):
+        jit(nopython=True, nogil=True)(f)(3)
+    assert njit(f)(3) == 1
+
+
+def test_mixed_types_error():
+    def f():
+        return [1, "a"]
+
+    with pytest.raises(swiftjit.TypingError, match="use a tuple"):
+        njit(f)()
+
+    def g(flag):
+        xs = [1]
+        xs.append("a")
+        return xs
+
+    with pytest.raises(swiftjit.TypingError, match="one type"):
+        njit(g)(True)
