@@ -159,8 +159,19 @@ int swiftjit_dict_setitem_steal(PyObject *d, PyObject *key, PyObject *value) {
     return r;
 }
 
-/* d[key] = d.get(key, default) + delta for int values: the counting idiom's fast path is
- * plain d[k] = d.get(k, 0) + 1, which compiled code does with the two calls above. */
+/* d.get(key, default) (default may be NULL for None); consumes key and default. */
+PyObject *swiftjit_dict_get_steal(PyObject *d, PyObject *key, PyObject *dflt) {
+    PyObject *v = PyDict_GetItemWithError(d, key);
+    Py_DECREF(key);
+    if (v == NULL) {
+        if (PyErr_Occurred()) { Py_XDECREF(dflt); return NULL; }
+        if (dflt == NULL) Py_RETURN_NONE;
+        return dflt;
+    }
+    Py_XDECREF(dflt);
+    Py_INCREF(v);
+    return v;
+}
 
 int swiftjit_delitem_steal(PyObject *o, PyObject *key) {
     int r = PyObject_DelItem(o, key);
@@ -210,10 +221,13 @@ static PyObject *kwnames_of(const char *kwname) {
 
 /* Calls method `name` of `receiver` with `n` arguments (the last one passed by the keyword
  * `kwname` when it is not NULL), consuming the caller's references to the arguments. */
-PyObject *swiftjit_call_method(PyObject *receiver, const char *name, PyObject **args, int64_t n, const char *kwname) {
+PyObject *swiftjit_call_method(PyObject *receiver, const char *name, PyObject **args, int64_t n, const char *kwname,
+                               PyObject **name_cache) {
     PyObject *stack[8];
     PyObject *result = NULL;
-    PyObject *pyname = PyUnicode_InternFromString(name);
+    if (*name_cache == NULL) *name_cache = PyUnicode_InternFromString(name);  /* kept for the process */
+    PyObject *pyname = *name_cache;
+    Py_XINCREF(pyname);
     PyObject *kw = kwnames_of(kwname);
     if (pyname != NULL && n < 8 && (kwname == NULL || kw != NULL)) {
         stack[0] = receiver;
@@ -380,6 +394,7 @@ void *swiftjit_container_symbol(int i, const char **name) {
     case 33: SYM(swiftjit_str_to_float);
     case 34: SYM(swiftjit_str_steal);
     case 35: SYM(swiftjit_slice_object);
+    case 36: SYM(swiftjit_dict_get_steal);
     default: return NULL;
     }
 #undef SYM

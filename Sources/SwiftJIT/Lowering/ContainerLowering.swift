@@ -23,8 +23,30 @@ extension FunctionLowering {
         return b.call(ft, b.declare(name, ft), args)
     }
 
-    func incref(_ p: LLVMValueRef) { rt("swiftjit_incref", b.void, [b.ptr], [p]) }
-    func decref(_ p: LLVMValueRef) { rt("swiftjit_decref", b.void, [b.ptr], [p]) }
+    /// Py_XINCREF / Py_XDECREF: inline on CPython 3.10 and 3.11 (a plain count at offset 0),
+    /// through the runtime elsewhere (3.12+ has immortal objects and other layouts).
+    func incref(_ p: LLVMValueRef) {
+        guard PythonVersion.running.minor <= 11 else { rt("swiftjit_incref", b.void, [b.ptr], [p]); return }
+        let go = b.appendBlock(fn, "incref"), done = b.appendBlock(fn, "incref.done")
+        b.condBr(LLVMBuildIsNotNull(b.builder, p, "")!, go, done)
+        b.position(at: go)
+        b.store(LLVMBuildAdd(b.builder, b.load(b.i64, p), b.int(1), "")!, p)
+        b.br(done)
+        b.position(at: done)
+    }
+    func decref(_ p: LLVMValueRef) {
+        guard PythonVersion.running.minor <= 11 else { rt("swiftjit_decref", b.void, [b.ptr], [p]); return }
+        let go = b.appendBlock(fn, "decref"), free = b.appendBlock(fn, "decref.free"), done = b.appendBlock(fn, "decref.done")
+        b.condBr(LLVMBuildIsNotNull(b.builder, p, "")!, go, done)
+        b.position(at: go)
+        let n = LLVMBuildSub(b.builder, b.load(b.i64, p), b.int(1), "")!
+        b.store(n, p)
+        b.condBr(b.icmp(LLVMIntEQ, n, b.int(0)), free, done)
+        b.position(at: free)
+        rt("_Py_Dealloc", b.void, [b.ptr], [p])
+        b.br(done)
+        b.position(at: done)
+    }
 
     /// The object pointers inside a value of type `t` (null where an optional is None).
     func managedLeaves(_ v: LLVMValueRef, _ t: JITType) -> [LLVMValueRef] {
@@ -411,10 +433,18 @@ extension FunctionLowering {
         case .listAppend:
             failIfNegative(rt("swiftjit_list_append_steal", b.i32, [b.ptr, b.ptr], [try load(f), try boxed(args[0])]))
             return LLVMConstNull(b.i8)
+        case .method("get", false) where typed.type(of: f).receiver.isDict:
+            let dflt: LLVMValueRef = try args.count > 1 ? boxed(args[1]) : LLVMConstNull(b.ptr)!
+            let r = rt("swiftjit_dict_get_steal", b.ptr, [b.ptr, b.ptr, b.ptr], [try load(f), try boxed(args[0]), dflt])
+            failIfNull(r)
+            return try unboxNew(r, t)
         case .method(let name, let toList):
             let array = try boxedArray(args)
-            var r = rt("swiftjit_call_method", b.ptr, [b.ptr, b.ptr, b.ptr, b.i64, b.ptr],
-                       [try load(f), b.cString(name), array, b.int(Int64(args.count)), kwname])
+            let cache = LLVMAddGlobal(b.module, b.ptr, "namecache")!
+            LLVMSetInitializer(cache, LLVMConstNull(b.ptr))
+            LLVMSetLinkage(cache, LLVMPrivateLinkage)
+            var r = rt("swiftjit_call_method", b.ptr, [b.ptr, b.ptr, b.ptr, b.i64, b.ptr, b.ptr],
+                       [try load(f), b.cString(name), array, b.int(Int64(args.count)), kwname, cache])
             failIfNull(r)
             if toList { r = toPyList(r) }
             return try unboxNew(r, t)
