@@ -2,6 +2,8 @@
 
     python benchmarks/containers.py [--repeat N]
 
+The dict kernels count into a dict passed in (a typed Dict for the JITs, so that
+Numba, which cannot infer an empty `{}`, runs the same code; a plain dict for Python).
 Each kernel's source runs in a fresh interpreter per backend (swiftjit: this
 interpreter; Numba: benchmarks/.venv-numba, or $NUMBA_PYTHON); the first call
 compiles, then the median of N timed calls is reported.
@@ -28,21 +30,19 @@ def kernel(n):
 ''', "1_000_000", "10"),
     "dict_count": ("count 1e6 ints into a dict", '''
 @jit(nopython=True)
-def kernel(n):
-    counts = {}
+def kernel(n, counts):
     for i in range(n):
         k = (i * 7919) % 1000
         counts[k] = counts.get(k, 0) + 1
     return len(counts)
-''', "1_000_000", "10"),
+''', "1_000_000, make_dict('int')", "10, make_dict('int')"),
     "word_count": ("word count over a 10 MB text", '''
 @jit(nopython=True)
-def kernel(text):
-    counts = {}
+def kernel(text, counts):
     for w in text.split():
         counts[w] = counts.get(w, 0) + 1
     return len(counts)
-''', "TEXT", "'a b a c'"),
+''', "TEXT, make_dict('str')", "'a b a c', make_dict('str')"),
 }
 
 SETUP = '''
@@ -75,11 +75,16 @@ def main():
     opts = p.parse_args()
     numba_python = os.environ.get("NUMBA_PYTHON", os.path.join(HERE, ".venv-numba", "bin", "python"))
     backends = {
-        "python": (sys.executable, "def jit(**kw):\n    return lambda f: f\n"),
-        "swiftjit": (sys.executable, "from swiftjit import jit\n"),
+        "python": (sys.executable, "def jit(**kw):\n    return lambda f: f\n"
+                                   "def make_dict(k):\n    return {}\n"),
+        "swiftjit": (sys.executable, "from swiftjit import jit, typed, types\n"
+                                     "def make_dict(k):\n    return typed.Dict.empty("
+                                     "types.unicode_type if k == 'str' else types.int64, types.int64)\n"),
     }
     if os.path.exists(numba_python):
-        backends["numba"] = (numba_python, "from numba import jit\n")
+        backends["numba"] = (numba_python, "from numba import jit, typed, types\n"
+                                           "def make_dict(k):\n    return typed.Dict.empty("
+                                           "types.unicode_type if k == 'str' else types.int64, types.int64)\n")
     print(f"{'kernel':40} " + " ".join(f"{b:>10}" for b in backends) + "   swiftjit/numba")
     for name, (label, source, args, warm) in KERNELS.items():
         row = {}
