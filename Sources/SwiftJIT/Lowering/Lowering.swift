@@ -443,6 +443,7 @@ final class FunctionLowering {
         case (.bool(let v), .boolean): return b.bool(v)
         case (.int(let v), .int64): return b.int(v)
         case (.float(let v), .float64): return b.double(v)
+        case (.string(let s), .string): return stringConstant(s)  // a new reference
         case (.string, _): return LLVMConstNull(b.i8)
         case (.tuple(let items), .tuple(let types)):
             var out = LLVMGetUndef(ty(t))!

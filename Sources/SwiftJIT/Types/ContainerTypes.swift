@@ -83,6 +83,8 @@ extension JITType {
         switch (a, b) {
         case (.literalString, .literalString), (.literalString, .string), (.string, .literalString):
             return .string
+        case (.literalString, _), (_, .literalString):
+            return unify(a.asValue, b.asValue)  // a string constant stored with other values is a str
         case (.list(let x), .list(let y)): return unifyElement(x, y).map { .list($0) }
         case (.set(let x), .set(let y)): return unifyElement(x, y).map { .set($0) }
         case (.dict(let k1, let v1), .dict(let k2, let v2)):

@@ -143,7 +143,8 @@ public struct TypeInference {
         case .bigInt(let s): throw err("the integer constant \(s) does not fit in int64", pos)
         case .float: return .float64
         case .string(let s): return .literalString(s)
-        case .tuple(let items): return .tuple(try items.map { try typeOfConstant($0, pos) })
+        // Strings inside a constant tuple are str values (so that ("a", "b") is homogeneous).
+        case .tuple(let items): return .tuple(try items.map { try typeOfConstant($0, pos).asValue })
         default: throw err("constants of type \(c) are not supported in nopython mode", pos)
         }
     }
