@@ -114,3 +114,32 @@ def test_hypothesis_text(a, b):
 def test_returned_string_is_python_str():
     got = njit(concat)("a", "é")
     assert type(got) is str and got == "aé"
+
+
+def tuple_of_strings(w):
+    t = ("x", "yé", w)
+    n = 0
+    for s in t:
+        n += len(s)
+    return n, w in t, "x" in t, t
+def optional_string(flag):
+    x = None
+    if flag:
+        x = "set"
+    return x
+def branch_on_string(s):
+    if s == "a":
+        return 1
+    elif s.startswith("b"):
+        return 2
+    return 3
+
+
+def test_strings_in_tuples_optionals_branches():
+    for w in ("", "x", "zz"):
+        check(tuple_of_strings, w)
+        check(branch_on_string, w)
+    check(branch_on_string, "bc")
+    check(branch_on_string, "a")
+    check(optional_string, True)
+    check(optional_string, False)

@@ -308,6 +308,15 @@ extension FunctionLowering {
     func lowerContainerExpr(_ e: Expr, _ t: JITType, _ ref: StmtRef) throws -> LLVMValueRef? {
         func tv(_ v: Var) -> JITType { typed.type(of: v) }
         switch e {
+        case .buildTuple(let items) where items.contains(where: { if case .literalString = tv($0) { return true } else { return false } }):
+            // String constants become str objects: every item is a new reference.
+            var out = LLVMGetUndef(ty(t))!
+            for (i, v) in items.enumerated() {
+                let value = try load(v)
+                retain(value, tv(v))
+                out = b.insert(out, try cast(value, from: tv(v), to: tv(v).asValue), i)
+            }
+            return out
         case .buildList(let items):
             let list = rt("swiftjit_list_new", b.ptr, [b.i64], [b.int(Int64(items.count))])
             failIfNull(list)

@@ -253,7 +253,7 @@ public struct TypeInference {
             var ts: [JITType] = []
             for i in items {
                 guard let ti = t(i) else { return nil }
-                ts.append(ti)
+                ts.append(ti.asValue)  // string constants in a tuple are str values
             }
             return .tuple(ts)
         case .staticGetitem(let v, let i):
