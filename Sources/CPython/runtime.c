@@ -145,7 +145,7 @@ void *swiftjit_runtime_symbol(int i, const char **name) {
     case 4: *name = "swiftjit_index_error"; return (void *)&swiftjit_index_error;
     case 5: *name = "swiftjit_stack_limit"; return (void *)&swiftjit_stack_limit;
     case 6: *name = "swiftjit_parallel_for"; return (void *)&swiftjit_parallel_for;
-    default: return NULL;
+    default: return i >= 7 ? swiftjit_container_symbol(i - 7, name) : NULL;
     }
 }
 

@@ -111,6 +111,7 @@ public enum Compiler {
             }
             typed.returnType = declared
         }
+        try ContainerTyping.checkGIL(typed, options: options, hasPrange: !pranges.names.isEmpty)
         var plan = ParallelPlanner.plan(typed, prangeNames: pranges.names, parallel: options.parallel)
         timings.append(("typing", clock.lap()))
         for (i, t) in argTypes.enumerated() where !t.isFirstClass {

@@ -26,6 +26,7 @@ from . import _pickle  # noqa: E402,F401  (Dispatcher.__reduce__)
 from . import _objmode  # noqa: E402,F401  (lifted_loops, object_mode, inspect_objmode)
 from ._native import cfunc, vectorize, guvectorize  # noqa: E402
 from .types import typeof  # noqa: E402
+from . import typed  # noqa: E402  (typed.List, typed.Dict)
 
 _swiftjit._set_hooks(_make_error, _bind, types.from_name, errors.SwiftJITWarning)
 

@@ -403,3 +403,7 @@ def typeof(value):
             if isinstance(t, Type):
                 return t
     raise ValueError(f"cannot type {type(value).__name__} values in nopython mode")
+
+
+# str values (issue 11): Numba's name; the compiler calls it "str".
+unicode_type = Type("unicode_type")

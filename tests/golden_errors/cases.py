@@ -39,7 +39,7 @@ def case_try_except(x):
 
 
 def case_list_mixed(x):
-    items = [x, 2.5, None]
+    items = [x, 2.5, "three"]
     return items
 
 
@@ -48,12 +48,12 @@ def case_list_comprehension(n):
 
 
 def case_dict(x):
-    d = {"a": x}
-    return d
+    d = {}
+    return len(d) + x
 
 
 def case_set(x):
-    return {x, 1}
+    return {x, [1]}
 
 
 def case_string_concat(x):
@@ -67,7 +67,7 @@ def case_class_definition(x):
 
 
 def case_fstring(x):
-    return f"{x}"
+    return f"{range(x)}"
 
 
 def case_import(x):
@@ -88,7 +88,7 @@ def case_plain_function_call(x):
 
 
 def case_unsupported_builtin(x):
-    return sorted(x)
+    return hex(x)
 
 
 def case_abs_two_args(x):
@@ -187,10 +187,10 @@ ARGS = {
     "add_int_tuple": (1,), "add_int_none": (1,), "generator": (3,), "with_statement": (1,), "try_except": (1,),
     "list_mixed": (1,), "list_comprehension": (3,), "dict": (1,), "set": (1,), "string_concat": (1,),
     "class_definition": (1,), "fstring": (1,), "import": (1,), "unknown_global": (1,), "global_list": (0,),
-    "plain_function_call": (1,), "unsupported_builtin": ((3, 1),), "abs_two_args": (1,), "range_no_args": (1,),
+    "plain_function_call": (1,), "unsupported_builtin": (3,), "abs_two_args": (1,), "range_no_args": (1,),
     "round_three_args": (1.5,), "divmod_one_arg": (1,), "len_of_int": (1,), "unify_variable": (1,),
     "unify_return": (1,), "math_unknown": (1.0,), "lambda": (1,), "global_assignment": (1,), "index_int": (1,),
     "tuple_runtime_index": ((1, 2.5), 0), "iterate_mixed_tuple": ((1, 2.5),), "complex_ordering": (1j, 2j),
-    "raise_runtime_message": (1,), "attribute_of_int": (1,), "star_args": (1,), "list_argument": ([1, 2],),
+    "raise_runtime_message": (1,), "attribute_of_int": (1,), "star_args": (1,), "list_argument": ([],),
     "keyword_to_builtin": (1,), "slice_runtime_bounds": ((1, 2, 3), 2),
 }

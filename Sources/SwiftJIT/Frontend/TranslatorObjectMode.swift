@@ -115,13 +115,13 @@ extension Translator {
             push(.buildMap(keys: keyVars, values: values))
         case "LIST_APPEND":
             let v = try popValue()
-            stmt(.listAppend(try peek(ins.arg), v))
+            stmt(.listAppend(list: try peek(ins.arg), value: v))
         case "SET_ADD":
             let v = try popValue()
-            stmt(.setAdd(try peek(ins.arg), v))
+            stmt(.setAdd(set: try peek(ins.arg), value: v))
         case "MAP_ADD":
             let value = try popValue(), key = try popValue()
-            stmt(.mapAdd(try peek(ins.arg), key, value))
+            stmt(.mapAdd(dict: try peek(ins.arg), key: key, value: value))
         case "LIST_EXTEND":
             let v = try popValue()
             stmt(.listExtend(try peek(ins.arg), v))

@@ -76,14 +76,17 @@ public indirect enum Expr: Hashable, Sendable {
     case staticGetitem(Var, Int)
     case getiter(Var)
     case buildSlice([Var])
-    // Object mode only (the nopython stages reject these with a clear error):
+    /// `[a, b, ...]` (a new list; an empty one takes its element type from later uses).
     case buildList([Var])
+    /// `{a, b, ...}`
     case buildSet([Var])
+    /// `{k: v, ...}`
     case buildMap(keys: [Var], values: [Var])
-    /// f-string pieces joined (BUILD_STRING).
+    /// The concatenation of str pieces (an f-string).
     case buildString([Var])
-    /// `format(value, spec)` after `str`/`repr`/`ascii` when `conversion` is 1/2/3 (FORMAT_VALUE).
+    /// `format(value, spec)` after a conversion (0 none, 1 `!s`, 2 `!r`, 3 `!a`), for f-strings.
     case formatValue(Var, conversion: Int, spec: Var?)
+    // Object mode only (the nopython stages reject these with a clear error):
     /// `import name` (IMPORT_NAME): `__import__(name, globals, None, fromlist, level)`.
     case importName(String, fromlist: Var, level: Var)
     /// `from module import name` (IMPORT_FROM).
@@ -126,12 +129,15 @@ public enum Stmt: Hashable, Sendable {
     case discard(Var)
     /// `del name`
     case delete(Var)
-    // Object mode only:
-    case listAppend(Var, Var)
-    case setAdd(Var, Var)
-    case mapAdd(Var, Var, Var)
+    /// `list.append(value)` of a comprehension (LIST_APPEND).
+    case listAppend(list: Var, value: Var)
+    /// `set.add(value)` of a comprehension (SET_ADD).
+    case setAdd(set: Var, value: Var)
+    /// `dict[key] = value` of a comprehension (MAP_ADD).
+    case mapAdd(dict: Var, key: Var, value: Var)
     /// `del target[index]`
     case delitem(target: Var, index: Var)
+    // Object mode only:
     /// `del target.name`
     case delattr(target: Var, name: String)
     /// LIST_EXTEND, SET_UPDATE, DICT_UPDATE (merge: false) and DICT_MERGE (merge: true, duplicate keys raise).
@@ -310,7 +316,7 @@ extension Stmt {
     public var isObjectModeOnly: Bool {
         switch self {
         case .assign(_, let e): return e.isObjectModeOnly
-        case .setitem, .setattr, .discard, .delete: return false
+        case .setitem, .setattr, .discard, .delete, .listAppend, .setAdd, .mapAdd, .delitem: return false
         default: return true
         }
     }
@@ -320,7 +326,7 @@ extension Expr {
     /// Whether the expression exists only in object mode.
     public var isObjectModeOnly: Bool {
         switch self {
-        case .buildList, .buildSet, .buildMap, .buildString, .formatValue, .importName, .importFrom, .makeFunction,
+        case .importName, .importFrom, .makeFunction,
              .callEx, .unpack, .listToTuple, .liftedLoop, .makeCell, .cellGet, .freevarCell, .handledException,
              .exceptionMatches, .beforeWith, .withExceptStart, .takeLocal:
             return true

@@ -121,6 +121,7 @@ extension FunctionLowering {
         let failed = b.intrinsic("llvm.expect", [b.i1], [b.icmp(LLVMIntNE, status, b.int(0, b.i32)), b.bool(false)])
         b.condBr(failed, propagate, cont)
         b.position(at: propagate)
+        releaseAllSlots()
         // Return the callee's own (non-zero) status rather than a constant 1: the value is
         // already in the return register, so no register has to keep a 1 alive across calls.
         LLVMBuildRet(b.builder, status)
@@ -240,6 +241,7 @@ extension FunctionLowering {
             if case .literalString(let s) = t {
                 obj = wrapper.c("PyUnicode_FromString", b.ptr, [b.ptr], [b.cString(s)])
             } else {
+                retain(v, t)  // the tuple takes a reference of its own
                 obj = try wrapper.box(v, t, fn: fn)
             }
             _ = wrapper.c("PyTuple_SetItem", b.i32, [b.ptr, b.i64, b.ptr], [tuple, b.int(Int64(i)), obj])

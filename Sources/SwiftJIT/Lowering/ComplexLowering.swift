@@ -12,6 +12,9 @@ extension FunctionLowering {
         if to == .complex128, from.isNumber {
             return complexValue(try cast(v, from: from, to: .float64), b.double(0))
         }
+        if case .literalString(let s) = from, to == .string { return stringConstant(s) }
+        if from.isObject, to.isObject { return v }  // element types widen; the object is the same
+        if from == .none, to.isObject { throw fail("None where \(to) is expected") }
         throw fail("cannot convert \(from) to \(to)")
     }
 

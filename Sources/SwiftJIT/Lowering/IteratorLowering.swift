@@ -12,6 +12,7 @@ extension FunctionLowering {
         case .tuple: return b.structType([b.i64, llvmType(iterable, b)])
         case .enumerate(let x): return b.structType([b.i64, iteratorStateType(x, b)])
         case .zip(let xs): return b.structType(xs.map { iteratorStateType($0, b) })
+        case .string, .list, .dict, .set: return b.ptr
         default: return b.i8
         }
     }
@@ -23,7 +24,12 @@ extension FunctionLowering {
         case .range:
             return rangeIterator(value)
         case .tuple:
+            retain(value, iterable)  // the state holds the tuple
             return b.insert(b.insert(LLVMGetUndef(st), b.int(0), 0), value, 1)
+        case .string, .list, .dict, .set:
+            let it = rt("swiftjit_getiter", b.ptr, [b.ptr], [value])
+            failIfNull(it)
+            return it
         case .enumerate(let x):
             let inner = try iteratorStart(b.extract(value, 1), x)
             return b.insert(b.insert(LLVMGetUndef(st), b.extract(value, 0), 0), inner, 1)
@@ -61,7 +67,24 @@ extension FunctionLowering {
             let elem = ty(first)
             let array = LLVMArrayType2(elem, UInt64(items.count))!
             let value = b.load(elem, b.gep(array, field(st, p, 1), [b.int(0), safe]))
+            // A new reference for the loop variable (none past the end).
+            for leaf in managedLeaves(value, first) { incref(b.select(valid, leaf, LLVMConstNull(b.ptr))) }
             return (valid, value)
+        case .string, .list, .dict, .set:
+            guard let y = ContainerTyping.yieldType(iterable) else { throw fail("cannot iterate over \(iterable)") }
+            let flag = entryAlloca(b.i32, "iter.failed")
+            let item = rt("swiftjit_iternext", b.ptr, [b.ptr, b.ptr], [b.load(b.ptr, p), flag])
+            failIf(b.icmp(LLVMIntNE, b.load(b.i32, flag), b.int(0, b.i32)))
+            let valid = LLVMBuildIsNotNull(b.builder, item, "")!
+            let some = b.appendBlock(fn, "iter.item"), join = b.appendBlock(fn, "iter.join")
+            let before = b.currentBlock
+            b.condBr(valid, some, join)
+            b.position(at: some)
+            let value = try unboxNew(item, y)
+            let someEnd = b.currentBlock
+            b.br(join)
+            b.position(at: join)
+            return (valid, phi(ty(y), [(value, someEnd), (LLVMGetUndef(ty(y)), before)]))
         case .enumerate(let x):
             let countPtr = field(st, p, 0)
             let count = b.load(b.i64, countPtr)
@@ -94,7 +117,10 @@ extension FunctionLowering {
         let advance = b.appendBlock(fn, "iter.next")
         b.condBr(valid, advance, blocks[exit.id])
         b.position(at: advance)
-        b.store(try cast(v, from: y, to: typed.type(of: value)), try slot(value))
+        let vt = typed.type(of: value)
+        let old = vt.isManaged ? b.load(ty(vt), try slot(value)) : nil
+        b.store(try cast(v, from: y, to: vt), try slot(value))
+        if let old = old { release(old, vt) }
         b.br(blocks[body.id])
     }
 }

@@ -34,6 +34,8 @@ final class FunctionLowering {
     var slots: [LLVMValueRef?] = []
     var blocks: [LLVMBasicBlockRef] = []
     var raiseBlocks: [String: LLVMBasicBlockRef] = [:]
+    /// The block that leaves with the Python exception the C API has set (ContainerLowering.swift).
+    var pendingBlock: LLVMBasicBlockRef? = nil
     /// Exception class and message of variables holding exception instances.
     var exceptionOf: [Var: (String, String?)] = [:]
     var position: SourcePosition = .unknown
@@ -190,8 +192,23 @@ final class FunctionLowering {
         switch s {
         case .assign(let v, let e):
             guard let et = typed.exprTypes[ref] else { throw fail("untyped statement") }
-            let value = try lowerExpr(e, et, ref, target: v)
-            b.store(try cast(value, from: et, to: typed.type(of: v)), try slot(v))
+            let vt = typed.type(of: v)
+            let value: LLVMValueRef
+            if let owned = try lowerContainerExpr(e, et, ref) {
+                value = owned
+            } else {
+                value = try lowerExpr(e, et, ref, target: v)
+                // Values read from other variables: this one owns a reference of its own.
+                if et.isManaged && !producesNewReference(e, ref) { retain(value, et) }
+            }
+            let converted = try cast(value, from: et, to: vt)
+            if vt.isManaged {
+                let old = b.load(ty(vt), try slot(v))
+                b.store(converted, try slot(v))
+                release(old, vt)
+            } else {
+                b.store(converted, try slot(v))
+            }
             if let flag = definedFlags[v] { b.store(b.bool(true), flag) }
         case .delete(let v):
             if let flag = definedFlags[v] {
@@ -199,6 +216,15 @@ final class FunctionLowering {
                         PythonVersion.running.unboundLocalMessage(typed.ir.name(of: v)))
                 b.store(b.bool(false), flag)
             }
+            let vt = typed.type(of: v)
+            if vt.isManaged {
+                release(b.load(ty(vt), try slot(v)), vt)
+                b.store(LLVMConstNull(ty(vt)), try slot(v))
+            }
+        case let s where try lowerContainerStatement(s):
+            break
+        case .listAppend, .setAdd, .mapAdd, .delitem:
+            throw fail("container statement on \(s)")
         case .discard:
             break
         case .setitem(let target, let index, let value):
@@ -218,7 +244,10 @@ final class FunctionLowering {
         case .branch(let c, let yes, let no):
             b.condBr(try load(c), blocks[yes.id], blocks[no.id])
         case .ret(let v):
-            let value = try cast(try load(v), from: typed.type(of: v), to: typed.returnType)
+            let raw = try load(v)
+            retain(raw, typed.type(of: v))  // the caller's reference
+            let value = try cast(raw, from: typed.type(of: v), to: typed.returnType)
+            releaseAllSlots()
             b.store(value, LLVMGetParam(fn, 0))
             LLVMBuildRet(b.builder, b.int(0, b.i32))
         case .forIter(let it, let value, let body, let exit) where typed.type(of: it).isArrayIter:
@@ -270,6 +299,7 @@ final class FunctionLowering {
         LLVMSetGlobalConstant(g, 1)
         LLVMSetLinkage(g, LLVMPrivateLinkage)
         b.store(g, LLVMGetParam(fn, 1))
+        releaseAllSlots()
         LLVMBuildRet(b.builder, b.int(1, b.i32))
     }
 
@@ -424,6 +454,8 @@ final class FunctionLowering {
             return try arrayGetitem(try load(v), a, try load(i), typed.type(of: i), result: t)
         case .buildSlice(let parts):
             return try buildSlice(parts)
+        case .buildList, .buildSet, .buildMap, .buildString, .formatValue:
+            throw fail("a container expression reached the general lowering")
         default:
             throw fail("\(e.objectModeFeature) reached nopython lowering")
         }
@@ -435,6 +467,7 @@ final class FunctionLowering {
         case (.bool(let v), .boolean): return b.bool(v)
         case (.int(let v), .int64): return b.int(v)
         case (.float(let v), .float64): return b.double(v)
+        case (.string(let s), .string): return stringConstant(s)  // a new reference
         case (.string, _): return LLVMConstNull(b.i8)
         case (.tuple(let items), .tuple(let types)):
             var out = LLVMGetUndef(ty(t))!
@@ -812,6 +845,8 @@ final class FunctionLowering {
             return try numpyCall(impl, args, types, present: Array(repeating: true, count: args.count), result: result)
         case .language:
             throw fail("a language call reached the registry's lowering")
+        case .container:
+            throw fail("a container call reached the registry's lowering")
         }
     }
 

@@ -99,7 +99,10 @@ struct WrapperLowering {
         let cls = b.load(b.ptr, b.load(b.ptr, desc))
         let msg = b.load(b.ptr, b.gep(b.ptr, desc, [b.int(1)]))
         let withMsg = b.appendBlock(fn, "raise.msg"), noMsg = b.appendBlock(fn, "raise.nomsg"),
-            end = b.appendBlock(fn, "raise.end")
+            end = b.appendBlock(fn, "raise.end"), check = b.appendBlock(fn, "raise.check")
+        // A null class: the C API has set the Python exception already (swiftjit_pending_exception).
+        b.condBr(LLVMBuildIsNull(b.builder, cls, ""), end, check)
+        b.position(at: check)
         b.condBr(LLVMBuildIsNull(b.builder, msg, ""), noMsg, withMsg)
         b.position(at: withMsg)
         let setString = b.functionType(b.void, [b.ptr, b.ptr]), setNone = b.functionType(b.void, [b.ptr])
@@ -171,6 +174,8 @@ struct WrapperLowering {
             return phi
         case .none:
             return LLVMConstNull(b.i8)
+        case .string, .list, .dict, .set:
+            return obj  // borrowed: the dispatcher has checked the type, the caller keeps it alive
         case .complex128:
             let re = b.load(b.f64, b.gep(b.i8, obj, [b.int(Self.complexValueOffset)]))
             let im = b.load(b.f64, b.gep(b.i8, obj, [b.int(Self.complexValueOffset + 8)]))
@@ -216,6 +221,8 @@ struct WrapperLowering {
             return obj
         case .none:
             return newReference("_Py_NoneStruct")
+        case .string, .list, .dict, .set:
+            return v  // the native entry returned a new reference: hand it over
         case .optional(let inner):
             let some = b.appendBlock(fn, "box.some"), none = b.appendBlock(fn, "box.none"), join = b.appendBlock(fn, "box.join")
             b.condBr(b.extract(v, 0), some, none)

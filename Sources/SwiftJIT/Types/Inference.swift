@@ -61,6 +61,12 @@ public struct TypeInference {
     /// Variables with exactly one assignment (the translator's temporaries): their
     /// type is that of their one expression, recomputed as its operands widen.
     var singleAssignment: Set<Int> = []
+    /// The expression of each variable assigned once, and the variable each such copy reads
+    /// (containers refine the type of the variable they come from; ContainerTyping.swift).
+    var definitions: [Var: Expr] = [:]
+    var copySource: [Var: Var] = [:]
+    /// Set when a statement widened a container variable's type during the fixpoint.
+    var containerRefined = false
 
     public static func infer(_ ir: IRFunction, argTypes: [JITType],
                              resolveGlobal: @escaping (String) -> GlobalValue) throws -> TypedFunction {
@@ -76,6 +82,13 @@ public struct TypeInference {
             if case .forIter(_, let value, _, _) = block.terminator.node { definitions[value.id, default: 0] += 1 }
         }
         inf.singleAssignment = Set(definitions.filter { $0.value == 1 }.keys)
+        for block in ir.blocks {
+            for s in block.statements {
+                guard case .assign(let v, let e) = s.node, inf.singleAssignment.contains(v.id) else { continue }
+                inf.definitions[v] = e
+                if case .copy(let w) = e { inf.copySource[v] = w }
+            }
+        }
         return try inf.run()
     }
 
@@ -99,7 +112,8 @@ public struct TypeInference {
         switch g {
         case .builtin(let f):
             if f.hasPrefix("math.") || f.hasPrefix("cmath.") { return .function(f) }
-            guard Registry.builtinFunctions.contains(f) || LanguageTyping.builtins.contains(f) else {
+            guard Registry.builtinFunctions.contains(f) || LanguageTyping.builtins.contains(f)
+                    || ContainerTyping.builtins.contains(f) else {
                 throw err("the builtin '\(f)' is not supported in nopython mode", pos)
             }
             return .function(f)
@@ -129,7 +143,8 @@ public struct TypeInference {
         case .bigInt(let s): throw err("the integer constant \(s) does not fit in int64", pos)
         case .float: return .float64
         case .string(let s): return .literalString(s)
-        case .tuple(let items): return .tuple(try items.map { try typeOfConstant($0, pos) })
+        // Strings inside a constant tuple are str values (so that ("a", "b") is homogeneous).
+        case .tuple(let items): return .tuple(try items.map { try typeOfConstant($0, pos).asValue })
         default: throw err("constants of type \(c) are not supported in nopython mode", pos)
         }
     }
@@ -137,6 +152,7 @@ public struct TypeInference {
     /// The type of `e`, nil when an operand is not typed yet. `call` receives the call resolution.
     mutating func typeExpr(_ e: Expr, _ pos: SourcePosition, call: inout CallResolution?) throws -> JITType? {
         func t(_ v: Var) -> JITType? { varTypes[v.id] }
+        if let handled = try typeContainer(e, pos, call: &call) { return handled }
         if let handled = try typeLanguage(e, pos, call: &call) { return handled }
         switch e {
         case .arg(let i): return argTypes[i]
@@ -246,7 +262,7 @@ public struct TypeInference {
             var ts: [JITType] = []
             for i in items {
                 guard let ti = t(i) else { return nil }
-                ts.append(ti)
+                ts.append(ti.asValue)  // string constants in a tuple are str values
             }
             return .tuple(ts)
         case .staticGetitem(let v, let i):
@@ -273,6 +289,8 @@ public struct TypeInference {
                 }
             }
             return .slice
+        case .buildList, .buildSet, .buildMap, .buildString, .formatValue:
+            return nil  // typed by typeContainer
         default:
             throw CompileError(.unsupported, "\(e.objectModeFeature) are not supported in nopython mode", at: pos, stage: "typing")
         }
@@ -287,6 +305,8 @@ public struct TypeInference {
             // A value computed once (for example a bound method of a local whose
             // type widened, as in a tail CPython 3.12 duplicates into both arms of an if).
             if t == old { return false }
+            // A container refined by later uses keeps its element types (ContainerTyping.refine).
+            if old.isObject, t.isObject, JITType.unifyContainers(old, t) == old { return false }
             varTypes[v.id] = t
             return true
         }
@@ -311,11 +331,16 @@ public struct TypeInference {
             if rounds > 1000 { throw CompileError(.internal, "type inference does not converge", stage: "typing") }
             for (bi, block) in ir.blocks.enumerated() {
                 for (si, s) in block.statements.enumerated() {
-                    guard case .assign(let v, let e) = s.node else { continue }
+                    guard case .assign(let v, let e) = s.node else {
+                        do { try refineContainerStatement(s.node, s.position) } catch {}  // reported below
+                        if containerRefined { containerRefined = false; changed = true }
+                        continue
+                    }
                     if case .const(let c) = e { constants[v] = c }
                     var call: CallResolution? = nil
                     let t: JITType?
                     do { t = try typeExpr(e, s.position, call: &call) } catch { continue }  // reported below
+                    if containerRefined { containerRefined = false; changed = true }
                     if let t = t {
                         exprTypes[StmtRef(block: bi, index: si)] = t
                         if let c = call { calls[StmtRef(block: bi, index: si)] = c }
@@ -327,7 +352,7 @@ public struct TypeInference {
                     switch ti {
                     case .rangeIter: yield = .int64
                     case .arrayIter(let a): yield = try ArrayTyping.getitem(a, .int64)
-                    case .iterator(let x): yield = LanguageTyping.yieldType(x) ?? JITType.none
+                    case .iterator(let x): yield = LanguageTyping.yieldType(x) ?? ContainerTyping.yieldType(x) ?? JITType.none
                     default: throw err("iterating over \(ti) is not supported in nopython mode", block.terminator.position)
                     }
                     if try assign(value, yield, block.terminator.position) { changed = true }
@@ -342,7 +367,7 @@ public struct TypeInference {
         for (bi, block) in ir.blocks.enumerated() {
             for (si, s) in block.statements.enumerated() {
                 switch s.node {
-                case .assign(_, let e):
+                case .assign(let assigned, let e):
                     var call: CallResolution? = nil
                     guard let t = try typeExpr(e, s.position, call: &call) else {
                         let unknown = operands(e).first { varTypes[$0.id] == nil }
@@ -351,6 +376,11 @@ public struct TypeInference {
                     }
                     exprTypes[StmtRef(block: bi, index: si)] = t
                     if let c = call { calls[StmtRef(block: bi, index: si)] = c }
+                    try checkDetermined(assigned, e, s.position)
+                case let st where try checkContainerStatement(st, s.position):
+                    break
+                case .listAppend, .setAdd, .mapAdd, .delitem:
+                    break
                 case .setitem(let target, let index, let value):
                     let tt = varTypes[target.id]
                     guard case .array(let a)? = tt, let ti = varTypes[index.id], let tv = varTypes[value.id] else {
@@ -411,7 +441,7 @@ public struct TypeInference {
                 break
             }
         }
-        return TypedFunction(ir: ir, argTypes: argTypes, returnType: returnType ?? .none, varTypes: varTypes,
+        return TypedFunction(ir: ir, argTypes: argTypes, returnType: (returnType ?? .none).asValue, varTypes: varTypes,
                              exprTypes: exprTypes, calls: calls, globals: globals)
     }
 

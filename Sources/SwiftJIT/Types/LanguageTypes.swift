@@ -49,7 +49,7 @@ extension JITType {
             return "slice(\(s(a)), \(s(b)), \(s(c)))"
         case .boundMethod(let r, let m): return "method(\(r).\(m))"
         case .dispatcher(let c): return "jitted function(\(c.name))"
-        default: return "?"
+        default: return containerDescription
         }
     }
 

@@ -46,6 +46,7 @@ enum LanguageTyping {
 
     /// The type of the values a for loop over `iterable` takes, nil when it cannot be iterated.
     static func yieldType(_ iterable: JITType) -> JITType? {
+        if let y = ContainerTyping.yieldType(iterable) { return y }
         switch iterable {
         case .range: return .int64
         case .tuple(let items):
@@ -483,9 +484,9 @@ extension TypeInference {
         var types: [JITType] = []
         for (i, p) in params.enumerated() {
             if i < npos {
-                sources.append(.argument(i)); types.append(args[i])
+                sources.append(.argument(i)); types.append(args[i].asValue)
             } else if let k = keywords.firstIndex(of: p) {
-                sources.append(.argument(npos + k)); types.append(args[npos + k])
+                sources.append(.argument(npos + k)); types.append(args[npos + k].asValue)
             } else if i < callee.defaults.count, let d = callee.defaults[i] {
                 sources.append(.constant(d))
                 types.append(try typeOfGlobal(d, name: p, .unknown))

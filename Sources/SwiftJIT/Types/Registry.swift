@@ -17,6 +17,8 @@ public enum CallImpl: Hashable, Sendable {
     case arrayMethod(String)
     /// Tuples, complex numbers, iterators, more builtins, jitted calls (LanguageTyping).
     case language(LanguageCall)
+    /// str, list, dict and set operations (ContainerTyping).
+    case container(ContainerCall)
 }
 
 public struct CallResolution: Hashable, Sendable {

@@ -42,6 +42,16 @@ public indirect enum JITType: Hashable, Sendable, CustomStringConvertible {
     case literalSlice(Int64?, Int64?, Int64?)
     /// Another jitted function (a global that is a swiftjit Dispatcher).
     case dispatcher(JITCallee)
+    /// A Python str (a PyUnicode object; see ContainerTypes.swift).
+    case string
+    /// A Python list whose elements all have one type.
+    case list(JITType)
+    /// A Python dict with one key type and one value type.
+    case dict(JITType, JITType)
+    /// A Python set with one element type.
+    case set(JITType)
+    /// The element type of an empty container literal, until a use tells it.
+    case undetermined
 
     public var description: String {
         switch self {
@@ -95,6 +105,9 @@ public indirect enum JITType: Hashable, Sendable, CustomStringConvertible {
         case .tuple(let items): return items.allSatisfy { $0.isFirstClass }
         case .optional(let t): return t.isFirstClass
         case .array: return true
+        case .string, .literalString: return true
+        case .list(let e), .set(let e): return e.isFirstClass
+        case .dict(let k, let v): return k.isFirstClass && v.isFirstClass
         default: return false
         }
     }
@@ -102,6 +115,7 @@ public indirect enum JITType: Hashable, Sendable, CustomStringConvertible {
     /// The smallest type holding both, or nil when there is none.
     public static func unify(_ a: JITType, _ b: JITType) -> JITType? {
         if a == b { return a }
+        if let c = unifyContainers(a, b) { return c }
         if let ra = a.numericRank, let rb = b.numericRank { return ra >= rb ? a : b }
         switch (a, b) {
         case (.complex128, let t), (let t, .complex128):

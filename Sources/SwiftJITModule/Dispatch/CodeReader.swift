@@ -72,6 +72,11 @@ enum CodeReader {
             return .bytes(p.withMemoryRebound(to: UInt8.self, capacity: n) { Array(UnsafeBufferPointer(start: $0, count: n)) })
         case "tuple", "frozenset" where swiftjit_is_tuple(o) != 0:
             return .tuple(try (0..<PyTuple_Size(o)).map { try constant(PyTuple_GetItem(o, $0)!) })
+        case "frozenset":
+            // `x in {1, 2}` and set literals `{1, 2, 3}` (BUILD_SET + SET_UPDATE): the items as a tuple.
+            guard let t = PySequence_Tuple(o) else { PyErr_Clear(); return .other(typeName: tn) }
+            defer { Py_DecRef(t) }
+            return .tuple(try (0..<PyTuple_Size(t)).map { try constant(PyTuple_GetItem(t, $0)!) })
         case "code": return .code(try read(code: o))
         case "ellipsis": return .ellipsis
         default: return .other(typeName: tn)

@@ -71,6 +71,7 @@ final class DispatcherCore {
         UInt(bitPattern: withUnsafeMutablePointer(to: &PyBool_Type) { $0 }),
         UInt(bitPattern: swiftjit_type(swiftjit_none())),
         UInt(bitPattern: withUnsafeMutablePointer(to: &PyComplex_Type) { $0 }),
+        UInt(bitPattern: withUnsafeMutablePointer(to: &PyUnicode_Type) { $0 }),
     ]
 
     /// The exact Python type whose objects have nopython type `t`, 0 when there is none.
@@ -81,6 +82,7 @@ final class DispatcherCore {
         case .boolean: return UInt(bitPattern: withUnsafeMutablePointer(to: &PyBool_Type) { $0 })
         case .complex128: return UInt(bitPattern: withUnsafeMutablePointer(to: &PyComplex_Type) { $0 })
         case .none: return UInt(bitPattern: swiftjit_type(swiftjit_none()))
+        case .string: return UInt(bitPattern: withUnsafeMutablePointer(to: &PyUnicode_Type) { $0 })
         default: return 0
         }
     }
@@ -253,6 +255,8 @@ final class DispatcherCore {
             }
             return .tuple(items)
         }
+        if let t = containerType(o, argument: i) { return t }
+        if PyErr_Occurred() != nil { return nil }
         _ = ensureCode()
         setCompileError(CompileError(.typing,
             "argument '\(argName(i))' is a \(Py.typeName(o)), which nopython mode does not support "

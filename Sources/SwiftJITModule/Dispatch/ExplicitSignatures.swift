@@ -46,6 +46,13 @@ enum TypeNameParser {
             case "optional":
                 guard eat("("), let t = type(), eat(")") else { return nil }
                 return .optional(t)
+            case "str", "unicode_type": return .string
+            case "list", "set":
+                guard eat("("), let t = type(), eat(")") else { return nil }
+                return w == "list" ? .list(t) : .set(t)
+            case "dict":
+                guard eat("("), let k = type(), eat(","), let v = type(), eat(")") else { return nil }
+                return .dict(k, v)
             case "array":
                 guard eat("("), let dtype = DType(rawValue: word()), eat(",") else { return nil }
                 let dims = word()

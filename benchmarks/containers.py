@@ -1,0 +1,101 @@
+"""Container and string kernels (issue 11) side by side: plain Python, swiftjit, Numba.
+
+    python benchmarks/containers.py [--repeat N]
+
+The dict kernels count into a dict passed in (a typed Dict for the JITs, so that
+Numba, which cannot infer an empty `{}`, runs the same code; a plain dict for Python).
+Each kernel's source runs in a fresh interpreter per backend (swiftjit: this
+interpreter; Numba: benchmarks/.venv-numba, or $NUMBA_PYTHON); the first call
+compiles, then the median of N timed calls is reported.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+KERNELS = {
+    "list_sum": ("build and sum a list of 1e6 floats", '''
+@jit(nopython=True)
+def kernel(n):
+    xs = []
+    for i in range(n):
+        xs.append(i * 0.5)
+    total = 0.0
+    for x in xs:
+        total += x
+    return total
+''', "1_000_000", "10"),
+    "dict_count": ("count 1e6 ints into a dict", '''
+@jit(nopython=True)
+def kernel(n, counts):
+    for i in range(n):
+        k = (i * 7919) % 1000
+        counts[k] = counts.get(k, 0) + 1
+    return len(counts)
+''', "1_000_000, make_dict('int')", "10, make_dict('int')"),
+    "word_count": ("word count over a 10 MB text", '''
+@jit(nopython=True)
+def kernel(text, counts):
+    for w in text.split():
+        counts[w] = counts.get(w, 0) + 1
+    return len(counts)
+''', "TEXT, make_dict('str')", "'a b a c', make_dict('str')"),
+}
+
+SETUP = '''
+import time, statistics, json, sys
+words = ["alpha", "beta", "gamma", "delta", "épsilon", "zeta", "eta", "theta", "iota", "kappa"]
+TEXT = " ".join(words[(i * 7) % 10] + str(i % 5000) for i in range(1_250_000))[:10_000_000]
+'''
+
+RUN = '''
+kernel({warm})
+times = []
+for _ in range({repeat}):
+    t = time.perf_counter(); r = kernel({args}); times.append(time.perf_counter() - t)
+print(json.dumps({{"median": statistics.median(times), "result": r}}))
+'''
+
+
+def measure(python, decorator, source, args, warm, repeat):
+    code = SETUP + decorator + source + RUN.format(args=args, warm=warm, repeat=repeat)
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    r = subprocess.run([python, "-c", code], capture_output=True, text=True, env=env, timeout=1800)
+    if r.returncode != 0:
+        return None, r.stderr.strip().splitlines()[-1] if r.stderr else "failed"
+    return json.loads(r.stdout.strip().splitlines()[-1]), None
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--repeat", type=int, default=5)
+    opts = p.parse_args()
+    numba_python = os.environ.get("NUMBA_PYTHON", os.path.join(HERE, ".venv-numba", "bin", "python"))
+    backends = {
+        "python": (sys.executable, "def jit(**kw):\n    return lambda f: f\n"
+                                   "def make_dict(k):\n    return {}\n"),
+        "swiftjit": (sys.executable, "from swiftjit import jit, typed, types\n"
+                                     "def make_dict(k):\n    return typed.Dict.empty("
+                                     "types.unicode_type if k == 'str' else types.int64, types.int64)\n"),
+    }
+    if os.path.exists(numba_python):
+        backends["numba"] = (numba_python, "from numba import jit, typed, types\n"
+                                           "def make_dict(k):\n    return typed.Dict.empty("
+                                           "types.unicode_type if k == 'str' else types.int64, types.int64)\n")
+    print(f"{'kernel':40} " + " ".join(f"{b:>10}" for b in backends) + "   swiftjit/numba")
+    for name, (label, source, args, warm) in KERNELS.items():
+        row = {}
+        for b, (python, decorator) in backends.items():
+            res, err = measure(python, decorator, source, args, warm, 1 if b == "python" else opts.repeat)
+            row[b] = res["median"] if res else float("nan")
+            if err:
+                print(f"  {b}: {err}", file=sys.stderr)
+        ratio = row["swiftjit"] / row["numba"] if "numba" in row else float("nan")
+        print(f"{label:40} " + " ".join(f"{row[b] * 1e3:9.1f}ms" for b in backends) + f"   {ratio:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
