@@ -362,6 +362,7 @@ public struct Translator {
                                                    b: b, jumpStack: stack, fallStack: fall, into: &block)
                 return block
             default:
+                if try translateFunctionOpcode(ins, stack: &stack, block: &block) { break }
                 if try translateVersionSpecific(ins, index: index, stack: &stack, block: &block) { break }
                 if let feature = Self.featureOfOpcode[ins.name] ?? Self.featureOfOpcodeByVersion[ins.name] {
                     throw unsupported(feature, ins)

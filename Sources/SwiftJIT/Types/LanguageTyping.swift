@@ -324,6 +324,8 @@ extension TypeInference {
         let pending: JITType?? = .some(nil)
         switch e {
         case .const(.complex): return .complex128
+        case .const(.code(let inner)):
+            return .dispatcher(InnerFunctions.callee(inner, resolveGlobal: resolveGlobal))
         case .getattr(let v, let attr):
             guard let vt = t(v) else { return pending }
             switch vt {
