@@ -1,5 +1,5 @@
 """Inner functions and lambdas defined and called inside a jitted function
-(no defaults, no captured variables; globals are read as in the enclosing
+(no defaults; closures only over variables assigned once with a constant; globals are read as in the enclosing
 function). Each call compiles the nested code object for its argument types.
 Differential against plain Python. Closures are rejected with a clear error."""
 import math
@@ -65,7 +65,27 @@ def inner_calls_inner(x):
     return two(one(x)) + one(two(x))
 
 
+def closure_constants(x):
+    k = 3
+    t = (1.5, 2)
+    flag = True
+    def h(y):
+        return y * k + t[0] - t[1] if flag else 0.0
+    return h(x) + k
+
+
+def closure_lambda_in_loop(n):
+    step = 2
+    f = lambda i: i * step - 1  # noqa: E731
+    s = 0
+    for i in range(n):
+        s += f(i)
+    return s
+
+
 CASES = [
+    (closure_constants, [(0,), (2,), (-5,), (2.5,), (float("nan"),)]),
+    (closure_lambda_in_loop, [(0,), (1,), (100,)]),
     (inner_loop, [(0,), (1,), (10,), (1000,)]),
     (lambda_two_types, [(0,), (3,), (-7,), (2.5,), (-0.0,), (float("inf"),)]),
     (lambda_math, [(0.0,), (2.0,), (-1.0,), (1e300,), (float("nan"),)]),
@@ -84,9 +104,15 @@ def test_inner_functions(pyfunc, inputs):
         check(pyfunc, jf, *args)
 
 
-def closure(x):
+def closure_over_argument(x):
+    h = lambda y: y * x  # noqa: E731
+    return h(2)
+
+
+def closure_over_reassigned(x):
     k = 3
     h = lambda y: y * k  # noqa: E731
+    k = x
     return h(x)
 
 
@@ -96,7 +122,7 @@ def inner_with_default(x):
     return h(x)
 
 
-@pytest.mark.parametrize("pyfunc", [closure, inner_with_default])
+@pytest.mark.parametrize("pyfunc", [closure_over_argument, closure_over_reassigned, inner_with_default])
 def test_rejected_with_clear_error(pyfunc):
-    with pytest.raises(swiftjit.errors.UnsupportedError, match="not supported in nopython mode"):
+    with pytest.raises(swiftjit.errors.UnsupportedError, match="not supported in nopython mode|supports only closures over such constants"):
         njit(pyfunc)(2)

@@ -9,9 +9,32 @@ enum InnerFunctions {
         let resolve: (String) -> GlobalValue
     }
 
+    /// A captured constant as the value of a free variable (nil for types nopython mode has no global form of).
+    static func globalValue(of c: Constant) -> GlobalValue? {
+        switch c {
+        case .none: return GlobalValue.none
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .int(i)
+        case .float(let d): return .float(d)
+        case .complex(let r, let i): return .complex(r, i)
+        case .tuple(let items):
+            var out: [GlobalValue] = []
+            for item in items {
+                guard let g = globalValue(of: item) else { return nil }
+                out.append(g)
+            }
+            return .tuple(out)
+        default: return nil
+        }
+    }
+
     /// The callee standing for `code` inside a function whose globals `resolveGlobal` answers.
     static func callee(_ code: CodeObject, resolveGlobal: @escaping (String) -> GlobalValue) -> JITCallee {
-        let resolver = Resolver(resolve: resolveGlobal)
+        let captured = code.closureConstants
+        let resolver = Resolver(resolve: { name in
+            if let c = captured[name], let g = globalValue(of: c) { return g }
+            return resolveGlobal(name)
+        })
         let key = Compiler.canonical(code)
         var h = Hasher()
         h.combine(key)
