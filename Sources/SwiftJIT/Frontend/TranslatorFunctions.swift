@@ -71,7 +71,7 @@ extension Translator {
         let flags = code.version.minor >= 13 ? 0 : ins.arg
         guard flags & ~0x08 == 0, flags == 0 || modern else {
             let what = flags & 0x08 != 0 ? "closures (inner functions that capture variables)"
-                                         : "inner functions with default values or annotations"
+                                         : "inner functions and lambdas with default values or annotations"
             throw unsupported(what, ins)
         }
         // 3.10 pushes the qualified name above the code object.
