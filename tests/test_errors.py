@@ -237,7 +237,7 @@ def uses_list_comprehension(n):
 
 
 def uses_lambda(n):
-    f = lambda x: x + 1  # err  # noqa: E731
+    f = lambda x, k=1: x + k  # err  # noqa: E731
     return f(n)
 
 

@@ -130,7 +130,7 @@ def case_math_unknown(x):
 
 
 def case_lambda(x):
-    f = lambda y: y + 1  # noqa: E731
+    f = lambda y: y + x  # noqa: E731
     return f(x)
 
 

@@ -90,6 +90,9 @@ public struct CodeObject: Hashable, Sendable {
     public var lineTable: [UInt8]
     /// Raw `co_exceptiontable`.
     public var exceptionTable: [UInt8]
+    /// For the code object of an inner function made in compiled code: the constant values
+    /// of the enclosing function's variables it captures (by free variable name).
+    public var closureConstants: [String: Constant] = [:]
 
     public init(version: PythonVersion, name: String, qualname: String? = nil, filename: String = "<unknown>",
                 firstLineNumber: Int = 1, argCount: Int, positionalOnlyArgCount: Int = 0,

@@ -72,6 +72,10 @@ public struct Translator {
         function = IRFunction(name: code.name, qualname: code.qualname, filename: code.filename,
                               firstLine: code.firstLineNumber, argNames: argNames, freevars: code.freevars)
         for name in code.varnames { locals.append(function.newVar(name)) }
+        // 3.11+: cells that are not arguments follow the locals (captured by inner functions).
+        if code.version.minor >= 11 {
+            for name in code.cellvars where !code.varnames.contains(name) { locals.append(function.newVar(name)) }
+        }
     }
 
     mutating func temp() -> Var {
@@ -227,6 +231,8 @@ public struct Translator {
                 if withNull, code.version.minor <= 12 { stack.append(nil) }
                 push(.global(code.names[nameIndex]))
                 if withNull, code.version.minor >= 13 { stack.append(nil) }
+            case "LOAD_DEREF" where code.version.minor >= 11 && ins.arg < locals.count:
+                push(.copy(locals[ins.arg]))  // a cell of this function (see TranslatorFunctions.swift)
             case "LOAD_DEREF":
                 let cellsNotArgs = code.cellvars.filter { !code.varnames.contains($0) }
                 // 3.10 numbers cells and free variables apart from the locals.
@@ -392,6 +398,7 @@ public struct Translator {
                 return block
             default:
                 if try translateContainerOp(ins, stack: &stack, block: &block) { break }
+                if try translateFunctionOpcode(ins, stack: &stack, block: &block) { break }
                 if try translateVersionSpecific(ins, index: index, stack: &stack, block: &block) { break }
                 if let feature = Self.featureOfOpcode[ins.name] ?? Self.featureOfOpcodeByVersion[ins.name] {
                     throw unsupported(feature, ins)

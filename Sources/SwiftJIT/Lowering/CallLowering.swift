@@ -10,6 +10,8 @@ extension FunctionLowering {
         switch c {
         case .jitted(let symbol, let arguments, let argTypes):
             return try jittedCall(symbol, arguments, argTypes, values, types, result: t)
+        case .jittedSlot(let slot, let name, let arguments, let argTypes):
+            return try jittedCall(nil, arguments, argTypes, values, types, result: t, slot: (slot, name))
         case .round(let withDigits):
             return try round(values, types, withDigits: withDigits, result: t)
         case .divmod:
@@ -99,8 +101,10 @@ extension FunctionLowering {
     }
 
     /// Calls another jitted function's native entry and propagates its exception.
+    /// With `slot`, the callee's address is loaded from that word (a function of the same
+    /// cycle of calls still being compiled); a null address raises RuntimeError.
     func jittedCall(_ symbol: String?, _ arguments: [CallArgument], _ argTypes: [JITType], _ values: [LLVMValueRef],
-                    _ types: [JITType], result: JITType) throws -> LLVMValueRef {
+                    _ types: [JITType], result: JITType, slot: (UInt64, String)? = nil) throws -> LLVMValueRef {
         var callArgs: [LLVMValueRef] = []
         for (source, pt) in zip(arguments, argTypes) {
             switch source {
@@ -113,7 +117,13 @@ extension FunctionLowering {
         }
         stackCheck()
         let ft = b.functionType(b.i32, [b.ptr, b.ptr] + argTypes.map { ty($0) })
-        let target: LLVMValueRef = symbol.map { b.declare($0, ft) } ?? fn
+        var target: LLVMValueRef = symbol.map { b.declare($0, ft) } ?? fn
+        if let (address, name) = slot {
+            let word = LLVMConstIntToPtr(LLVMConstInt(b.i64, address, 0), b.ptr)!
+            target = b.load(b.ptr, word)
+            raiseIf(LLVMBuildIsNull(b.builder, target, "")!, "RuntimeError",
+                    "\(name)() could not be compiled for its explicit signature, so it cannot be called")
+        }
         let retSlot = entryAlloca(ty(result), "call.ret")
         let status = b.call(ft, target, [retSlot, LLVMGetParam(fn, 1)] + callArgs)
         // The callee stored its exception descriptor through our own `exc`: pass it on.

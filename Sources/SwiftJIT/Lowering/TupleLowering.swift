@@ -175,6 +175,7 @@ extension FunctionLowering {
     func languageConstant(_ c: Constant, _ t: JITType) throws -> LLVMValueRef {
         switch (c, t) {
         case (.complex(let r, let i), .complex128): return complexValue(b.double(r), b.double(i))
+        case (.code, .dispatcher): return LLVMGetUndef(ty(t))  // a compile-time function value
         default: throw fail("constant \(c) as \(t)")
         }
     }

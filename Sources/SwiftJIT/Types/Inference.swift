@@ -22,7 +22,12 @@ public struct TypedFunction: Sendable {
 
     /// Whether the function calls other jitted functions (itself included).
     public var callsJittedFunctions: Bool {
-        calls.values.contains { if case .language(.jitted) = $0.impl { return true } else { return false } }
+        calls.values.contains {
+            switch $0.impl {
+            case .language(.jitted), .language(.jittedSlot): return true
+            default: return false
+            }
+        }
     }
 
     /// The IR with types, as text.

@@ -34,6 +34,10 @@ public enum CalleeResolution: Sendable {
     case compiled(symbol: String, returnType: JITType)
     /// The function is being compiled for these very argument types: a self-recursive call.
     case recursive
+    /// The function is being compiled (a cycle of calls) for an explicit signature: it is
+    /// called through `slot`, the address of a word that receives its native entry's
+    /// address once it is compiled (null until then, or if that compilation fails).
+    case declared(slot: UInt64, returnType: JITType)
 }
 
 extension JITType {

@@ -6,6 +6,9 @@
 public enum LanguageCall: Hashable, Sendable {
     /// A call of another jitted function's native entry; `symbol` nil calls the function itself.
     case jitted(symbol: String?, arguments: [CallArgument], types: [JITType])
+    /// A call, through a slot holding its native entry's address, of a jitted function whose
+    /// compilation is in progress (mutual recursion through an explicit signature).
+    case jittedSlot(slot: UInt64, name: String, arguments: [CallArgument], types: [JITType])
     /// `t[k]` with a constant index (out of range: raises IndexError), or with a runtime index (nil).
     case tupleIndex(Int?)
     /// `t[a:b:c]` with constant bounds: the items taken.
@@ -322,6 +325,8 @@ extension TypeInference {
         let pending: JITType?? = .some(nil)
         switch e {
         case .const(.complex): return .complex128
+        case .const(.code(let inner)):
+            return .dispatcher(InnerFunctions.callee(inner, resolveGlobal: resolveGlobal))
         case .getattr(let v, let attr):
             guard let vt = t(v) else { return pending }
             switch vt {
@@ -510,6 +515,9 @@ extension TypeInference {
         case .recursive:
             guard let r = returnEstimate else { return nil }
             return CallResolution(result: r, impl: .language(.jitted(symbol: nil, arguments: sources, types: types)))
+        case .declared(let slot, let r):
+            return CallResolution(result: r, impl: .language(.jittedSlot(slot: slot, name: callee.name,
+                                                                         arguments: sources, types: types)))
         }
     }
 

@@ -427,6 +427,7 @@ final class GlobalResolver {
         if let b = builtins, swiftjit_is_dict(b) != 0, let v = PyDict_GetItemString(b, name) {
             return value(v)
         }
+        if let core = DispatcherCore.beingDecorated(name, globals: globals) { return .dispatcher(core.callee) }
         return .undefined
     }
 

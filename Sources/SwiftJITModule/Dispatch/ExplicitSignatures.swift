@@ -94,8 +94,18 @@ extension DispatcherCore {
         if let c = compiled.first(where: { $0.signature == types }) {
             if returns == nil || c.returnType == returns { return c }
         }
+        // While it compiles, functions it calls may call it back through its declared signature.
+        let key = DeclaredCall(id: id, types: types)
+        let outer = DispatcherCore.declaredInProgress[key]
+        DispatcherCore.declaredInProgress[key] = returns.map { .some($0) } ?? .some(nil)
+        DispatcherCore.explicitInProgress.append(self)
+        defer {
+            DispatcherCore.declaredInProgress[key] = outer
+            DispatcherCore.explicitInProgress.removeLast()
+        }
         guard let c = compile(types, returnType: returns) else { return nil }
         add(c) { a in a < types.count ? DispatcherCore.fastKey(of: types[a]) : 0 }
+        if let slot = DispatcherCore.declaredSlots[key] { slot.pointee = c.nativeAddress }
         return c
     }
 

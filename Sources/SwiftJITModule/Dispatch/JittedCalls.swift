@@ -7,9 +7,38 @@ struct UncheckedReference<T: AnyObject>: @unchecked Sendable {
     weak var object: T?
 }
 
+/// A specialization of a dispatcher, by its argument types.
+struct DeclaredCall: Hashable {
+    var id: UInt
+    var types: [JITType]
+}
+
 /// Calls between jitted functions: the compiler asks the callee's dispatcher
 /// for a specialization through `JITCallee.resolve`.
 extension DispatcherCore {
+    /// Explicit signatures being compiled now, with their declared return types (nil when the
+    /// signature has none): a cycle of calls may call them back before they are compiled.
+    nonisolated(unsafe) static var declaredInProgress: [DeclaredCall: JITType?] = [:]
+    /// Words that hold the native entry of such a specialization once it is compiled;
+    /// compiled code of the cycle calls through them (they live as long as the process).
+    nonisolated(unsafe) static var declaredSlots: [DeclaredCall: UnsafeMutablePointer<UInt64>] = [:]
+
+    /// Dispatchers compiling an explicit signature at decoration, innermost last.
+    nonisolated(unsafe) static var explicitInProgress: [DispatcherCore] = []
+
+    /// The dispatcher being decorated with an explicit signature whose function is named
+    /// `name` in the module dictionary `globals`: its name is bound only when decoration
+    /// returns, but the functions it calls may already call it back (mutual recursion).
+    static func beingDecorated(_ name: String, globals: PyPtr?) -> DispatcherCore? {
+        guard let g = globals else { return nil }
+        return explicitInProgress.last { core in
+            guard let f = core.pyFunc, Py.stringAttr(f, "__name__") == name,
+                  let fg = Py.attr(f, "__globals__") else { return false }
+            defer { Py_DecRef(fg) }
+            return fg == g
+        }
+    }
+
     /// Identity of this dispatcher.
     var id: UInt { UInt(bitPattern: ObjectIdentifier(self)) }
 
@@ -88,9 +117,33 @@ extension DispatcherCore {
         }
         if DispatcherCore.compiling.contains(where: { $0.0 == id }) {
             let name = code?.qualname ?? "?"
-            throw CompileError(.unsupported, "\(name)() is called while it is being compiled (mutual recursion, or "
-                               + "recursion with other argument types), which nopython mode does not support",
-                               stage: "typing")
+            let key = DeclaredCall(id: id, types: types)
+            if let declared = DispatcherCore.declaredInProgress[key] {
+                // Mutual recursion through an explicit signature: call it through a slot
+                // that receives its address when its compilation ends.
+                guard let returnType = declared else {
+                    throw CompileError(.typing, "\(name)() is called while it is being compiled (mutual recursion) "
+                                       + "and its explicit signature has no return type; declare one, "
+                                       + "e.g. \"int64(int64)\"", stage: "typing")
+                }
+                let slot: UnsafeMutablePointer<UInt64>
+                if let s = DispatcherCore.declaredSlots[key] { slot = s } else {
+                    slot = .allocate(capacity: 1)
+                    slot.initialize(to: 0)
+                    DispatcherCore.declaredSlots[key] = slot
+                }
+                return .declared(slot: UInt64(UInt(bitPattern: slot)), returnType: returnType)
+            }
+            let sig = types.map { $0.description }.joined(separator: ", ")
+            if DispatcherCore.compiling.contains(where: { $0.0 == id && $0.1 == types }) {
+                throw CompileError(.typing, "\(name)() is called while it is being compiled for (\(sig)) (mutual "
+                                   + "recursion): its return type cannot be inferred; give one of the functions in "
+                                   + "the cycle an explicit signature, e.g. @njit(\"int64(int64)\"), and define "
+                                   + "it after the others", stage: "typing")
+            }
+            throw CompileError(.unsupported, "\(name)() is called with (\(sig)) while it is being compiled for other "
+                               + "argument types (recursion through other types), which nopython mode does not "
+                               + "support; convert the arguments to the types of the outer call", stage: "typing")
         }
         let c: CompiledFunction
         do {

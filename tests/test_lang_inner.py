@@ -1,0 +1,128 @@
+"""Inner functions and lambdas defined and called inside a jitted function
+(no defaults; closures only over variables assigned once with a constant; globals are read as in the enclosing
+function). Each call compiles the nested code object for its argument types.
+Differential against plain Python. Closures are rejected with a clear error."""
+import math
+
+import pytest
+
+import swiftjit
+from swiftjit import njit
+from jitcheck import check
+
+SCALE = 7
+
+
+def inner_loop(n):
+    def helper(x):
+        return x * 3 + 1
+    s = 0
+    for i in range(n):
+        s += helper(i)
+    return s
+
+
+def lambda_two_types(x):
+    h = lambda y: y + 1  # noqa: E731
+    return h(x) * h(2.5)
+
+
+def lambda_math(x):
+    sq = lambda y: math.sqrt(y) if y >= 0 else -1.0  # noqa: E731
+    return sq(x)
+
+
+def inner_uses_global(x):
+    def scaled(v):
+        return v * SCALE
+    return scaled(x) + scaled(1)
+
+
+def inner_two_args_keywords(a, b):
+    def comb(p, q):
+        return p * 10 - q
+    return comb(a, b) + comb(q=a, p=b)
+
+
+def inner_raises(x):
+    def div(p, q):
+        return p // q
+    return div(100, x)
+
+
+def inner_tuple(x):
+    def pair(v):
+        return (v, v * 2)
+    a, b = pair(x)
+    return a + b
+
+
+def inner_calls_inner(x):
+    def one(v):
+        return v + 1
+    def two(v):
+        return v * 2
+    return two(one(x)) + one(two(x))
+
+
+def closure_constants(x):
+    k = 3
+    t = (1.5, 2)
+    flag = True
+    def h(y):
+        return y * k + t[0] - t[1] if flag else 0.0
+    return h(x) + k
+
+
+def closure_lambda_in_loop(n):
+    step = 2
+    f = lambda i: i * step - 1  # noqa: E731
+    s = 0
+    for i in range(n):
+        s += f(i)
+    return s
+
+
+CASES = [
+    (closure_constants, [(0,), (2,), (-5,), (2.5,), (float("nan"),)]),
+    (closure_lambda_in_loop, [(0,), (1,), (100,)]),
+    (inner_loop, [(0,), (1,), (10,), (1000,)]),
+    (lambda_two_types, [(0,), (3,), (-7,), (2.5,), (-0.0,), (float("inf"),)]),
+    (lambda_math, [(0.0,), (2.0,), (-1.0,), (1e300,), (float("nan"),)]),
+    (inner_uses_global, [(0,), (5,), (-3,), (1.5,)]),
+    (inner_two_args_keywords, [(1, 2), (0, 0), (-5, 9), (1.5, 2)]),
+    (inner_raises, [(1,), (7,), (-3,), (0,)]),
+    (inner_tuple, [(1,), (0,), (2.5,)]),
+    (inner_calls_inner, [(0,), (4,), (-9,), (0.5,)]),
+]
+
+
+@pytest.mark.parametrize("pyfunc,inputs", CASES, ids=[c[0].__name__ for c in CASES])
+def test_inner_functions(pyfunc, inputs):
+    jf = njit(pyfunc)
+    for args in inputs:
+        check(pyfunc, jf, *args)
+
+
+def closure_over_argument(x):
+    h = lambda y: y * x  # noqa: E731
+    return h(2)
+
+
+def closure_over_reassigned(x):
+    k = 3
+    h = lambda y: y * k  # noqa: E731
+    k = x
+    return h(x)
+
+
+def inner_with_default(x):
+    def h(y, z=2):
+        return y * z
+    return h(x)
+
+
+@pytest.mark.parametrize("pyfunc", [closure_over_argument, closure_over_reassigned, inner_with_default])
+def test_rejected_with_clear_error(pyfunc):
+    with pytest.raises(swiftjit.errors.UnsupportedError, match="not supported in nopython mode|supports only closures over such constants"):
+        njit(pyfunc)(2)
