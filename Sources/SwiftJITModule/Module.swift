@@ -6,7 +6,7 @@ import SwiftJIT
 private let newDispatcher: _PyCFunctionFast = { _, args, nargs in
     guard (7...10).contains(nargs), let a = args else {
         PyErr_SetString(PyExc_TypeError,
-                        "new_dispatcher(py_func, fastmath, boundscheck, nogil, opt_level, cache_dir, cache_prefix)")
+                        "new_dispatcher(py_func, fastmath, boundscheck, nogil, opt_level, cache_dir, cache_prefix[, parallel[, mode[, looplift]]])")
         return nil
     }
     var options = CompileOptions()
@@ -14,7 +14,7 @@ private let newDispatcher: _PyCFunctionFast = { _, args, nargs in
     options.boundscheck = PyObject_IsTrue(a[2]) == 1
     options.nogil = PyObject_IsTrue(a[3]) == 1
     options.optLevel = Int(PyLong_AsLong(a[4]))
-    options.parallel = nargs == 8 && PyObject_IsTrue(a[7]) == 1
+    options.parallel = nargs >= 8 && PyObject_IsTrue(a[7]) == 1
     if PyErr_Occurred() != nil { return nil }
     if let dir = Py.string(a[5]), let prefix = Py.string(a[6]) {
         options.cache = ObjectCache(directory: dir, prefix: prefix)
