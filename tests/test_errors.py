@@ -302,7 +302,7 @@ def test_typing_error_names_the_cause_exactly():
 def test_jit_without_nopython_falls_back_to_object_mode():
     """Plain @jit compiles what nopython mode rejects in object mode, with a FallbackWarning
     carrying the TypingError's cause; nopython=True still raises."""
-    with pytest.warns(errors.FallbackWarning, match="lists are not supported in nopython mode"):
+    with pytest.warns(errors.FallbackWarning, match="a list holds one type in nopython mode"):
         assert swiftjit.jit(uses_list)(1) == 1
     with pytest.raises(TypingError):
         swiftjit.jit(uses_list, nopython=True)(1)

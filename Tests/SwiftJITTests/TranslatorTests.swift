@@ -296,10 +296,9 @@ final class TranslatorTests: XCTestCase {
         try assertUnsupported("def m(a):\n    import math\n    return a\n", "m", "import", line: 2...2)
     }
 
-    /// BUG: no source line (position -1): the error points at MAKE_CELL,
-    /// whose co_positions() entry is None, with no fallback.
-    func testCapturedVariableIsUnsupported() throws {
-        try assertUnsupported("def l(a):\n    return lambda: a\n", "l", "variables captured by inner functions",
+    /// Closures capture only variables assigned once with a constant; an argument is not one.
+    func testCapturedArgumentIsUnsupported() throws {
+        try assertUnsupported("def l(a):\n    return lambda: a\n", "l", "captures the variable 'a'",
                               line: 1...2)
     }
 }
