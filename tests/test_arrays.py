@@ -1145,3 +1145,15 @@ def test_if_statement_unifies_layouts():
     j = njit(pick_view_stmt)
     check(pick_view_stmt, j, a, True)
     check(pick_view_stmt, j, a, False)
+
+
+@njit(nogil=True)
+def _zeros_keyword_nogil(n):
+    return np.zeros((n, 2), dtype=np.float64).sum() + np.full(n, 1.5, dtype=np.float64).sum()
+
+
+def test_keyword_call_in_nogil_function():
+    # 3.10 (CALL_FUNCTION_KW) and 3.13 (CALL_KW) put the keyword names on the stack as a
+    # constant tuple of str; it is part of the call, not a str value needing the GIL.
+    for n in (0, 1, 7):
+        assert _zeros_keyword_nogil(n) == 0.0 + 1.5 * n

@@ -86,6 +86,14 @@ extension Translator {
         return items.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
     }
 
+    /// Removes the assignment of the keyword-name tuple just popped (the names are part of
+    /// the call expression; the tuple itself would be a str value nobody reads, which
+    /// nogil functions could not hold).
+    func dropKeywordNames(_ v: Var?, _ block: inout Block) {
+        guard let v = v, let last = block.statements.last, case .assign(v, .const) = last.node else { return }
+        block.statements.removeLast()
+    }
+
     /// Translates an opcode of one of the versions other than 3.11 that only
     /// moves values on the stack or emits statements; false when `ins` is none of them.
     mutating func translateVersionSpecific(_ ins: Instruction, index: Int, stack: inout [Var?],
@@ -138,7 +146,7 @@ extension Translator {
             try emitCall(argc: ins.arg, keywords: [], calleeSlots: 1, ins: ins, stack: &stack, block: &block)
         case "CALL_FUNCTION_KW":
             let names = try keywordNames(before: index, ins)
-            _ = try pop()
+            dropKeywordNames(try pop(), &block)
             try emitCall(argc: ins.arg, keywords: names, calleeSlots: 1, ins: ins, stack: &stack, block: &block)
         case "CALL_METHOD":
             try emitCall(argc: ins.arg, keywords: [], calleeSlots: 2, ins: ins, stack: &stack, block: &block)
@@ -171,7 +179,7 @@ extension Translator {
             try need(1)
         case "CALL_KW":
             let names = try keywordNames(before: index, ins)
-            _ = try pop()
+            dropKeywordNames(try pop(), &block)
             try emitCall(argc: ins.arg, keywords: names, calleeSlots: 2, ins: ins, stack: &stack, block: &block)
         case "LOAD_FAST_LOAD_FAST":
             push(.copy(try local(ins.arg >> 4)))
