@@ -449,24 +449,23 @@ extension FunctionLowering {
 
     // MARK: element-wise
 
-    /// Broadcasts operands (arrays or scalars) and applies `op` element by element into a new C array.
-    func elementwise(_ op: ElementwiseOp, _ values: [LLVMValueRef], _ types: [JITType], result: JITType) throws -> LLVMValueRef {
-        guard case .array(let r) = result else { throw fail("element-wise result \(result)") }
-        // Result shape: right-aligned broadcast of all array operands.
-        var outShape: [LLVMValueRef] = Array(repeating: b.int(1), count: r.ndim)
+    /// The right-aligned broadcast shape of the array operands (ValueError when they do not
+    /// broadcast), and each operand as a broadcast view (stride 0 along axes of size 1);
+    /// scalars pass through with a nil array type.
+    func broadcast(_ values: [LLVMValueRef], _ types: [JITType], ndim: Int)
+        -> (shape: [LLVMValueRef], inputs: [(LLVMValueRef, ArrayType?)]) {
+        var outShape: [LLVMValueRef] = Array(repeating: b.int(1), count: ndim)
         for (v, t) in zip(values, types) {
             guard case .array(let a) = t else { continue }
             let s = shape(v, a.ndim)
             for k in 0..<a.ndim {
-                let o = r.ndim - a.ndim + k
+                let o = ndim - a.ndim + k
                 let cur = outShape[o]
                 let ok = b.or(b.or(b.icmp(LLVMIntEQ, cur, s[k]), b.icmp(LLVMIntEQ, cur, b.int(1))), b.icmp(LLVMIntEQ, s[k], b.int(1)))
                 raiseIf(b.not(ok), "ValueError", "operands could not be broadcast together")
                 outShape[o] = b.select(b.icmp(LLVMIntEQ, cur, b.int(1)), s[k], cur)
             }
         }
-        let out = newArray(r.dtype, outShape)
-        // Broadcast views of the inputs: stride 0 along axes of size 1.
         var inputs: [(LLVMValueRef, ArrayType?)] = []
         for (v, t) in zip(values, types) {
             guard case .array(let a) = t else { inputs.append((v, nil)); continue }
@@ -476,6 +475,14 @@ extension FunctionLowering {
             inputs.append((makeArray(a.ndim, data: data(v), shape: s, strides: st, owner: b.extract(v, 3)),
                            ArrayType(dtype: a.dtype, ndim: a.ndim, layout: .any)))
         }
+        return (outShape, inputs)
+    }
+
+    /// Broadcasts operands (arrays or scalars) and applies `op` element by element into a new C array.
+    func elementwise(_ op: ElementwiseOp, _ values: [LLVMValueRef], _ types: [JITType], result: JITType) throws -> LLVMValueRef {
+        guard case .array(let r) = result else { throw fail("element-wise result \(result)") }
+        let (outShape, inputs) = broadcast(values, types, ndim: r.ndim)
+        let out = newArray(r.dtype, outShape)
         // Wrapping + - * (and bitwise ops) into a 64-bit integer result are exact on the
         // bits of uint64 elements.
         var bitExact = r.dtype == .uint64 || r.dtype == .int64

@@ -278,28 +278,8 @@ extension FunctionLowering {
     /// np.where(c, x, y) with broadcasting.
     func whereSelect(_ v: [LLVMValueRef], _ t: [JITType], result: JITType) throws -> LLVMValueRef {
         guard case .array(let r) = result else { throw fail("np.where") }
-        var outShape: [LLVMValueRef] = Array(repeating: b.int(1), count: r.ndim)
-        for (x, xt) in zip(v, t) {
-            guard case .array(let a) = xt else { continue }
-            let s = shape(x, a.ndim)
-            for k in 0..<a.ndim {
-                let o = r.ndim - a.ndim + k
-                let cur = outShape[o]
-                let ok = b.or(b.or(b.icmp(LLVMIntEQ, cur, s[k]), b.icmp(LLVMIntEQ, cur, b.int(1))), b.icmp(LLVMIntEQ, s[k], b.int(1)))
-                raiseIf(b.not(ok), "ValueError", "operands could not be broadcast together")
-                outShape[o] = b.select(b.icmp(LLVMIntEQ, cur, b.int(1)), s[k], cur)
-            }
-        }
+        let (outShape, inputs) = broadcast(v, t, ndim: r.ndim)
         let out = newArray(r.dtype, outShape)
-        var inputs: [(LLVMValueRef, ArrayType?)] = []
-        for (x, xt) in zip(v, t) {
-            guard case .array(let a) = xt else { inputs.append((x, nil)); continue }
-            let s = shape(x, a.ndim)
-            var st = strides(x, a.ndim)
-            for k in 0..<a.ndim { st[k] = b.select(b.icmp(LLVMIntEQ, s[k], b.int(1)), b.int(0), st[k]) }
-            inputs.append((makeArray(a.ndim, data: data(x), shape: s, strides: st, owner: b.extract(x, 3)),
-                           ArrayType(dtype: a.dtype, ndim: a.ndim, layout: .any)))
-        }
         let rs: JITType = r.dtype.scalar
         try loopNest(outShape) { idx in
             var ops: [(LLVMValueRef, JITType)] = []

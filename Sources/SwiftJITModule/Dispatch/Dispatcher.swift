@@ -260,8 +260,8 @@ final class DispatcherCore {
         _ = ensureCode()
         setCompileError(CompileError(.typing,
             "argument '\(argName(i))' is a \(Py.typeName(o)), which nopython mode does not support "
-            + "(supported: int, float, complex, bool, None, tuples of them and NumPy arrays)"
-            + (Py.typeName(o) == "list" ? "; use a tuple or a NumPy array" : ""),
+            + "(supported: int, float, complex, bool, None, str, NumPy arrays, and tuples, lists, dicts and sets of "
+            + "supported values)",
             at: SourcePosition(line: code?.firstLineNumber ?? -1), stage: "typing"))
         return nil
     }
