@@ -52,6 +52,8 @@ final class FunctionLowering {
     var parallelArrayNotes: [String] = []
     /// Whether lowering emitted loops of its own (array expressions): worth the full pipelines.
     var emittedLoops = false
+    /// Array-expression fusion: deferred temporaries and their trees (`ArrayFusion.swift`).
+    lazy var fusion: FusionPlan = planFusion()
     /// The IR block being lowered, and the last one whose jitted calls are already
     /// preceded by a stack check (`stackCheck()`, CallLowering.swift).
     var currentIRBlock = -1
@@ -186,9 +188,13 @@ final class FunctionLowering {
         guard v.id < slots.count, let s = slots[v.id] else { throw fail("variable \(typed.ir.name(of: v)) has no storage") }
         return s
     }
-    func load(_ v: Var) throws -> LLVMValueRef { b.load(ty(typed.type(of: v)), try slot(v)) }
+    func load(_ v: Var) throws -> LLVMValueRef {
+        if fusion.trees[v] != nil { try materializeDeferred(v) }
+        return b.load(ty(typed.type(of: v)), try slot(v))
+    }
 
     func lowerStatement(_ s: Stmt, _ ref: StmtRef) throws {
+        if try deferFusedStatement(s, ref) { return }
         switch s {
         case .assign(let v, let e):
             guard let et = typed.exprTypes[ref] else { throw fail("untyped statement") }
@@ -369,6 +375,7 @@ final class FunctionLowering {
     // MARK: expressions
 
     func lowerExpr(_ e: Expr, _ t: JITType, _ ref: StmtRef, target: Var) throws -> LLVMValueRef {
+        if let v = try lowerFusedExpr(e, t, ref) { return v }
         if let v = try lowerLanguageExpr(e, t, ref, target: target) { return v }
         switch e {
         case .arg(let i):
