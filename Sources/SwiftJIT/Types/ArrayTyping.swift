@@ -184,7 +184,7 @@ enum ArrayTyping {
                 if name == "min" || name == "max" || name == "sum" { throw err("np.\(name)\(sig) needs an array") }
                 throw err("np.\(name)\(sig): the argument must be an array")
             }
-            return try method(a, name, [])
+            return try method(a, name == "amin" ? "min" : name == "amax" ? "max" : name, [])
         case "dot":
             guard case .array(let a)? = arg(0), case .array(let b)? = arg(1) else { throw err("np.dot\(sig) needs two arrays") }
             return try dot(a, b)
