@@ -34,11 +34,21 @@ extension FunctionLowering {
         for (i, v) in p.liveIns.enumerated() {
             args.append(b.load(ty(typed.type(of: v)), b.gep(envType, env, [b.int(0, b.i32), b.int(Int64(i), b.i32)])))
         }
-        args += [LLVMGetParam(chunk, 1), LLVMGetParam(chunk, 2)]
-        for i in p.liveIns.count..<(p.liveIns.count + 2) {
-            args.append(b.load(b.i64, b.gep(envType, env, [b.int(0, b.i32), b.int(Int64(i), b.i32)])))
-        }
-        LLVMBuildRet(b.builder, b.call(LLVMGlobalGetValueType(body.fn), body.fn, args))
+        let start = LLVMGetParam(chunk, 1)!
+        args += [start, LLVMGetParam(chunk, 2)]
+        let loadEnv = { (i: Int) in self.b.load(self.b.i64, self.b.gep(envType, env, [self.b.int(0, self.b.i32), self.b.int(Int64(i), self.b.i32)])) }
+        let base = loadEnv(p.liveIns.count), stride = loadEnv(p.liveIns.count + 1)
+        // `prange(n)` (base 0, step 1) gets a copy of the body where the loop variable is the
+        // chunk index itself, known non-negative: negative-index wraps fold away and the loop
+        // vectorizes as the serial one does. Other ranges run the general copy.
+        b.addAttribute(body.fn, "alwaysinline", at: UInt32.max)
+        let simple = b.appendBlock(chunk, "simple"), general = b.appendBlock(chunk, "general")
+        b.condBr(b.and(b.icmp(LLVMIntEQ, base, b.int(0)), b.icmp(LLVMIntEQ, stride, b.int(1))), simple, general)
+        b.position(at: simple)
+        _ = b.intrinsic("llvm.assume", [], [b.icmp(LLVMIntSGE, start, b.int(0))])
+        LLVMBuildRet(b.builder, b.call(LLVMGlobalGetValueType(body.fn), body.fn, args + [b.int(0), b.int(1)]))
+        b.position(at: general)
+        LLVMBuildRet(b.builder, b.call(LLVMGlobalGetValueType(body.fn), body.fn, args + [base, stride]))
         b.position(at: here)
 
         // Iterations left in the range iterator: {cur, remaining, step}.
