@@ -333,3 +333,32 @@ def test_parallel_diagnostics_name_fused_loops():
     j = njit(parallel=True)(sum_sqrt)
     j(np.ones(10))
     assert "fused sum()" in j.parallel_diagnostics()
+
+
+def test_fused_inside_prange_body():
+    # Array expressions in a prange body run fused and serially in the body's thread.
+    def f(a, b):
+        s = 0.0
+        for i in swiftjit.prange(a.shape[0]):
+            s += (a[i] * b[i] + 1.0).sum()
+        return s
+
+    g = np.random.default_rng(5)
+    a, b = g.standard_normal((300, 50)), g.standard_normal((300, 50))
+    for j in compiled(f):
+        assert j(a, b) == pytest.approx(f(a, b), rel=1e-12)
+
+
+def test_fused_in_a_loop_and_branches():
+    def f(a, b, n):
+        acc = 0.0
+        for k in range(n):
+            if k % 2:
+                acc += np.sqrt(np.abs(a - k)).max()
+            else:
+                acc += ((a * k) < b).sum()
+        return acc
+
+    a, b = rng_arrays(5000, 2)
+    for j in compiled(f):
+        assert j(a, b, 5) == pytest.approx(f(a, b, 5), rel=1e-12)
