@@ -54,6 +54,9 @@ final class FunctionLowering {
     var emittedLoops = false
     /// Array-expression fusion: deferred temporaries and their trees (`ArrayFusion.swift`).
     lazy var fusion: FusionPlan = planFusion()
+    /// Float sum reductions of a parallel loop body (and their copies): their additions may be
+    /// reassociated, so the chunk's loop vectorizes (`ParallelLowering.swift`).
+    var reassociableSums: Set<Var> = []
     /// The IR block being lowered, and the last one whose jitted calls are already
     /// preceded by a stack check (`stackCheck()`, CallLowering.swift).
     var currentIRBlock = -1
@@ -414,7 +417,9 @@ final class FunctionLowering {
                 return op == .floorDiv ? LLVMBuildAShr(b.builder, a, b.int(shift), "")
                                        : b.and(a, b.int(divisor - 1))
             }
-            return try binary(op, try load(x), typed.type(of: x), try load(y), typed.type(of: y), result: t)
+            let value = try binary(op, try load(x), typed.type(of: x), try load(y), typed.type(of: y), result: t)
+            if reassociableSums.contains(x) || reassociableSums.contains(y) { allowReassociation(value) }
+            return value
         case .unary(let op, let x):
             return try unary(op, try load(x), typed.type(of: x), result: t)
         case .compare(let op, let x, let y):

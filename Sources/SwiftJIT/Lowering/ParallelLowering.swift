@@ -13,6 +13,7 @@ extension FunctionLowering {
         // The outlined body, and its chunk entry `i32 (ptr env, i64 start, i64 end, ptr red, ptr ctx)`.
         let body = FunctionLowering(builder: b, typed: p.body, name: bodyName, options: options)
         body.arrayParallelism = false  // array operations in the body run in the body's thread
+        body.reassociableSums = FunctionLowering.floatSums(p)
         do {
             try body.lower()
         } catch let e as CompileError {
@@ -99,5 +100,29 @@ extension FunctionLowering {
         }
         b.store(LLVMBuildAdd(bb, c, b.int(1), "")!, counter)
         b.br(check)
+    }
+
+    /// The float `+=`/`-=` reductions of a parallel loop and the temporaries copying them: the
+    /// partial sums of chunks are already added in another order than the serial loop's, so
+    /// the additions inside a chunk may be reassociated as well (LLVM then vectorizes the
+    /// chunk's loop with several partial sums). Results agree with the serial loop to rounding.
+    static func floatSums(_ p: ParallelLoop) -> Set<Var> {
+        var sums = Set(p.reductions.filter { $0.1 == .sum && p.body.type(of: $0.0) == .float64 }.map { $0.0 })
+        if sums.isEmpty { return sums }
+        for block in p.body.ir.blocks {
+            for s in block.statements {
+                if case .assign(let t, .copy(let r)) = s.node, sums.contains(r) { sums.insert(t) }
+            }
+        }
+        return sums
+    }
+
+    /// Marks a float addition or subtraction as reassociable.
+    func allowReassociation(_ v: LLVMValueRef) {
+        guard LLVMIsAInstruction(v) != nil else { return }
+        let opcode = LLVMGetInstructionOpcode(v)
+        guard opcode == LLVMFAdd || opcode == LLVMFSub else { return }
+        let flags = LLVMGetFastMathFlags(v) | LLVMFastMathFlags(LLVMFastMathAllowReassoc)
+        LLVMSetFastMathFlags(v, flags)
     }
 }
