@@ -592,3 +592,32 @@ def test_body_that_cannot_be_outlined_runs_serially():
     check(f, 10)
     check(f, 100)
     assert "not parallelized: the parallel body cannot be compiled" in f.parallel_diagnostics()
+
+
+# ---- float sums vectorized inside a chunk (reassociated like the chunks' partials) ----
+
+def array_sums(x):
+    s = 0.0
+    t = 100.0
+    for i in prange(x.shape[0]):
+        s += math.sqrt(abs(x[i])) * 0.5
+        t -= x[i]
+    return s, t
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, 5, 8191, 100_003])
+def test_vectorized_float_sums_match_serial(n):
+    x = np.random.default_rng(n).standard_normal(n) * 100
+    p, s = njit(parallel=True)(array_sums), njit(parallel=False)(array_sums)
+    got, want = p(x), s(x)
+    assert got == pytest.approx(want, rel=1e-12, abs=1e-9)
+    assert got == pytest.approx(array_sums(x), rel=1e-12, abs=1e-9)
+
+
+@pytest.mark.parametrize("special", [math.nan, math.inf, -math.inf])
+def test_vectorized_float_sums_special_values(special):
+    x = np.random.default_rng(1).standard_normal(50_001)
+    x[31_337] = special
+    got, want = njit(parallel=True)(array_sums)(x), array_sums(x)
+    for g, w in zip(got, want):
+        assert (math.isnan(g) and math.isnan(w)) or g == w
