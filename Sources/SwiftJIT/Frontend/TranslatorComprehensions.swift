@@ -91,14 +91,21 @@ extension Translator {
     }
 
     /// MAKE_FUNCTION of a comprehension's code object: the function value is a
-    /// placeholder the CALL after it inlines (`inlineComprehension`). False for other functions.
-    mutating func makeComprehension(_ ins: Instruction, stack: inout [Var?], block: inout Block) -> Bool {
+    /// placeholder the CALL after it inlines (`inlineComprehension`). False for other functions;
+    /// generator expressions are an UnsupportedError.
+    mutating func makeComprehension(_ ins: Instruction, stack: inout [Var?], block: inout Block) throws -> Bool {
         guard !objectMode else { return false }
         // 3.10 pushes the qualified name above the code object.
         let above = code.version.minor <= 10 ? 1 : 0
         guard stack.count > above, let codeVar = stack[stack.count - 1 - above],
-              let (i, e) = definition(of: codeVar, in: block), case .const(.code(let c)) = e,
-              Self.isComprehension(c) else { return false }
+              let (i, e) = definition(of: codeVar, in: block), case .const(.code(let c)) = e else { return false }
+        if c.name == "<genexpr>" {
+            let pos = ins.position.line >= 0 ? ins.position : SourcePosition(line: code.firstLineNumber)
+            throw CompileError(.unsupported, "generator expressions are not supported in nopython mode; use a list "
+                               + "comprehension instead (sum([x for x in a]) rather than sum(x for x in a))",
+                               at: pos, stage: "frontend")
+        }
+        guard Self.isComprehension(c) else { return false }
         if above == 1, let q = stack.last ?? nil, let (j, _) = definition(of: q, in: block), j > i {
             block.statements.remove(at: j)  // a str nobody reads (nogil functions could not hold it)
         }

@@ -64,7 +64,7 @@ extension Translator {
             stack.append(v)
             return true
         case "MAKE_FUNCTION":
-            if makeComprehension(ins, stack: &stack, block: &block) { return true }
+            if try makeComprehension(ins, stack: &stack, block: &block) { return true }
         default:
             return false
         }
