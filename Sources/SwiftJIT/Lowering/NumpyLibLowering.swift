@@ -583,6 +583,7 @@ extension FunctionLowering {
         }
         guard has(1) else {
             raiseIf(b.icmp(LLVMIntSLE, pop, b.int(0)), "ValueError", emptyMessage)
+            if let draw = try probabilities(v, t, has: has, population: pop) { return pick(draw()) }
             return pick(try randint(b.int(0), pop, shape: nil))
         }
         guard case .array(let r) = result else { throw fail("choice") }
@@ -591,6 +592,11 @@ extension FunctionLowering {
         raiseIf(b.and(b.icmp(LLVMIntSLE, pop, b.int(0)), b.icmp(LLVMIntSGT, count, b.int(0))), "ValueError", emptyMessage)
         if source == nil { raiseIf(b.icmp(LLVMIntSLT, pop, b.int(0)), "ValueError", emptyMessage) }
         let idxType = ArrayType(dtype: .int64, ndim: r.ndim, layout: .c)
+        if let draw = try probabilities(v, t, has: has, population: pop) {
+            let idx = newArray(.int64, dims)
+            try loopNest([count]) { i in b.store(draw(), b.gep(b.i64, data(idx), [i[0]])) }
+            return try gather(idx, count, source, result: r)
+        }
         let replace = has(2) ? try truth(v[2], t[2]) : b.bool(true)
         let slot = variable(ty(.array(idxType)), LLVMGetUndef(ty(.array(idxType)))!)
         let withBlock = b.appendBlock(fn, "choice.replace"), withoutBlock = b.appendBlock(fn, "choice.noreplace"),
@@ -612,9 +618,33 @@ extension FunctionLowering {
         b.store(idx, slot)
         b.br(join)
         b.position(at: join)
-        let indices = b.load(ty(.array(idxType)), slot)
+        return try gather(b.load(ty(.array(idxType)), slot), count, source, result: r)
+    }
+
+    /// choice's p=: checks the probabilities and makes their cumulative distribution as NumPy's
+    /// legacy RandomState does; nil without p, else a function drawing one index (random_sample,
+    /// then the first cdf entry above it).
+    func probabilities(_ v: [LLVMValueRef], _ t: [JITType], has: (Int) -> Bool,
+                       population: LLVMValueRef) throws -> (() -> LLVMValueRef)? {
+        guard has(3), case .array(let pa) = t[3] else { return nil }
+        let p = pa.dtype == .float64 && pa.layout == .c ? v[3] : try copyArray(v[3], pa, to: .float64)
+        let n = shape(p, 1)[0]
+        let cdf = newArray(.float64, [n])
+        // NumPy's tolerance for the sum: sqrt(eps) of float64, or of the float dtype of p when larger.
+        let atol = pa.dtype == .float32 ? Double(Float.ulpOfOne.squareRoot()) : Double.ulpOfOne.squareRoot()
+        propagateIfNegative(callHelper("swiftjit_np_choice_cdf", b.i32, [b.ptr, b.ptr, b.i64, b.i64, b.f64, b.ptr],
+                                       [context, data(p), n, population, b.double(atol), data(cdf)]))
+        return { [self] in
+            let u = callHelper("swiftjit_np_random_sample", b.f64, [], [])
+            return callHelper("swiftjit_np_choice_pick", b.i64, [b.ptr, b.i64, b.f64], [data(cdf), n, u])
+        }
+    }
+
+    /// The result of choice: the indices themselves (a population given as an int) or the source's elements.
+    func gather(_ indices: LLVMValueRef, _ count: LLVMValueRef, _ source: (LLVMValueRef, ArrayType)?,
+                result r: ArrayType) throws -> LLVMValueRef {
         guard let (arr, a) = source else { return indices }
-        let out = newArray(r.dtype, dims)
+        let out = newArray(r.dtype, shape(indices, r.ndim))
         try loopNest([count]) { i in
             let k = b.load(b.i64, b.gep(b.i64, data(indices), [i[0]]))
             let x = loadElement(elementPointer(arr, a, [k]), a.dtype, checkUnsigned: false)

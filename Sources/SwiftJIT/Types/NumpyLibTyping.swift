@@ -16,7 +16,7 @@ enum NumpyLibTyping {
         "random.rand": ["d0", "d1", "d2", "d3", "d4"], "random.randn": ["d0", "d1", "d2", "d3", "d4"],
         "random.normal": ["loc", "scale", "size"], "random.uniform": ["low", "high", "size"],
         "random.randint": ["low", "high", "size"], "random.shuffle": ["x"], "random.permutation": ["x"],
-        "random.choice": ["a", "size", "replace"],
+        "random.choice": ["a", "size", "replace", "p"],
     ]
     /// Functions of the standard library's `random` module.
     static let stdlibRandom: Set<String> = ["random", "randint", "seed", "uniform", "gauss"]
@@ -197,6 +197,14 @@ enum NumpyLibTyping {
             else if case .array(let a)? = arg(0), a.ndim == 1 { element = a.dtype }
             else { throw err("\(what): a must be an int or a 1-d array") }
             if let r = arg(2), r != .none, r != .boolean { throw err("\(what): replace must be a bool") }
+            if let p = arg(3), p != .none {
+                guard case .array(let pa) = p, pa.ndim == 1, !pa.dtype.isComplex else {
+                    throw err("\(what): p must be a 1-d array of probabilities")
+                }
+                if let r = arg(2), r != .none {
+                    throw err("\(what): p= is supported with the default replace=True only (leave replace out)")
+                }
+            }
             if let rank = try sizeRank(arg(1), what) { return .array(ArrayType(dtype: element, ndim: rank, layout: .c)) }
             if let r = arg(2), r != .none { throw err("\(what): replace needs a size") }
             return element.scalar
