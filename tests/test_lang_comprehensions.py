@@ -77,7 +77,32 @@ def uses_result(n):
     return ys, len(ys)
 
 
-SCALAR_CASES = [squares, filtered, two_conditions, two_fors, nested, nested_in_iterable, tuples_out,
+def in_method_arguments(n):
+    out = []
+    for i in range(n):
+        if i % 2:
+            out.append(sum([j for j in range(i)]))
+        else:
+            out.append(len({j % 3 for j in range(i)}))
+    return out
+
+
+def dict_of_lists(n): return {i: [j for j in range(i)] for i in range(n)}
+def list_of_rows(n): return [[0.0] * 3 for _ in range(n)]
+def over_split(s): return [w for w in s.split(" ") if w]
+
+
+def over_conditional_iterable(xs, ys, c):
+    return [x * 2 for x in (xs if c else ys)]
+
+
+def inner_function_in_comprehension(n):
+    k = 3
+    g = lambda y: y + 1  # noqa: E731
+    return [g(i) * k for i in range(n)]
+
+
+SCALAR_CASES = [in_method_arguments, dict_of_lists, list_of_rows, inner_function_in_comprehension, squares, filtered, two_conditions, two_fors, nested, nested_in_iterable, tuples_out,
                 sum_of, variable_kept_apart, loop_variable_same_name, comprehension_in_loop,
                 empty_list_result, uses_result]
 
@@ -121,6 +146,13 @@ def test_captured_variables(xs, k):
 def test_over_strings(s):
     check(over_string, s)
     check(chars_to_index, s)
+
+
+def test_other_iterables():
+    for s in ["", "a b  c", " déjà vu "]:
+        check(over_split, s)
+    for c in [True, False]:
+        check(over_conditional_iterable, [1, 2], [3], c)
 
 
 def test_over_words():
