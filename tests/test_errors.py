@@ -232,10 +232,6 @@ def adds_tuple(a):
     return a + (1, 2)  # err
 
 
-def uses_list_comprehension(n):
-    return [i for i in range(n)]  # err
-
-
 def uses_lambda(n):
     f = lambda x, k=1: x + k  # err  # noqa: E731
     return f(n)
@@ -259,7 +255,6 @@ CONSTRUCTS = [
     (uses_try, (1,), "try"),
     (uses_with, (1,), "with"),
     (adds_tuple, (1,), "cannot add int64 and tuple(int64, int64)"),
-    (uses_list_comprehension, (3,), "list comprehension"),
     (uses_lambda, (1,), "lambda"),
     (calls_plain_function, (1,), "uses_list"),
     (uses_unknown_math, (1.0,), "math.nope"),

@@ -336,3 +336,54 @@ def test_fork_gives_the_child_its_own_stream():
     expected = np.random.RandomState(77).random(5)[1:]
     same(expected, parent)  # the parent's stream goes on
     assert child.shape == (4,) and not np.array_equal(child, parent)  # the child does not repeat it
+
+
+# ---------------------------------------------------------------- choice(p=...)
+@njit
+def j_choice_p(seed, a, p):
+    np.random.seed(seed)
+    return np.random.choice(a, 7, p=p), np.random.choice(a, p=p), np.random.choice(len(p), (2, 3), p=p)
+
+
+def py_choice_p(seed, a, p):
+    r = np.random.RandomState(seed)
+    return (r.choice(a, 7, p=p), a.dtype.type(r.choice(a, p=p)).item(),
+            r.choice(len(p), (2, 3), p=p).astype(np.int64))
+
+
+@pytest.mark.parametrize("seed", SEEDS[:4])
+def test_choice_with_p(seed):
+    for p in [np.array([1.0]), np.array([0.1, 0.2, 0.3, 0.15, 0.25]), np.array([0.0, 1.0, 0.0]),
+              np.array([0.25, 0.25, 0.25, 0.25], dtype=np.float32), np.full(10, 0.1)[::-1]]:
+        a = (np.arange(len(p)) * 10).astype(np.int64)
+        same(py_choice_p(seed, a, p), j_choice_p(seed, a, p))
+        same(py_choice_p(seed, a.astype(np.float64), p), j_choice_p(seed, a.astype(np.float64), p))
+
+
+@settings(max_examples=30, deadline=None)
+@given(weights=st.lists(st.floats(0.0, 10.0), min_size=1, max_size=12).filter(lambda w: sum(w) > 0),
+       seed=st.integers(0, 2**32 - 1))
+def test_choice_with_p_hypothesis(weights, seed):
+    p = np.array(weights) / np.sum(weights)
+    a = np.arange(len(p)) * 3
+    if abs(p.sum() - 1.0) > 1e-8:
+        return
+    same(py_choice_p(seed, a, p), j_choice_p(seed, a, p))
+
+
+def test_choice_with_bad_p():
+    a = np.arange(5)
+    for p in [np.array([0.5, 0.5, 0.1, 0.0, 0.0]), np.array([np.nan, 0.0, 0.0, 0.0, 1.0]),
+              np.array([-0.1, 0.1, 0.5, 0.5, 0.0]), np.array([0.5, 0.5])]:
+        with pytest.raises(ValueError) as want:
+            np.random.RandomState(1).choice(a, 7, p=p)
+        with pytest.raises(ValueError) as got:
+            j_choice_p(1, a, p)
+        assert str(got.value) == str(want.value)
+
+    @njit
+    def with_replace(a, p):
+        return np.random.choice(a, 3, False, p)
+
+    with pytest.raises(TypingError, match="replace=True only"):
+        with_replace(a, np.full(5, 0.2))

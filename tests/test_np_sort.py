@@ -456,3 +456,78 @@ def test_radix_paths_hypothesis(n, seed, dtype):
     check(np.sort, j_sort, a)
     check(lambda x: np.argsort(x, kind="stable"), j_argsort_stable, a)
     assert_sorting_permutation(a, j_argsort_quick(a))
+
+
+# ---------------------------------------------------------------- axis= of sort/argsort, stack, 2-D diff
+@njit
+def j_sort_axis(a, axis):
+    return np.sort(a, axis)
+
+
+@njit
+def j_sort_axis_merge(a, axis):
+    return np.sort(a, axis=axis, kind="stable")
+
+
+@njit
+def j_argsort_axis_stable(a, axis):
+    return np.argsort(a, axis=axis, kind="mergesort")
+
+
+@njit
+def j_sort_flat(a):
+    return np.sort(a, axis=None), np.argsort(a, axis=None, kind="stable")
+
+
+def arrays_2d_3d():
+    rng = np.random.default_rng(11)
+    m = (np.arange(60) * 37 % 23).astype(np.float64).reshape(6, 10)
+    m[2, 3] = np.nan
+    c = rng.integers(-5, 5, (3, 4, 5))
+    return [m, m.T, m[:, ::3], np.zeros((0, 4)), np.zeros((3, 0)), c, np.asfortranarray(c), c[::-1, :, ::2]]
+
+
+def test_sort_axis():
+    for a in arrays_2d_3d():
+        for axis in range(-a.ndim, a.ndim):
+            check(lambda x, ax: np.sort(x, ax), j_sort_axis, a, axis)
+            check(lambda x, ax: np.sort(x, axis=ax, kind="stable"), j_sort_axis_merge, a, axis)
+            check(lambda x, ax: np.argsort(x, axis=ax, kind="mergesort"), j_argsort_axis_stable, a, axis)
+        check(lambda x: (np.sort(x, axis=None), np.argsort(x, axis=None, kind="stable")), j_sort_flat, a)
+    v = np.array([3.0, np.nan, -1.0, 2.0])
+    for axis in [0, -1]:
+        check(lambda x, ax: np.sort(x, ax), j_sort_axis, v, axis)
+    check(lambda x: (np.sort(x, axis=None), np.argsort(x, axis=None, kind="stable")), j_sort_flat, v)
+    for a, axis in [(v, 1), (v, -2), (arrays_2d_3d()[0], 2)]:
+        with pytest.raises(ValueError, match="axis"):  # NumPy: AxisError, a ValueError
+            j_sort_axis(a, axis)
+
+
+@njit
+def j_stack_axis(a, b, axis):
+    return np.stack((a, b), axis)
+
+
+def test_stack_axis():
+    for a, b in [(np.arange(3), np.arange(3, 6)), (np.ones((2, 3)), np.arange(6.0).reshape(3, 2).T),
+                 (np.arange(24).reshape(2, 3, 4), np.arange(24).reshape(2, 3, 4)[::-1])]:
+        for axis in range(-a.ndim - 1, a.ndim + 1):
+            check(lambda x, y, ax: np.stack((x, y), ax), j_stack_axis, a, b, axis)
+    for axis in [2, -3]:
+        with pytest.raises(ValueError, match="axis"):
+            j_stack_axis(np.arange(3), np.arange(3), axis)
+    check(lambda x, y, ax: np.stack((x, y), ax), j_stack_axis, np.arange(3), np.arange(4), 1, message=False)
+
+
+@njit
+def j_diff_2d(a, n):
+    return np.diff(a), np.diff(a, n)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.float64, np.bool_, np.uint8], ids=IDS)
+def test_diff_2d(dtype):
+    base = (np.arange(40) * 7 % 11).astype(dtype).reshape(4, 10)
+    for a in [base, base.T, base[:, ::3], np.zeros((0, 3), dtype), np.zeros((3, 1), dtype),
+              (np.arange(60) % 7).astype(dtype).reshape(3, 4, 5)]:
+        for n in [0, 1, 2, 3, 20]:
+            check(lambda x, k: (np.diff(x), np.diff(x, k)), j_diff_2d, a, n)

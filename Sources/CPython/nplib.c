@@ -792,6 +792,39 @@ void swiftjit_py_random_seed(int64_t seed) {
 }
 
 double swiftjit_np_random_sample(void) { return mt_double(&np_state); }
+
+/// np.random.choice(a, size, p=p): NumPy's legacy checks of p[0..n) (float64) against the
+/// population size pop (compensated sum, NaN, negative entries, sum within atol of 1), then
+/// cdf[0..n) = cumsum(p) / its last entry. 0, or -1 with ctx->exc set.
+int swiftjit_np_choice_cdf(SwiftJITContext *ctx, const double *p, int64_t n, int64_t pop, double atol, double *cdf) {
+    if (n != pop) return raise_msg(ctx, &PyExc_ValueError, "'a' and 'p' must have same size");
+    double sum = 0.0, c = 0.0;
+    if (n > 0) sum = p[0];
+    for (int64_t i = 1; i < n; i++) {
+        double y = p[i] - c, t = sum + y;
+        c = (t - sum) - y;
+        sum = t;
+    }
+    if (isnan(sum)) return raise_msg(ctx, &PyExc_ValueError, "probabilities contain NaN");
+    for (int64_t i = 0; i < n; i++) {
+        if (p[i] < 0) return raise_msg(ctx, &PyExc_ValueError, "probabilities are not non-negative");
+    }
+    if (fabs(sum - 1.0) > atol) return raise_msg(ctx, &PyExc_ValueError, "probabilities do not sum to 1");
+    double acc = 0.0;
+    for (int64_t i = 0; i < n; i++) { acc += p[i]; cdf[i] = acc; }
+    for (int64_t i = 0; i < n; i++) cdf[i] /= acc;
+    return 0;
+}
+
+/// The index choice(p=) draws for a uniform sample u: searchsorted(cdf, u, side="right").
+int64_t swiftjit_np_choice_pick(const double *cdf, int64_t n, double u) {
+    int64_t lo = 0, hi = n;
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (cdf[mid] <= u) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+}
 double swiftjit_py_random_random(void) { return mt_double(&py_state); }
 double swiftjit_np_random_gauss(void) { return mt_gauss(&np_state); }
 
@@ -945,6 +978,8 @@ void *swiftjit_nplib_symbol(int i, const char **name) {
     SYM(16, swiftjit_np_random_shuffle)
     SYM(17, swiftjit_np_histogram)
     SYM(18, swiftjit_py_random_gauss)
+    SYM(19, swiftjit_np_choice_cdf)
+    SYM(20, swiftjit_np_choice_pick)
     default: return NULL;
     }
 #undef SYM

@@ -43,8 +43,8 @@ def case_list_mixed(x):
     return items
 
 
-def case_list_comprehension(n):
-    return [i * i for i in range(n)]
+def case_generator_expression(n):
+    return sum(i * i for i in range(n))
 
 
 def case_dict(x):
@@ -185,7 +185,7 @@ def case_slice_runtime_bounds(t, n):
 
 ARGS = {
     "add_int_tuple": (1,), "add_int_none": (1,), "generator": (3,), "with_statement": (1,), "try_except": (1,),
-    "list_mixed": (1,), "list_comprehension": (3,), "dict": (1,), "set": (1,), "string_concat": (1,),
+    "list_mixed": (1,), "generator_expression": (3,), "dict": (1,), "set": (1,), "string_concat": (1,),
     "class_definition": (1,), "fstring": (1,), "import": (1,), "unknown_global": (1,), "global_list": (0,),
     "plain_function_call": (1,), "unsupported_builtin": (3,), "abs_two_args": (1,), "range_no_args": (1,),
     "round_three_args": (1.5,), "divmod_one_arg": (1,), "len_of_int": (1,), "unify_variable": (1,),

@@ -27,6 +27,28 @@ public struct Translator {
     /// and the values last copied into them.
     var handlerPrefix: [Var?] = []
     var handlerCopied: [Var?] = []
+    /// The next IR label to give (shared with the translators of inlined comprehensions).
+    var nextLabel = 1
+    /// Comprehensions (TranslatorComprehensions.swift): blocks that continue a bytecode block
+    /// after an inlined comprehension, by negative key: (bytecode block, first instruction).
+    var continuations: [Int: (block: Int, start: Int)] = [:]
+    /// The blocks of inlined comprehensions.
+    var inlinedBlocks: [Block] = []
+    /// A comprehension being inlined: where RETURN_VALUE puts its value and goes.
+    var returnTarget: (result: Var, label: Label)? = nil
+    /// Functions made from comprehension code objects, not yet called.
+    var comprehensionCodes: [Var: CodeObject] = [:]
+    /// 3.12+ inline comprehensions: locals isolated by LOAD_FAST_AND_CLEAR (slot -> variable),
+    /// now and at the entry of each block.
+    var localOverrides: [Int: Var] = [:]
+    var entryOverrides: [Int: [Int: Var]] = [:]
+    /// 3.10: the variable of each cell and free variable (LOAD_DEREF numbering), when
+    /// only comprehensions capture them.
+    var cells310: [Var] = []
+    /// Statements an inlined comprehension needs before its first block (free variables).
+    var prelude: [Located<Stmt>] = []
+    /// Comprehension results being built: they stay on the stack as themselves, without phis.
+    var pinned: Set<Var> = []
 
     /// `objectMode`: translate for object mode (`Lowering/ObjectLowering.swift`), which
     /// also takes the opcodes of `TranslatorObjectMode.swift`.
@@ -47,7 +69,7 @@ public struct Translator {
         let instructions = try Decoder(version: code.version).decode(code)
         try rejectSetupBlocks310(instructions, code, mode: mode)
         let handlers = objectMode ? ExceptionTableEntry.parse(code) : []
-        if !objectMode, !code.exceptionTable.isEmpty, try !Self.onlyComprehensionCleanup(instructions, code) {
+        if !objectMode, !code.exceptionTable.isEmpty, !Self.onlyComprehensionCleanup(instructions, code) {
             // The handler's first instruction with a line (PUSH_EXC_INFO itself has none).
             let start = instructions.firstIndex { $0.name == "PUSH_EXC_INFO" || $0.name == "BEFORE_WITH" } ?? 0
             let pos = instructions[start...].first { $0.position.line >= 0 }?.position
@@ -76,6 +98,9 @@ public struct Translator {
         if code.version.minor >= 11 {
             for name in code.cellvars where !code.varnames.contains(name) { locals.append(function.newVar(name)) }
         }
+        if code.version.minor <= 10, Self.onlyComprehensionsCapture(code) {
+            cells310 = code.cellvars.map { name in code.varnames.firstIndex(of: name).map { locals[$0] } ?? function.newVar(name) }
+        }
     }
 
     mutating func temp() -> Var {
@@ -86,7 +111,8 @@ public struct Translator {
     mutating func label(for block: Int) -> Label {
         if let l = labels[block] { return l }
         // Labels are given in visiting order; block 0 is the synthetic entry.
-        let l = Label(labels.count + 1)
+        let l = Label(nextLabel)
+        nextLabel += 1
         labels[block] = l
         return l
     }
@@ -109,7 +135,7 @@ public struct Translator {
             if built[b] != nil { continue }
             built[b] = try translateBlock(b)
         }
-        var blocks = [entry] + built.values.sorted { $0.label < $1.label }
+        var blocks = [entry] + (Array(built.values) + inlinedBlocks).sorted { $0.label < $1.label }
         // Renumber labels so that blocks are in index order.
         var renumber: [Label: Label] = [:]
         for (i, b) in blocks.enumerated() { renumber[b.label] = Label(i) }
@@ -164,12 +190,16 @@ public struct Translator {
         "PRINT_EXPR": "interactive expressions",
     ]
 
-    mutating func translateBlock(_ b: Int) throws -> Block {
+    /// Translates the bytecode block `key`, or for a negative key the rest of a bytecode
+    /// block after an inlined comprehension.
+    mutating func translateBlock(_ key: Int) throws -> Block {
+        let (b, start) = key >= 0 ? (key, cfg.blocks[key].range.lowerBound) : continuations[key]!
         let cfgBlock = cfg.blocks[b]
-        var block = Block(label: label(for: b), offset: cfgBlock.offset)
-        var stack: [Var?] = entryStacks[b] ?? []
+        let ins0 = cfg.instructions[start]
+        var block = Block(label: label(for: key), offset: returnTarget != nil ? -1 : ins0.startOffset)
+        var stack: [Var?] = entryStacks[key] ?? []
+        localOverrides = entryOverrides[key] ?? [:]
         var kwnames: [String] = []
-        let ins0 = cfg.instructions[cfgBlock.range.lowerBound]
         var lastPos = ins0.position
         if objectMode { try enterHandlerRange(ins0, stack: stack, block: &block) }
 
@@ -189,7 +219,7 @@ public struct Translator {
             block.statements.append(Located(.assign(v, e), ins.position))
         }
 
-        for index in cfgBlock.range {
+        for index in start..<cfgBlock.range.upperBound {
             var ins = cfg.instructions[index]
             if ins.position.line >= 0 { lastPos = ins.position } else { ins.position = lastPos }
             func push(_ e: Expr) { let v = temp(); emit(v, e, ins); stack.append(v) }
@@ -204,17 +234,23 @@ public struct Translator {
             switch ins.name {
             case "NOP", "RESUME", "CACHE", "PRECALL", "COPY_FREE_VARS", "EXTENDED_ARG":
                 break
-            case "LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_FAST_AND_CLEAR":
+            case "LOAD_FAST_AND_CLEAR" where ins.arg < locals.count:
+                // 3.12+ inline comprehension: its variable is a new one until the restoring STORE_FAST.
+                localOverrides[ins.arg] = function.newVar(function.name(of: locals[ins.arg]))
+                stack.append(nil)
+            case "STORE_FAST" where stack.last.map({ $0 == nil }) == true && localOverrides[ins.arg] != nil:
+                stack.removeLast()
+                localOverrides[ins.arg] = nil
+            case "LOAD_FAST", "LOAD_FAST_CHECK":
                 guard ins.arg < locals.count else { throw unsupported("closures over cells", ins) }
-                push(.copy(locals[ins.arg]))
+                push(.copy(localVar(ins.arg)))
             case "STORE_FAST":
                 let v = try popValue(ins)
                 guard ins.arg < locals.count else { throw unsupported("closures over cells", ins) }
-                emit(locals[ins.arg], .copy(v), ins)
+                emit(localVar(ins.arg), .copy(v), ins)
             case "DELETE_FAST":
-                block.statements.append(Located(.delete(locals[ins.arg]), ins.position))
+                block.statements.append(Located(.delete(localVar(ins.arg)), ins.position))
             case "LOAD_CONST":
-                if let feature = Suggestions.comprehension(code.constants, ins.arg) { throw unsupported(feature, ins) }
                 guard ins.arg < code.constants.count else {
                     throw CompileError(.internal, "constant index out of range", at: ins.position, stage: "frontend")
                 }
@@ -222,7 +258,7 @@ public struct Translator {
             case "RETURN_CONST":
                 let v = temp()
                 emit(v, .const(code.constants[ins.arg]), ins)
-                block.terminator = Located(.ret(v), ins.position)
+                block.terminator = returnTerminator(v, ins, &block)
                 return block
             case "LOAD_GLOBAL":
                 // 3.11+: bit 0 pushes a NULL for a call, before the value up to 3.12, after it from 3.13.
@@ -231,6 +267,12 @@ public struct Translator {
                 if withNull, code.version.minor <= 12 { stack.append(nil) }
                 push(.global(code.names[nameIndex]))
                 if withNull, code.version.minor >= 13 { stack.append(nil) }
+            case "LOAD_DEREF" where code.version.minor <= 10 && ins.arg < cells310.count:
+                push(.copy(cells310[ins.arg]))  // a cell only comprehensions capture (3.10)
+            case "STORE_DEREF" where code.version.minor <= 10 && ins.arg < cells310.count:
+                emit(cells310[ins.arg], .copy(try popValue(ins)), ins)
+            case "LOAD_CLOSURE" where code.version.minor <= 10 && ins.arg < cells310.count:
+                push(.const(.none))  // the cell itself: only an inlined comprehension takes it
             case "LOAD_DEREF" where code.version.minor >= 11 && ins.arg < locals.count:
                 push(.copy(locals[ins.arg]))  // a cell of this function (see TranslatorFunctions.swift)
             case "LOAD_DEREF":
@@ -261,6 +303,17 @@ public struct Translator {
                     throw CompileError(.internal, "KW_NAMES without a tuple", at: ins.position, stage: "frontend")
                 }
                 kwnames = items.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
+            case "BUILD_LIST" where isAccumulator(index), "BUILD_SET" where isAccumulator(index),
+                 "BUILD_MAP" where isAccumulator(index):
+                let acc = function.newVar(ins.name == "BUILD_LIST" ? "<listcomp>" : ins.name == "BUILD_SET" ? "<setcomp>" : "<dictcomp>")
+                emit(acc, ins.name == "BUILD_LIST" ? .buildList([]) : ins.name == "BUILD_SET" ? .buildSet([])
+                                                   : .buildMap(keys: [], values: []), ins)
+                pinned.insert(acc)
+                stack.append(acc)
+            case "CALL" where comprehensionCall(stack, argc: ins.arg) != nil,
+                 "CALL_FUNCTION" where comprehensionCall(stack, argc: ins.arg) != nil:
+                try inlineComprehension(ins, index: index, b: b, stack: &stack, block: &block)
+                return block
             case "CALL":
                 try emitCall(argc: ins.arg, keywords: kwnames, calleeSlots: 2, ins: ins, stack: &stack, block: &block)
                 kwnames = []
@@ -334,6 +387,7 @@ public struct Translator {
                     exitStack.append(nil)
                     if entryStacks[exitBlock] == nil {
                         entryStacks[exitBlock] = exitStack
+                        entryOverrides[exitBlock] = localOverrides
                         worklist.append(exitBlock)
                     }
                 } else {
@@ -345,13 +399,14 @@ public struct Translator {
                     throw CompileError(.unsupported, "a for loop body reached from elsewhere", at: ins.position, stage: "frontend")
                 }
                 entryStacks[bodyBlock] = bodyStack
+                entryOverrides[bodyBlock] = localOverrides
                 worklist.append(bodyBlock)
                 let bodyLabel = label(for: bodyBlock)
                 let exitLabel = try flow(to: exitBlock, stack: exitStack, into: &block, ins)
                 block.terminator = Located(.forIter(iterator: iter, value: value, body: bodyLabel, exit: exitLabel), ins.position)
                 return block
             case "RETURN_VALUE":
-                block.terminator = Located(.ret(try popValue(ins)), ins.position)
+                block.terminator = returnTerminator(try popValue(ins), ins, &block)
                 return block
             case "RAISE_VARARGS":
                 switch ins.arg {
@@ -452,12 +507,17 @@ public struct Translator {
             var phis: [Var?] = []
             for (slot, v) in stack.enumerated() {
                 guard let v = v else { phis.append(nil); continue }
+                if pinned.contains(v) { phis.append(v); continue }
                 let p = function.newVar("$phi\(cfg.blocks[target].offset)_\(slot)")
                 block.statements.append(Located(.assign(p, .copy(v)), ins.position))
                 phis.append(p)
             }
             entryStacks[target] = phis
+            entryOverrides[target] = localOverrides
             worklist.append(target)
+            for (v, p) in zip(stack, phis) {
+                if let v = v, let p = p, let c = comprehensionCodes[v] { comprehensionCodes[p] = c }
+            }
         }
         return l
     }

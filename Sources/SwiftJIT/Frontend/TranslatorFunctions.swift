@@ -42,7 +42,8 @@ extension Translator {
         switch ins.name {
         case "MAKE_CELL" where modern:
             // Arguments captured by an inner function are not constants.
-            if ins.arg < code.varnames.count, code.cellvars.contains(code.varnames[ins.arg]) {
+            if ins.arg < code.varnames.count, code.cellvars.contains(code.varnames[ins.arg]),
+               objectMode || Self.capturedByInnerFunctions(code).contains(code.varnames[ins.arg]) {
                 throw captureError(code.varnames[ins.arg], ins)
             }
             return true
@@ -63,7 +64,7 @@ extension Translator {
             stack.append(v)
             return true
         case "MAKE_FUNCTION":
-            break
+            if try makeComprehension(ins, stack: &stack, block: &block) { return true }
         default:
             return false
         }

@@ -118,7 +118,7 @@ extension Translator {
         }
         func local(_ i: Int) throws -> Var {
             guard i < locals.count else { throw unsupported("closures over cells", ins) }
-            return locals[i]
+            return localVar(i)
         }
         func need(_ n: Int) throws {
             guard stack.count >= n else {
@@ -245,27 +245,13 @@ extension Translator {
     }
 
     /// 3.12+ inline comprehensions, with an exception table entry that only
-    /// restores the loop variable: true when that is all the table is for
-    /// (the handlers are never reached), so translation can go on. A list,
-    /// set or dict comprehension is rejected here, at the comprehension.
-    static func onlyComprehensionCleanup(_ instructions: [Instruction], _ code: CodeObject) throws -> Bool {
+    /// restores the comprehension's variables: true when that is all the table is
+    /// for (the handlers are never reached), so translation can go on.
+    static func onlyComprehensionCleanup(_ instructions: [Instruction], _ code: CodeObject) -> Bool {
         guard code.version.minor >= 12 else { return false }
         let handlers: Set<String> = ["PUSH_EXC_INFO", "BEFORE_WITH", "BEFORE_ASYNC_WITH", "CHECK_EXC_MATCH",
                                      "CHECK_EG_MATCH", "SETUP_FINALLY", "SETUP_CLEANUP", "SETUP_WITH"]
-        if instructions.contains(where: { handlers.contains($0.name) }) { return false }
-        let kinds: [String: (build: String, feature: String)] = [
-            "LIST_APPEND": ("BUILD_LIST", "list comprehensions"), "SET_ADD": ("BUILD_SET", "set comprehensions"),
-            "MAP_ADD": ("BUILD_MAP", "dict comprehensions"),
-        ]
-        if let add = instructions.firstIndex(where: { kinds[$0.name] != nil }) {
-            let kind = kinds[instructions[add].name]!
-            let build = instructions[..<add].lastIndex { $0.name == kind.build } ?? add
-            let ins = instructions[build]
-            throw CompileError(.unsupported, "\(kind.feature) are not supported in nopython mode"
-                               + Suggestions.forFeature(kind.feature),
-                               at: ins.position.line >= 0 ? ins.position : SourcePosition(line: code.firstLineNumber),
-                               stage: "frontend")
-        }
+        return !instructions.contains(where: { handlers.contains($0.name) })
         return true
     }
 }

@@ -13,6 +13,7 @@ extension FunctionLowering {
         case .enumerate(let x): return b.structType([b.i64, iteratorStateType(x, b)])
         case .zip(let xs): return b.structType(xs.map { iteratorStateType($0, b) })
         case .string, .list, .dict, .set: return b.ptr
+        case .array(let a): return llvmType(.arrayIter(a), b)
         default: return b.i8
         }
     }
@@ -30,6 +31,8 @@ extension FunctionLowering {
             let it = rt("swiftjit_getiter", b.ptr, [b.ptr], [value])
             failIfNull(it)
             return it
+        case .array:
+            return b.insert(b.insert(LLVMGetUndef(st), value, 0), b.int(0), 1)
         case .enumerate(let x):
             let inner = try iteratorStart(b.extract(value, 1), x)
             return b.insert(b.insert(LLVMGetUndef(st), b.extract(value, 0), 0), inner, 1)
@@ -81,6 +84,23 @@ extension FunctionLowering {
             b.condBr(valid, some, join)
             b.position(at: some)
             let value = try unboxNew(item, y)
+            let someEnd = b.currentBlock
+            b.br(join)
+            b.position(at: join)
+            return (valid, phi(ty(y), [(value, someEnd), (LLVMGetUndef(ty(y)), before)]))
+        case .array(let a):
+            // An array inside enumerate/zip: {array, next index}, as a loop over the array itself.
+            let arr = b.load(FunctionLowering.arrayStruct(a.ndim, b), field(st, p, 0))
+            let indexPtr = field(st, p, 1)
+            let index = b.load(b.i64, indexPtr)
+            b.store(LLVMBuildAdd(b.builder, index, b.int(1), "")!, indexPtr)
+            let valid = b.icmp(LLVMIntSLT, index, b.extract(arr, 1, 0))
+            let y = try ArrayTyping.getitem(a, .int64)
+            let some = b.appendBlock(fn, "iter.elem"), join = b.appendBlock(fn, "iter.join")
+            let before = b.currentBlock
+            b.condBr(valid, some, join)
+            b.position(at: some)
+            let value = try arrayGetitem(arr, a, index, .int64, result: y)
             let someEnd = b.currentBlock
             b.br(join)
             b.position(at: join)

@@ -58,16 +58,33 @@ extension FunctionLowering {
         let i64 = b.i64, ptr = b.ptr, f64 = b.f64, i32 = b.i32
         switch name {
         case "sort", "argsort":
-            guard case .array(let a) = t[0] else { throw fail("np.\(name)") }
+            guard case .array(var a) = t[0], case .array(let r) = result else { throw fail("np.\(name)") }
             let stable = b.int(isStableKind(has(2) ? t[2] : nil) ? 1 : 0)
+            var input = v[0]
+            if r.ndim == 1, a.ndim > 1 {
+                // axis=None: the flattened array (a C-order copy seen as 1-d).
+                (input, a) = try flattened(input, a)
+            }
+            if has(1) {
+                // Another axis: sort the view with that axis and the last swapped, then swap back.
+                let axis = try normalizedAxis(try cast(v[1], from: t[1], to: .int64), ndim: a.ndim)
+                if a.ndim > 1 {
+                    let view = swapWithLast(input, a.ndim, axis)
+                    let vt = ArrayType(dtype: a.dtype, ndim: a.ndim, layout: .any)
+                    var v2 = v, t2 = t, p2 = present
+                    v2[0] = view; t2[0] = .array(vt); t2[1] = .none; p2[1] = false
+                    let sorted = try numpyLib(name, v2, t2, present: p2, result: result)
+                    return try copyArray(swapWithLast(sorted, a.ndim, axis), ArrayType(dtype: r.dtype, ndim: a.ndim, layout: .any))
+                }
+            }
             if name == "sort" {
-                let out = try copyArray(v[0], a)
+                let out = try copyArray(input, a)
                 let (rows, n) = rowsAndLength(out, a)
                 propagateIfNegative(callHelper("swiftjit_np_sort", i32, [ptr, ptr, i64, i64, i64, i64],
                                                [context, data(out), rows, n, b.int(Int64(a.dtype.typeNumber)), stable]))
                 return out
             }
-            let (c, _) = try contiguous(v[0], a)
+            let (c, _) = try contiguous(input, a)
             let out = newArray(.int64, shape(c, a.ndim))
             let (rows, n) = rowsAndLength(c, a)
             propagateIfNegative(callHelper("swiftjit_np_argsort", i32, [ptr, ptr, i64, i64, i64, i64, ptr],
@@ -155,7 +172,7 @@ extension FunctionLowering {
         case "concatenate":
             return try concatenate(v[0], t[0], axis: has(1) ? try cast(v[1], from: t[1], to: .int64) : b.int(0), result: result)
         case "stack":
-            return try stack(v[0], t[0], result: result)
+            return try stack(v[0], t[0], axis: has(1) ? try cast(v[1], from: t[1], to: .int64) : b.int(0), result: result)
         case "histogram":
             return try histogram(v, t, has: has, result: result)
         default:
@@ -229,12 +246,28 @@ extension FunctionLowering {
 
     /// np.diff of a 1-d array, `order` times: wrapping integer arithmetic in the
     /// array's dtype, `!=` for booleans.
+    /// np.diff(a, n) along the last axis: each row of a C-order copy differenced in place `n` times.
     func diff(_ arr: LLVMValueRef, _ a: ArrayType, order: LLVMValueRef) throws -> LLVMValueRef {
         raiseIf(b.icmp(LLVMIntSLT, order, b.int(0)), "ValueError", "order must be non-negative")
-        let c = try copyArray(arr, a)
-        let ct = ArrayType(dtype: a.dtype, ndim: 1, layout: .c)
-        let n = shape(c, 1)[0]
+        let copy = try copyArray(arr, a)
+        let s = shape(copy, a.ndim)
+        let n = s[a.ndim - 1]
         let steps = b.select(b.icmp(LLVMIntSLT, order, n), order, n)
+        let item = b.int(Int64(a.dtype.itemSize))
+        try loopNest([product(Array(s.dropLast()))]) { r in
+            let start = b.gep(b.i8, data(copy), [LLVMBuildMul(b.builder, LLVMBuildMul(b.builder, r[0], n, "")!, item, "")!])
+            let row = makeArray(1, data: start, shape: [n], strides: [item], owner: b.extract(copy, 3))
+            try diffRow(row, a, n: n, steps: steps)
+        }
+        let view = makeArray(a.ndim, data: data(copy), shape: Array(s.dropLast()) + [LLVMBuildSub(b.builder, n, steps, "")!],
+                             strides: strides(copy, a.ndim), owner: b.extract(copy, 3))
+        if a.ndim == 1 { return view }
+        return try copyArray(view, ArrayType(dtype: a.dtype, ndim: a.ndim, layout: .any))
+    }
+
+    /// Differences the 1-d C array `c` of `n` elements in place, `steps` times.
+    func diffRow(_ c: LLVMValueRef, _ a: ArrayType, n: LLVMValueRef, steps: LLVMValueRef) throws {
+        let ct = ArrayType(dtype: a.dtype, ndim: 1, layout: .c)
         let st = a.dtype.scalar
         try loopNest([steps]) { p in
             let count = LLVMBuildSub(b.builder, LLVMBuildSub(b.builder, n, b.int(1), "")!, p[0], "")!
@@ -251,8 +284,40 @@ extension FunctionLowering {
                 try storeElement(pi, a.dtype, d, st)
             }
         }
-        return makeArray(1, data: data(c), shape: [LLVMBuildSub(b.builder, n, steps, "")!],
-                         strides: [b.int(Int64(a.dtype.itemSize))], owner: b.extract(c, 3))
+    }
+
+    /// An axis argument checked against `ndim` (ValueError as NumPy's AxisError) and made non-negative.
+    func normalizedAxis(_ axis: LLVMValueRef, ndim: Int) throws -> LLVMValueRef {
+        let nd = b.int(Int64(ndim))
+        raiseIf(b.or(b.icmp(LLVMIntSGE, axis, nd), b.icmp(LLVMIntSLT, axis, b.int(Int64(-ndim)))), "ValueError",
+                "axis out of bounds for an array of \(ndim) dimension\(ndim == 1 ? "" : "s")")
+        return b.select(b.icmp(LLVMIntSLT, axis, b.int(0)), LLVMBuildAdd(b.builder, axis, nd, "")!, axis)
+    }
+
+    /// A view of `arr` with axis `axis` (a runtime value in 0..<ndim) and the last axis swapped.
+    func swapWithLast(_ arr: LLVMValueRef, _ ndim: Int, _ axis: LLVMValueRef) -> LLVMValueRef {
+        let s = shape(arr, ndim), st = strides(arr, ndim)
+        var axisShape = b.int(0), axisStride = b.int(0)
+        for d in 0..<ndim {
+            let isAxis = b.icmp(LLVMIntEQ, axis, b.int(Int64(d)))
+            axisShape = b.select(isAxis, s[d], axisShape)
+            axisStride = b.select(isAxis, st[d], axisStride)
+        }
+        func swapped(_ v: [LLVMValueRef], _ atAxis: LLVMValueRef) -> [LLVMValueRef] {
+            (0..<ndim).map { d in
+                d == ndim - 1 ? atAxis : b.select(b.icmp(LLVMIntEQ, axis, b.int(Int64(d))), v[ndim - 1], v[d])
+            }
+        }
+        return makeArray(ndim, data: data(arr), shape: swapped(s, axisShape), strides: swapped(st, axisStride),
+                         owner: b.extract(arr, 3))
+    }
+
+    /// The elements of `arr` in C order as a 1-d C array (the array itself when it is C-contiguous).
+    func flattened(_ arr: LLVMValueRef, _ a: ArrayType) throws -> (LLVMValueRef, ArrayType) {
+        let (c, _) = try contiguous(arr, a)
+        let flat = makeArray(1, data: data(c), shape: [product(shape(c, a.ndim))], strides: [b.int(Int64(a.dtype.itemSize))],
+                             owner: b.extract(c, 3))
+        return (flat, ArrayType(dtype: a.dtype, ndim: 1, layout: .c))
     }
 
     // MARK: searching
@@ -336,9 +401,11 @@ extension FunctionLowering {
         return out
     }
 
-    func stack(_ tuple: LLVMValueRef, _ t: JITType, result: JITType) throws -> LLVMValueRef {
+    /// np.stack(arrays, axis): the new axis of length len(arrays) goes at `axis` (negative counts from the end).
+    func stack(_ tuple: LLVMValueRef, _ t: JITType, axis rawAxis: LLVMValueRef, result: JITType) throws -> LLVMValueRef {
         guard case .tuple(let items) = t, case .array(let r) = result else { throw fail("np.stack") }
         let nd = r.ndim - 1
+        let axis = try normalizedAxis(rawAxis, ndim: r.ndim)
         let arrays = items.indices.map { b.extract(tuple, $0) }
         let shapes = arrays.map { shape($0, nd) }
         for s in shapes.dropFirst() {
@@ -346,12 +413,23 @@ extension FunctionLowering {
                 raiseIf(b.icmp(LLVMIntNE, s[d], shapes[0][d]), "ValueError", "all input arrays must have the same shape")
             }
         }
-        let out = newArray(r.dtype, [b.int(Int64(items.count))] + shapes[0])
+        func before(_ d: Int) -> LLVMValueRef { b.icmp(LLVMIntSLT, b.int(Int64(d)), axis) }
+        func at(_ d: Int) -> LLVMValueRef { b.icmp(LLVMIntEQ, b.int(Int64(d)), axis) }
+        let count = b.int(Int64(items.count))
+        let outShape = (0...nd).map { d in
+            b.select(at(d), count, d < nd ? b.select(before(d), shapes[0][d], d > 0 ? shapes[0][d - 1] : shapes[0][d])
+                                          : (nd > 0 ? shapes[0][nd - 1] : count))
+        }
+        let out = newArray(r.dtype, outShape)
         let outStrides = strides(out, r.ndim)
+        var axisStride = b.int(0)
+        for d in 0...nd { axisStride = b.select(at(d), outStrides[d], axisStride) }
+        // The view of item i skips the new axis: dimensions before it keep their stride, the others take the next one.
+        let viewStrides = (0..<nd).map { d in b.select(before(d), outStrides[d], outStrides[d + 1]) }
         for (i, arr) in arrays.enumerated() {
             guard case .array(let a) = items[i] else { throw fail("np.stack") }
-            let view = makeArray(nd, data: b.gep(b.i8, data(out), [LLVMBuildMul(b.builder, b.int(Int64(i)), outStrides[0], "")!]),
-                                 shape: shapes[0], strides: Array(outStrides.dropFirst()), owner: b.extract(out, 3))
+            let view = makeArray(nd, data: b.gep(b.i8, data(out), [LLVMBuildMul(b.builder, b.int(Int64(i)), axisStride, "")!]),
+                                 shape: shapes[0], strides: viewStrides, owner: b.extract(out, 3))
             try assignArray(view, ArrayType(dtype: r.dtype, ndim: nd, layout: .any), arr, a)
         }
         return out
@@ -505,6 +583,7 @@ extension FunctionLowering {
         }
         guard has(1) else {
             raiseIf(b.icmp(LLVMIntSLE, pop, b.int(0)), "ValueError", emptyMessage)
+            if let draw = try probabilities(v, t, has: has, population: pop) { return pick(draw()) }
             return pick(try randint(b.int(0), pop, shape: nil))
         }
         guard case .array(let r) = result else { throw fail("choice") }
@@ -513,6 +592,11 @@ extension FunctionLowering {
         raiseIf(b.and(b.icmp(LLVMIntSLE, pop, b.int(0)), b.icmp(LLVMIntSGT, count, b.int(0))), "ValueError", emptyMessage)
         if source == nil { raiseIf(b.icmp(LLVMIntSLT, pop, b.int(0)), "ValueError", emptyMessage) }
         let idxType = ArrayType(dtype: .int64, ndim: r.ndim, layout: .c)
+        if let draw = try probabilities(v, t, has: has, population: pop) {
+            let idx = newArray(.int64, dims)
+            try loopNest([count]) { i in b.store(draw(), b.gep(b.i64, data(idx), [i[0]])) }
+            return try gather(idx, count, source, result: r)
+        }
         let replace = has(2) ? try truth(v[2], t[2]) : b.bool(true)
         let slot = variable(ty(.array(idxType)), LLVMGetUndef(ty(.array(idxType)))!)
         let withBlock = b.appendBlock(fn, "choice.replace"), withoutBlock = b.appendBlock(fn, "choice.noreplace"),
@@ -534,9 +618,33 @@ extension FunctionLowering {
         b.store(idx, slot)
         b.br(join)
         b.position(at: join)
-        let indices = b.load(ty(.array(idxType)), slot)
+        return try gather(b.load(ty(.array(idxType)), slot), count, source, result: r)
+    }
+
+    /// choice's p=: checks the probabilities and makes their cumulative distribution as NumPy's
+    /// legacy RandomState does; nil without p, else a function drawing one index (random_sample,
+    /// then the first cdf entry above it).
+    func probabilities(_ v: [LLVMValueRef], _ t: [JITType], has: (Int) -> Bool,
+                       population: LLVMValueRef) throws -> (() -> LLVMValueRef)? {
+        guard has(3), case .array(let pa) = t[3] else { return nil }
+        let p = pa.dtype == .float64 && pa.layout == .c ? v[3] : try copyArray(v[3], pa, to: .float64)
+        let n = shape(p, 1)[0]
+        let cdf = newArray(.float64, [n])
+        // NumPy's tolerance for the sum: sqrt(eps) of float64, or of the float dtype of p when larger.
+        let atol = pa.dtype == .float32 ? Double(Float.ulpOfOne.squareRoot()) : Double.ulpOfOne.squareRoot()
+        propagateIfNegative(callHelper("swiftjit_np_choice_cdf", b.i32, [b.ptr, b.ptr, b.i64, b.i64, b.f64, b.ptr],
+                                       [context, data(p), n, population, b.double(atol), data(cdf)]))
+        return { [self] in
+            let u = callHelper("swiftjit_np_random_sample", b.f64, [], [])
+            return callHelper("swiftjit_np_choice_pick", b.i64, [b.ptr, b.i64, b.f64], [data(cdf), n, u])
+        }
+    }
+
+    /// The result of choice: the indices themselves (a population given as an int) or the source's elements.
+    func gather(_ indices: LLVMValueRef, _ count: LLVMValueRef, _ source: (LLVMValueRef, ArrayType)?,
+                result r: ArrayType) throws -> LLVMValueRef {
         guard let (arr, a) = source else { return indices }
-        let out = newArray(r.dtype, dims)
+        let out = newArray(r.dtype, shape(indices, r.ndim))
         try loopNest([count]) { i in
             let k = b.load(b.i64, b.gep(b.i64, data(indices), [i[0]]))
             let x = loadElement(elementPointer(arr, a, [k]), a.dtype, checkUnsigned: false)

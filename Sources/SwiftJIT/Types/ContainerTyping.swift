@@ -386,9 +386,17 @@ extension TypeInference {
         }
     }
 
-    /// The receiver variable of a bound method value (`$m = getattr(l, append)`).
+    /// The receiver variable of a bound method value (`$m = getattr(l, append)`), also through
+    /// the copies the translator makes of stack values (a 3.12+ inline comprehension in the arguments).
     func methodReceiver(_ f: Var) -> Var? {
-        if case .getattr(let r, _)? = definitions[f] { return r }
+        var v = f
+        for _ in 0..<64 {
+            switch definitions[v] {
+            case .getattr(let r, _)?: return r
+            case .copy(let w)?: v = w
+            default: return nil
+            }
+        }
         return nil
     }
 

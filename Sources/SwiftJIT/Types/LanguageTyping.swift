@@ -52,6 +52,7 @@ enum LanguageTyping {
         if let y = ContainerTyping.yieldType(iterable) { return y }
         switch iterable {
         case .range: return .int64
+        case .array(let a) where a.ndim >= 1: return try? ArrayTyping.getitem(a, .int64)
         case .tuple(let items):
             guard iterable.isHomogeneousTuple else { return nil }
             return items.first ?? JITType.none

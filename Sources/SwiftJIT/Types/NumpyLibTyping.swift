@@ -16,7 +16,7 @@ enum NumpyLibTyping {
         "random.rand": ["d0", "d1", "d2", "d3", "d4"], "random.randn": ["d0", "d1", "d2", "d3", "d4"],
         "random.normal": ["loc", "scale", "size"], "random.uniform": ["low", "high", "size"],
         "random.randint": ["low", "high", "size"], "random.shuffle": ["x"], "random.permutation": ["x"],
-        "random.choice": ["a", "size", "replace"],
+        "random.choice": ["a", "size", "replace", "p"],
     ]
     /// Functions of the standard library's `random` module.
     static let stdlibRandom: Set<String> = ["random", "randint", "seed", "uniform", "gauss"]
@@ -62,15 +62,17 @@ enum NumpyLibTyping {
         case "sort", "argsort":
             let a = try realArray(arg(0), what)
             guard a.ndim >= 1 else { throw err("\(what): the array must have at least one dimension") }
-            if let axis = arg(1), axis != .none {
-                throw err("\(what): only the default axis (the last) is supported in nopython mode")
+            var ndim = a.ndim
+            if let axis = arg(1) {
+                if axis == .none { ndim = 1 }  // axis=None: the flattened array
+                else if !isInt(axis) { throw err("\(what): axis must be an int or None") }
             }
             if let k = arg(2), k != .none {
                 guard case .literalString(let s) = k, ["quicksort", "mergesort", "stable", "heapsort"].contains(s) else {
                     throw err("\(what): kind must be a constant string: 'quicksort', 'mergesort', 'stable' or 'heapsort'")
                 }
             }
-            return .array(ArrayType(dtype: name == "sort" ? a.dtype : .int64, ndim: a.ndim, layout: .c))
+            return .array(ArrayType(dtype: name == "sort" ? a.dtype : .int64, ndim: ndim, layout: .c))
         case "median":
             _ = try realArray(arg(0), what)
             return .float64
@@ -95,9 +97,9 @@ enum NumpyLibTyping {
             return .array(ArrayType(dtype: accumulateDType(a.dtype), ndim: 1, layout: .c))
         case "diff":
             let a = try realArray(arg(0), what)
-            guard a.ndim == 1 else { throw err("\(what): only 1-d arrays are supported in nopython mode") }
+            guard a.ndim >= 1 else { throw err("\(what): diff requires input that is at least one dimensional") }
             if let n = arg(1), !isInt(n) { throw err("\(what): n must be an int") }
-            return .array(ArrayType(dtype: a.dtype, ndim: 1, layout: .c))
+            return .array(ArrayType(dtype: a.dtype, ndim: a.ndim, layout: .c))
         case "searchsorted":
             let a = try realArray(arg(0), what)
             guard a.ndim == 1 else { throw err("\(what): the sorted array must be 1-d") }
@@ -147,9 +149,6 @@ enum NumpyLibTyping {
                 throw err("\(what): all the input arrays must have the same number of dimensions")
             }
             if let axis = arg(1), axis != .none, !isInt(axis) { throw err("\(what): axis must be an int") }
-            if name == "stack", let axis = arg(1), axis != .none {
-                throw err("\(what): only axis=0 (the default) is supported in nopython mode")
-            }
             if name == "concatenate" { guard ndim >= 1 else { throw err("\(what): zero-dimensional arrays cannot be concatenated") } }
             let d = arrays.dropFirst().reduce(arrays[0].dtype) { DType.promote($0, $1.dtype) }
             return .array(ArrayType(dtype: d, ndim: name == "stack" ? ndim + 1 : ndim, layout: .c))
@@ -198,6 +197,14 @@ enum NumpyLibTyping {
             else if case .array(let a)? = arg(0), a.ndim == 1 { element = a.dtype }
             else { throw err("\(what): a must be an int or a 1-d array") }
             if let r = arg(2), r != .none, r != .boolean { throw err("\(what): replace must be a bool") }
+            if let p = arg(3), p != .none {
+                guard case .array(let pa) = p, pa.ndim == 1, !pa.dtype.isComplex else {
+                    throw err("\(what): p must be a 1-d array of probabilities")
+                }
+                if let r = arg(2), r != .none {
+                    throw err("\(what): p= is supported with the default replace=True only (leave replace out)")
+                }
+            }
             if let rank = try sizeRank(arg(1), what) { return .array(ArrayType(dtype: element, ndim: rank, layout: .c)) }
             if let r = arg(2), r != .none { throw err("\(what): replace needs a size") }
             return element.scalar
