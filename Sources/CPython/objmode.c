@@ -531,6 +531,197 @@ PyObject *swiftjit_obj_with_except_start(PyObject *exit, PyObject *exc) {
     return res;
 }
 
+/* ---- Fast paths (object mode speed) ---- */
+
+/* A per-site cache of a global/builtin lookup, keyed on the version tags of the
+   globals and builtins dicts: CPython gives every dict a fresh, process-unique
+   ma_version_tag at creation and on every change (3.10 to 3.13; deprecated but
+   kept in 3.12+, where the low bits carry watcher flags and change with them),
+   so while both tags are unchanged the value found last time is still in the
+   dict and borrowed from it. The cache lives in the compiled module's data. */
+typedef struct {
+    PyObject *globals;
+    uint64_t gversion;
+    uint64_t bversion;
+    PyObject *value; /* borrowed from globals or builtins */
+} swiftjit_global_cache;
+
+#if defined(__clang__) || defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+static inline uint64_t dict_version(PyObject *d) { return ((PyDictObject *)d)->ma_version_tag; }
+#if defined(__clang__) || defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
+PyObject *swiftjit_obj_global_cached(PyObject *globals, PyObject *builtins, PyObject *name,
+                                     swiftjit_global_cache *cache) {
+    int exact = PyDict_CheckExact(globals) && PyDict_CheckExact(builtins);
+    if (exact && cache->globals == globals && cache->value != NULL &&
+        cache->gversion == dict_version(globals) && cache->bversion == dict_version(builtins)) {
+        Py_INCREF(cache->value);
+        return cache->value;
+    }
+    PyObject *v = swiftjit_obj_global(globals, builtins, name);
+    if (v != NULL && exact) {
+        cache->globals = globals;
+        cache->gversion = dict_version(globals);
+        cache->bversion = dict_version(builtins);
+        cache->value = v;
+    }
+    return v;
+}
+
+/* PyObject_GetAttr / SetAttr for a name that is an interned exact str (the
+   compiled code's names are): the type's slot directly. */
+PyObject *swiftjit_obj_getattr(PyObject *o, PyObject *name) {
+    getattrofunc f = Py_TYPE(o)->tp_getattro;
+    if (f != NULL) return f(o, name);
+    return PyObject_GetAttr(o, name);
+}
+
+int swiftjit_obj_setattr(PyObject *o, PyObject *name, PyObject *v) {
+    setattrofunc f = Py_TYPE(o)->tp_setattro;
+    if (f != NULL) return f(o, name, v);
+    return PyObject_SetAttr(o, name, v);
+}
+
+/* Item `i` of a sequence: tuples (the constant key tuples of dict displays) directly. */
+PyObject *swiftjit_obj_static_getitem(PyObject *o, int64_t i) {
+    if (PyTuple_CheckExact(o) && i >= 0 && i < PyTuple_GET_SIZE(o)) {
+        PyObject *v = PyTuple_GET_ITEM(o, i);
+        Py_INCREF(v);
+        return v;
+    }
+    return PySequence_GetItem(o, (Py_ssize_t)i);
+}
+
+/* The truth of `l op r` for a branch (op: Py_LT..Py_GE): exact ints that fit a
+   long and exact floats are compared without making a bool; 1, 0, or -1 with an
+   exception set. */
+int swiftjit_obj_compare_truth(PyObject *l, PyObject *r, int op) {
+    if (PyLong_CheckExact(l) && PyLong_CheckExact(r)) {
+        int o1 = 0, o2 = 0;
+        long a = PyLong_AsLongAndOverflow(l, &o1);
+        long b = PyLong_AsLongAndOverflow(r, &o2);
+        if (o1 == 0 && o2 == 0) {
+            switch (op) {
+            case Py_LT: return a < b;
+            case Py_LE: return a <= b;
+            case Py_EQ: return a == b;
+            case Py_NE: return a != b;
+            case Py_GT: return a > b;
+            case Py_GE: return a >= b;
+            }
+        }
+    } else if (PyFloat_CheckExact(l) && PyFloat_CheckExact(r)) {
+        double a = PyFloat_AS_DOUBLE(l), b = PyFloat_AS_DOUBLE(r);
+        switch (op) {
+        case Py_LT: return a < b;
+        case Py_LE: return a <= b;
+        case Py_EQ: return a == b;
+        case Py_NE: return a != b;
+        case Py_GT: return a > b;
+        case Py_GE: return a >= b;
+        }
+    }
+    PyObject *res = PyObject_RichCompare(l, r, op);
+    if (res == NULL) return -1;
+    int t = swiftjit_obj_truth(res);
+    Py_DECREF(res);
+    return t;
+}
+
+/* RAISE_VARARGS 2: `raise exc from cause` (cause may be None). */
+void swiftjit_obj_raise_from(PyObject *exc, PyObject *cause) {
+    PyObject *value;
+    if (PyExceptionClass_Check(exc)) {
+        value = PyObject_CallNoArgs(exc);
+        if (value == NULL) return;
+        if (!PyExceptionInstance_Check(value)) {
+            PyErr_Format(PyExc_TypeError, "calling %R should have returned an instance of BaseException, not %R",
+                         exc, Py_TYPE(value));
+            Py_DECREF(value);
+            return;
+        }
+    } else if (PyExceptionInstance_Check(exc)) {
+        value = exc;
+        Py_INCREF(value);
+    } else {
+        PyErr_SetString(PyExc_TypeError, "exceptions must derive from BaseException");
+        return;
+    }
+    PyObject *fixed;
+    if (PyExceptionClass_Check(cause)) {
+        fixed = PyObject_CallNoArgs(cause);
+        if (fixed == NULL) { Py_DECREF(value); return; }
+        if (!PyExceptionInstance_Check(fixed)) {
+            PyErr_Format(PyExc_TypeError, "calling %R should have returned an instance of BaseException, not %R",
+                         cause, Py_TYPE(fixed));
+            Py_DECREF(fixed);
+            Py_DECREF(value);
+            return;
+        }
+    } else if (PyExceptionInstance_Check(cause)) {
+        fixed = cause;
+        Py_INCREF(fixed);
+    } else if (cause == Py_None) {
+        fixed = NULL;
+    } else {
+        PyErr_SetString(PyExc_TypeError, "exception causes must derive from BaseException");
+        Py_DECREF(value);
+        return;
+    }
+    PyException_SetCause(value, fixed); /* steals fixed; sets __suppress_context__ */
+    PyErr_SetObject((PyObject *)Py_TYPE(value), value);
+    Py_DECREF(value);
+}
+
+/* UNPACK_EX: `a, *b, c = seq` -> a tuple of before + 1 + after items, the starred
+   one a list, with CPython's messages. */
+PyObject *swiftjit_obj_unpack_ex(PyObject *seq, int64_t before, int64_t after) {
+    PyObject *it = PyObject_GetIter(seq);
+    if (it == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_TypeError) && Py_TYPE(seq)->tp_iter == NULL && !PySequence_Check(seq)) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_TypeError, "cannot unpack non-iterable %.200s object", Py_TYPE(seq)->tp_name);
+        }
+        return NULL;
+    }
+    PyObject *t = PyTuple_New((Py_ssize_t)(before + 1 + after));
+    if (t == NULL) { Py_DECREF(it); return NULL; }
+    for (int64_t i = 0; i < before; i++) {
+        PyObject *v = PyIter_Next(it);
+        if (v == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_Format(PyExc_ValueError, "not enough values to unpack (expected at least %lld, got %lld)",
+                             (long long)(before + after), (long long)i);
+            Py_DECREF(it); Py_DECREF(t);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(t, i, v);
+    }
+    PyObject *rest = PySequence_List(it);
+    Py_DECREF(it);
+    if (rest == NULL) { Py_DECREF(t); return NULL; }
+    Py_ssize_t n = PyList_GET_SIZE(rest);
+    if (n < after) {
+        PyErr_Format(PyExc_ValueError, "not enough values to unpack (expected at least %lld, got %lld)",
+                     (long long)(before + after), (long long)(before + n));
+        Py_DECREF(rest); Py_DECREF(t);
+        return NULL;
+    }
+    for (int64_t j = 0; j < after; j++) {
+        PyObject *v = PyList_GET_ITEM(rest, n - after + j);
+        Py_INCREF(v);
+        PyTuple_SET_ITEM(t, before + 1 + j, v);
+    }
+    if (after > 0 && PyList_SetSlice(rest, n - after, n, NULL) < 0) { Py_DECREF(rest); Py_DECREF(t); return NULL; }
+    PyTuple_SET_ITEM(t, before, rest);
+    return t;
+}
+
 void *swiftjit_objmode_symbol(int i, const char **name) {
 #define SYM(k, f) case k: *name = #f; return (void *)&f;
     switch (i) {
@@ -573,6 +764,13 @@ void *swiftjit_objmode_symbol(int i, const char **name) {
     SYM(36, swiftjit_obj_exception_matches)
     SYM(37, swiftjit_obj_before_with)
     SYM(38, swiftjit_obj_with_except_start)
+    SYM(39, swiftjit_obj_global_cached)
+    SYM(40, swiftjit_obj_getattr)
+    SYM(41, swiftjit_obj_setattr)
+    SYM(42, swiftjit_obj_static_getitem)
+    SYM(43, swiftjit_obj_compare_truth)
+    SYM(44, swiftjit_obj_raise_from)
+    SYM(45, swiftjit_obj_unpack_ex)
     default: return NULL;
     }
 #undef SYM
