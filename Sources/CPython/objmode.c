@@ -633,35 +633,36 @@ int swiftjit_obj_compare_truth(PyObject *l, PyObject *r, int op) {
     return t;
 }
 
-/* RAISE_VARARGS 2: `raise exc from cause` (cause may be None). */
-void swiftjit_obj_raise_from(PyObject *exc, PyObject *cause) {
+/* RAISE_VARARGS 2 (`raise exc from cause`): the exception instance with its cause set
+   (a class is instantiated; None clears the cause), raised by the caller. */
+PyObject *swiftjit_obj_exception_with_cause(PyObject *exc, PyObject *cause) {
     PyObject *value;
     if (PyExceptionClass_Check(exc)) {
         value = PyObject_CallNoArgs(exc);
-        if (value == NULL) return;
+        if (value == NULL) return NULL;
         if (!PyExceptionInstance_Check(value)) {
             PyErr_Format(PyExc_TypeError, "calling %R should have returned an instance of BaseException, not %R",
                          exc, Py_TYPE(value));
             Py_DECREF(value);
-            return;
+            return NULL;
         }
     } else if (PyExceptionInstance_Check(exc)) {
         value = exc;
         Py_INCREF(value);
     } else {
         PyErr_SetString(PyExc_TypeError, "exceptions must derive from BaseException");
-        return;
+        return NULL;
     }
     PyObject *fixed;
     if (PyExceptionClass_Check(cause)) {
         fixed = PyObject_CallNoArgs(cause);
-        if (fixed == NULL) { Py_DECREF(value); return; }
+        if (fixed == NULL) { Py_DECREF(value); return NULL; }
         if (!PyExceptionInstance_Check(fixed)) {
             PyErr_Format(PyExc_TypeError, "calling %R should have returned an instance of BaseException, not %R",
                          cause, Py_TYPE(fixed));
             Py_DECREF(fixed);
             Py_DECREF(value);
-            return;
+            return NULL;
         }
     } else if (PyExceptionInstance_Check(cause)) {
         fixed = cause;
@@ -671,11 +672,10 @@ void swiftjit_obj_raise_from(PyObject *exc, PyObject *cause) {
     } else {
         PyErr_SetString(PyExc_TypeError, "exception causes must derive from BaseException");
         Py_DECREF(value);
-        return;
+        return NULL;
     }
     PyException_SetCause(value, fixed); /* steals fixed; sets __suppress_context__ */
-    PyErr_SetObject((PyObject *)Py_TYPE(value), value);
-    Py_DECREF(value);
+    return value;
 }
 
 /* UNPACK_EX: `a, *b, c = seq` -> a tuple of before + 1 + after items, the starred
@@ -769,7 +769,7 @@ void *swiftjit_objmode_symbol(int i, const char **name) {
     SYM(41, swiftjit_obj_setattr)
     SYM(42, swiftjit_obj_static_getitem)
     SYM(43, swiftjit_obj_compare_truth)
-    SYM(44, swiftjit_obj_raise_from)
+    SYM(44, swiftjit_obj_exception_with_cause)
     SYM(45, swiftjit_obj_unpack_ex)
     default: return NULL;
     }

@@ -335,6 +335,8 @@ extension Expr {
         case .beforeWith(let v): return .beforeWith(f(v))
         case .withExceptStart(let a, let b): return .withExceptStart(exit: f(a), exception: f(b))
         case .takeLocal(let v): return .takeLocal(f(v))
+        case .exceptionWithCause(let a, let b): return .exceptionWithCause(f(a), f(b))
+        case .unpackEx(let v, let before, let after): return .unpackEx(f(v), before: before, after: after)
         }
     }
 }

@@ -601,6 +601,10 @@ final class ObjectLowering {
             return owned(c("swiftjit_obj_exception_matches", p, [p, p], [read(e), read(t)]))
         case .beforeWith(let m):
             return owned(c("swiftjit_obj_before_with", p, [p], [read(m)]))
+        case .exceptionWithCause(let x, let cause):
+            return owned(c("swiftjit_obj_exception_with_cause", p, [p, p], [read(x), read(cause)]))
+        case .unpackEx(let v, let before, let after):
+            return owned(c("swiftjit_obj_unpack_ex", p, [p, b.i64, b.i64], [read(v), b.int(Int64(before)), b.int(Int64(after))]))
         case .withExceptStart(let x, let e):
             return owned(c("swiftjit_obj_with_except_start", p, [p, p], [read(x), read(e)]))
         case .liftedLoop(let index, let vs):

@@ -282,6 +282,13 @@ extension DispatcherCore {
             let entry = ObjectModeEntry(function: f, core: self, code: code)
             guard entry.fill(pyFunc: pyFunc, code: code) else { return nil }
             objectMode = entry
+            if options.cache != nil {
+                // Object-mode code refers to this process's objects through its data array and
+                // its lifted loops are compiled per call types: it is not stored on disk (once per function).
+                let message = "swiftjit: cache=True does not store object-mode code: function '\(code.qualname)' "
+                    + "is compiled in object mode again in each process"
+                if PyErr_WarnEx(Hooks.warningCategory ?? PyExc_UserWarning, message, 1) < 0 { return nil }
+            }
             return entry
         } catch let e as CompileError {
             _ = ensureCode()
