@@ -294,3 +294,90 @@ def test_cache_true_warns_once_for_object_mode(tmp_path):
         assert lines[0] == "{'a': 'a!'} {'b': 1, 'c': 'c!'} {'d': 'd!'}"
         assert lines[1] == "1 SwiftJITWarning"
         assert "does not store object-mode code" in lines[2] and "'f'" in lines[2]
+
+
+# ------------------------------------------------------------------ attribute and method caches
+
+
+class Point:
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+    def norm1(self):
+        return abs(self.x) + abs(self.y)
+
+
+def point_ops(p, v):
+    p.x = v
+    a = p.x + p.y
+    return a, p.norm1()
+
+
+def fresh_class():
+    class P:
+        def __init__(self, x, y):
+            self.x = x
+            self.y = y
+
+        def norm1(self):
+            return abs(self.x) + abs(self.y)
+    return P
+
+
+def test_attribute_caches_follow_class_and_instance_changes():
+    P = fresh_class()
+    jf = compile_obj(point_ops)
+
+    def same(p_jit, p_py, v):
+        assert same_outcome(outcome(jf, p_jit, v), outcome(point_ops, p_py, v))
+        assert vars(p_jit) == vars(p_py) if hasattr(p_jit, "__dict__") else True
+
+    for v in range(3):  # warm the caches
+        same(P(1, 2), P(1, 2), v)
+    a, b = P(1, 2), P(1, 2)
+    same(a, b, 5)
+    # An instance attribute deleted: the cached slot is empty -> AttributeError as Python.
+    a, b = P(1, 2), P(1, 2)
+    del a.y, b.y
+    same(a, b, 1)
+    # The instance dict materialized (vars()) and changed through it.
+    a, b = P(1, 2), P(1, 2)
+    vars(a)["y"] = 10
+    vars(b)["y"] = 10
+    same(a, b, 1)
+    # An instance attribute shadowing the method.
+    a, b = P(1, 2), P(1, 2)
+    shadow = lambda: "shadow"  # noqa: E731
+    a.norm1 = b.norm1 = shadow
+    same(a, b, 3)
+    same(P(1, 2), P(1, 2), 3)
+    # The method replaced in the class.
+    P.norm1 = lambda self: "replaced"
+    same(P(1, 2), P(1, 2), 4)
+    # A data descriptor (property) for y added to the class takes precedence over the instance value.
+    P.y = property(lambda self: 100)
+    a, b = P.__new__(P), P.__new__(P)
+    a.x = b.x = 1
+    same(a, b, 2)
+    # __setattr__ / __getattribute__ added later.
+    del P.y
+    P.__setattr__ = lambda self, k, v: object.__setattr__(self, k, v * 2)
+    same(P(1, 2), P(1, 2), 3)
+    P.__getattribute__ = lambda self, k: 7 if k == "x" else object.__getattribute__(self, k)
+    same(P(1, 2), P(1, 2), 3)
+    # Other types at the same sites.
+    same(Slots(1), Slots(1), 2)
+    ns1, ns2 = __import__("types").SimpleNamespace(x=1, y=2), __import__("types").SimpleNamespace(x=1, y=2)
+    same(ns1, ns2, 5)
+
+
+def test_attribute_caches_keep_reference_counts():
+    jf = compile_obj(point_ops)
+    p = Point(1, 2)
+    v = 123456789
+    jf(p, v)
+    before = (sys.getrefcount(p), sys.getrefcount(v), sys.getrefcount(Point.norm1))
+    for _ in range(10000):
+        jf(p, v)
+    assert (sys.getrefcount(p), sys.getrefcount(v), sys.getrefcount(Point.norm1)) == before

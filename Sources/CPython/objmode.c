@@ -587,6 +587,144 @@ int swiftjit_obj_setattr(PyObject *o, PyObject *name, PyObject *v) {
     return PyObject_SetAttr(o, name, v);
 }
 
+/* Attribute caches per call site (CPython 3.11 only, the version whose specializing
+   interpreter object mode is measured against): for an instance of a heap type with
+   a managed dict whose class has no attribute of that name, the attribute lives in
+   the instance's values array at the index of the name in the type's shared keys,
+   which is what LOAD_ATTR_INSTANCE_VALUE / STORE_ATTR_INSTANCE_VALUE use. The cache
+   holds (type, tp_version_tag, shared keys, index); the type's version changes when
+   anything in the class (or its bases) changes, the shared keys only ever append.
+   Every other case, and a miss, takes the generic path. Method calls cache the
+   function found in the class when the instance cannot shadow it (the name is not
+   among the shared keys, whose entry count is part of the key). */
+typedef struct {
+    PyTypeObject *type;
+    uint64_t version;
+    void *keys;
+    int64_t index;
+    int64_t nentries;
+    PyObject *function; /* borrowed from the class while its version is unchanged */
+} swiftjit_attr_cache;
+
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+/* The layout of 3.11's dict keys (Objects/dictobject.c, Include/internal/pycore_dict.h). */
+typedef struct {
+    Py_ssize_t dk_refcnt;
+    uint8_t dk_log2_size;
+    uint8_t dk_log2_index_bytes;
+    uint8_t dk_kind;
+    uint32_t dk_version;
+    Py_ssize_t dk_usable;
+    Py_ssize_t dk_nentries;
+    char dk_indices[];
+} keys311;
+typedef struct { PyObject *me_key; PyObject *me_value; } unicode_entry311;
+#define KEYS311_SPLIT 2
+
+static inline PyObject **values311(PyObject *o) { return *(((PyObject ***)o) - 4); }
+static inline keys311 *shared_keys311(PyTypeObject *tp) {
+    return (keys311 *)((PyHeapTypeObject *)tp)->ht_cached_keys;
+}
+static inline int cacheable_type311(PyTypeObject *tp) {
+    return (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) && (tp->tp_flags & Py_TPFLAGS_HEAPTYPE) &&
+           (tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) && shared_keys311(tp) != NULL;
+}
+/* The index of `name` among the shared keys' entries, or -1. */
+static Py_ssize_t key_index311(keys311 *k, PyObject *name) {
+    if (k->dk_kind != KEYS311_SPLIT) return -1;
+    unicode_entry311 *entries = (unicode_entry311 *)(k->dk_indices + ((size_t)1 << k->dk_log2_index_bytes));
+    for (Py_ssize_t i = 0; i < k->dk_nentries; i++)
+        if (entries[i].me_key == name) return i;
+    return -1;
+}
+/* Fills `c` for an instance attribute of o's type (no class attribute of that name). */
+static void fill_instance_cache311(PyObject *o, PyObject *name, swiftjit_attr_cache *c) {
+    PyTypeObject *tp = Py_TYPE(o);
+    c->type = NULL;
+    if (!cacheable_type311(tp) || _PyType_Lookup(tp, name) != NULL) return;
+    Py_ssize_t ix = key_index311(shared_keys311(tp), name);
+    if (ix < 0) return;
+    c->type = tp;
+    c->version = tp->tp_version_tag;
+    c->keys = shared_keys311(tp);
+    c->index = ix;
+}
+static inline int instance_cache_hit311(PyObject *o, swiftjit_attr_cache *c) {
+    PyTypeObject *tp = Py_TYPE(o);
+    return c->type == tp && c->version == tp->tp_version_tag && (tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) &&
+           c->keys == (void *)shared_keys311(tp) && values311(o) != NULL;
+}
+#endif
+
+PyObject *swiftjit_obj_getattr_cached(PyObject *o, PyObject *name, swiftjit_attr_cache *c) {
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+    if (instance_cache_hit311(o, c)) {
+        PyObject *v = values311(o)[c->index];
+        if (v != NULL) { Py_INCREF(v); return v; }
+    }
+    PyObject *r = swiftjit_obj_getattr(o, name);
+    if (r != NULL && Py_TYPE(o)->tp_getattro == PyObject_GenericGetAttr) fill_instance_cache311(o, name, c);
+    return r;
+#else
+    (void)c;
+    return swiftjit_obj_getattr(o, name);
+#endif
+}
+
+int swiftjit_obj_setattr_cached(PyObject *o, PyObject *name, PyObject *v, swiftjit_attr_cache *c) {
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+    if (instance_cache_hit311(o, c)) {
+        PyObject **values = values311(o);
+        PyObject *old = values[c->index];
+        if (old != NULL) { /* replacing: the insertion order is unchanged */
+            Py_INCREF(v);
+            values[c->index] = v;
+            Py_DECREF(old);
+            return 0;
+        }
+    }
+    int r = swiftjit_obj_setattr(o, name, v);
+    if (r == 0 && Py_TYPE(o)->tp_setattro == PyObject_GenericSetAttr) fill_instance_cache311(o, name, c);
+    return r;
+#else
+    (void)c;
+    return swiftjit_obj_setattr(o, name, v);
+#endif
+}
+
+/* `args[0].name(*args[1:])` as PyObject_VectorcallMethod, with the function found in
+   the class cached (3.11) when the instance cannot shadow it. */
+PyObject *swiftjit_obj_call_method_cached(PyObject *name, PyObject *const *args, size_t nargsf, PyObject *kwnames,
+                                          swiftjit_attr_cache *c) {
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+    PyObject *self = args[0];
+    PyTypeObject *tp = Py_TYPE(self);
+    if (c->type == tp && c->version == tp->tp_version_tag && (tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) &&
+        c->keys == (void *)shared_keys311(tp) && shared_keys311(tp)->dk_nentries == c->nentries &&
+        values311(self) != NULL) {
+        PyObject *f = c->function;
+        Py_INCREF(f); /* the class may drop it during the call */
+        PyObject *r = PyObject_Vectorcall(f, args, nargsf, kwnames);
+        Py_DECREF(f);
+        return r;
+    }
+    if (cacheable_type311(tp) && tp->tp_getattro == PyObject_GenericGetAttr) {
+        PyObject *f = _PyType_Lookup(tp, name);
+        keys311 *k = shared_keys311(tp);
+        if (f != NULL && PyFunction_Check(f) && values311(self) != NULL && key_index311(k, name) < 0) {
+            c->type = tp;
+            c->version = tp->tp_version_tag;
+            c->keys = k;
+            c->nentries = k->dk_nentries;
+            c->function = f;
+        }
+    }
+#else
+    (void)c;
+#endif
+    return PyObject_VectorcallMethod(name, args, nargsf, kwnames);
+}
+
 /* Item `i` of a sequence: tuples (the constant key tuples of dict displays) directly. */
 PyObject *swiftjit_obj_static_getitem(PyObject *o, int64_t i) {
     if (PyTuple_CheckExact(o) && i >= 0 && i < PyTuple_GET_SIZE(o)) {
@@ -771,6 +909,9 @@ void *swiftjit_objmode_symbol(int i, const char **name) {
     SYM(43, swiftjit_obj_compare_truth)
     SYM(44, swiftjit_obj_exception_with_cause)
     SYM(45, swiftjit_obj_unpack_ex)
+    SYM(46, swiftjit_obj_getattr_cached)
+    SYM(47, swiftjit_obj_setattr_cached)
+    SYM(48, swiftjit_obj_call_method_cached)
     default: return NULL;
     }
 #undef SYM

@@ -58,6 +58,16 @@ final class ObjectLowering {
     private var fusedCompares: [Var: (op: CompareOperator, left: Var, right: Var)] = [:]
     /// The per-site caches of global lookups, each an internal global of the module.
     private lazy var globalCacheType: LLVMTypeRef = b.structType([b.ptr, b.i64, b.i64, b.ptr])
+    /// The per-site caches of attribute loads, stores and method calls (`swiftjit_attr_cache`).
+    private lazy var attrCacheType: LLVMTypeRef = b.structType([b.ptr, b.i64, b.ptr, b.i64, b.i64, b.ptr])
+
+    /// A new zero-initialized internal global of `type`: one call site's cache.
+    private func siteCache(_ type: LLVMTypeRef, _ name: String) -> LLVMValueRef {
+        let cache = LLVMAddGlobal(b.module, type, name)!
+        LLVMSetInitializer(cache, LLVMConstNull(type))
+        LLVMSetLinkage(cache, LLVMInternalLinkage)
+        return cache
+    }
 
     init(builder: IRBuilder, ir: IRFunction, code: CodeObject, name: String) {
         self.b = builder
@@ -385,7 +395,8 @@ final class ObjectLowering {
         case .setitem(let t, let i, let v):
             status(c("PyObject_SetItem", b.i32, [b.ptr, b.ptr, b.ptr], [read(t), read(i), read(v)]))
         case .setattr(let t, let name, let v):
-            status(c("swiftjit_obj_setattr", b.i32, [b.ptr, b.ptr, b.ptr], [read(t), load(.name(name)), read(v)]))
+            status(c("swiftjit_obj_setattr_cached", b.i32, [b.ptr, b.ptr, b.ptr, b.ptr],
+                     [read(t), load(.name(name)), read(v), siteCache(attrCacheType, "setattr.cache.\(name)")]))
         case .discard:
             break
         case .delete(let v):
@@ -494,9 +505,7 @@ final class ObjectLowering {
             if name == "__build_class__" {
                 return owned(c("swiftjit_obj_builtin", p, [p, p], [load(.builtins), load(.name(name))]))
             }
-            let cache = LLVMAddGlobal(b.module, globalCacheType, "global.cache.\(name)")!
-            LLVMSetInitializer(cache, LLVMConstNull(globalCacheType))
-            LLVMSetLinkage(cache, LLVMInternalLinkage)
+            let cache = siteCache(globalCacheType, "global.cache.\(name)")
             return owned(c("swiftjit_obj_global_cached", p, [p, p, p, p],
                            [load(.globals), load(.builtins), load(.name(name)), cache]))
         case .freevar(let name):
@@ -510,7 +519,8 @@ final class ObjectLowering {
         case .makeCell(let v):
             return owned(c("PyCell_New", p, [p], [b.load(p, slots[v.id])]))
         case .getattr(let v, let name):
-            return owned(c("swiftjit_obj_getattr", p, [p, p], [read(v), load(.name(name))]))
+            return owned(c("swiftjit_obj_getattr_cached", p, [p, p, p],
+                           [read(v), load(.name(name)), siteCache(attrCacheType, "getattr.cache.\(name)")]))
         case .binary(let op, let l, let r, let inplace):
             let fname = "PyNumber_" + (inplace ? "InPlace" : "") + ObjectLowering.binaryFunctions[op]!
             if op == .pow {
@@ -547,8 +557,9 @@ final class ObjectLowering {
             let positional = Int64(args.count - keywords.count + 1)
             let nargsf = LLVMConstInt(b.i64, UInt64(positional) | (1 << 63), 0)!  // | PY_VECTORCALL_ARGUMENTS_OFFSET
             let kwnames = keywords.isEmpty ? null : load(.names(keywords))
-            return owned(c("swiftjit_obj_vectorcall_method", p, [p, p, b.i64, p],
-                           [load(.name(m.name)), b.gep(p, argv, [b.int(1)]), nargsf, kwnames]))
+            return owned(c("swiftjit_obj_call_method_cached", p, [p, p, b.i64, p, p],
+                           [load(.name(m.name)), b.gep(p, argv, [b.int(1)]), nargsf, kwnames,
+                            siteCache(attrCacheType, "method.cache.\(m.name)")]))
         case .call(let f, let args, let keywords):
             let argv = array(args, extra: 1)
             let positional = Int64(args.count - keywords.count)
