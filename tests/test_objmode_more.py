@@ -381,3 +381,64 @@ def test_attribute_caches_keep_reference_counts():
     for _ in range(10000):
         jf(p, v)
     assert (sys.getrefcount(p), sys.getrefcount(v), sys.getrefcount(Point.norm1)) == before
+
+
+# ------------------------------------------------------------------ loops inside try blocks
+
+
+def loop_in_try(n, d):
+    s = 0.0
+    try:
+        for i in range(n):
+            s += i * 0.5
+        d["x"] = s
+    except KeyError:
+        s = -1.0
+    return s, {"s": s}
+
+
+def loop_in_try_raising(n, k):
+    t = 0
+    try:
+        for i in range(n):
+            t += 10 // (i - k)
+        r = t
+    except ZeroDivisionError as e:
+        r = str(e)
+    return r
+
+
+def loop_in_try_handler_reads(n, k):
+    t = 0
+    try:
+        for i in range(n):
+            t += 10 // (i - k)
+    except ZeroDivisionError:
+        return "caught", t   # reads what the loop assigned: the loop stays in object mode
+    return t
+
+
+def test_loops_inside_try_blocks_are_lifted_when_the_handler_allows():
+    jf = check(loop_in_try, (10, {}), (0, {}), (5, None), (3, {}))
+    assert len(jf.lifted_loops) == 1 and jf.lifted_loops[0]["signatures"]
+    jr = check(loop_in_try_raising, (10, 3), (10, 20), (0, 0), (4, 3), (2 ** 70, 3))
+    assert len(jr.lifted_loops) == 1 and jr.lifted_loops[0]["signatures"]
+    jh = check(loop_in_try_handler_reads, (10, 3), (10, 20), (0, 0), (4, 3))
+    assert jh.lifted_loops == []
+
+
+def lifted_sum(n):
+    t = 0
+    for i in range(n):
+        t += i % 7
+    return t, str(n)
+
+
+def test_lifted_loop_with_an_int_beyond_int64_runs_in_object_mode():
+    jf = check(lifted_sum, 10, 0, 1000)  # compiled for int64 first
+    assert jf.lifted_loops[0]["signatures"] == ["(int64, int64)"]
+    # Ints beyond int64 (negative: range() is empty, so the object-mode loop ends at once)
+    # must not reach the int64 loop, whose argument conversion would raise OverflowError.
+    for n in (-2 ** 63 - 1, -2 ** 70, -2 ** 200):
+        assert same_outcome(outcome(jf, n), outcome(lifted_sum, n)), n
+    check(lifted_sum, 10, -2 ** 63)

@@ -180,6 +180,13 @@ final class LiftedLoopTable {
             guard let a = args[i] else { return none() }  // an unbound live-in: the object-mode loop raises
             let t = UInt(bitPattern: swiftjit_type(a))
             if DispatcherCore.keyableTypes.contains(t) {
+                // An int beyond int64 cannot enter the native loop (its conversion would raise):
+                // the loop runs in object mode, as Python.
+                if swiftjit_is_long(a) != 0, a != swiftjit_true(), a != swiftjit_false() {
+                    var overflow: Int32 = 0
+                    _ = PyLong_AsLongLongAndOverflow(a, &overflow)
+                    if overflow != 0 { return none() }
+                }
                 key.append(t)
             } else if let nd = DispatcherCore.ndarrayType, swiftjit_type(a) == nd {
                 let k = UInt(swiftjit_array_key(a))
