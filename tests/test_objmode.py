@@ -38,8 +38,8 @@ def _same(a, b):
 
 
 # Inner functions, lambdas and generator expressions (MAKE_FUNCTION) are translated in object
-# mode on 3.10-3.12; on 3.13 (SET_FUNCTION_ATTRIBUTE) they are a clear UnsupportedError.
-INNER_FUNCTIONS_SUPPORTED = sys.version_info[:2] <= (3, 12)
+# mode on 3.10-3.13 (3.13: SET_FUNCTION_ATTRIBUTE, closures through LOAD_FAST of the cell).
+INNER_FUNCTIONS_SUPPORTED = True
 
 
 def check(pyfunc, *argsets, makes_functions=False, **jitopts):

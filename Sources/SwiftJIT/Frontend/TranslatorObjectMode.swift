@@ -176,6 +176,12 @@ extension Translator {
                 callee = f
             }
             push(.callEx(callee, args: args, kwargs: kwargs))
+        case "LOAD_FAST", "LOAD_FAST_CHECK" where code.version.minor >= 13 && ins.arg >= code.varnames.count:
+            // 3.13 builds closures with LOAD_FAST of the cell (no LOAD_CLOSURE any more).
+            switch try derefSlot(ins.arg, ins) {
+            case .cell(let v, _): push(.copy(v))
+            case .free(let n): push(.freevarCell(n))
+            }
         case "MAKE_FUNCTION" where code.version.minor >= 13:
             // 3.13: the code object only; SET_FUNCTION_ATTRIBUTE adds defaults and the closure.
             push(.makeFunction(code: try popValue(), defaults: nil, kwdefaults: nil, closure: nil))
