@@ -531,6 +531,335 @@ PyObject *swiftjit_obj_with_except_start(PyObject *exit, PyObject *exc) {
     return res;
 }
 
+/* ---- Fast paths (object mode speed) ---- */
+
+/* A per-site cache of a global/builtin lookup, keyed on the version tags of the
+   globals and builtins dicts: CPython gives every dict a fresh, process-unique
+   ma_version_tag at creation and on every change (3.10 to 3.13; deprecated but
+   kept in 3.12+, where the low bits carry watcher flags and change with them),
+   so while both tags are unchanged the value found last time is still in the
+   dict and borrowed from it. The cache lives in the compiled module's data. */
+typedef struct {
+    PyObject *globals;
+    uint64_t gversion;
+    uint64_t bversion;
+    PyObject *value; /* borrowed from globals or builtins */
+} swiftjit_global_cache;
+
+#if defined(__clang__) || defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+static inline uint64_t dict_version(PyObject *d) { return ((PyDictObject *)d)->ma_version_tag; }
+#if defined(__clang__) || defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
+PyObject *swiftjit_obj_global_cached(PyObject *globals, PyObject *builtins, PyObject *name,
+                                     swiftjit_global_cache *cache) {
+    int exact = PyDict_CheckExact(globals) && PyDict_CheckExact(builtins);
+    if (exact && cache->globals == globals && cache->value != NULL &&
+        cache->gversion == dict_version(globals) && cache->bversion == dict_version(builtins)) {
+        Py_INCREF(cache->value);
+        return cache->value;
+    }
+    PyObject *v = swiftjit_obj_global(globals, builtins, name);
+    if (v != NULL && exact) {
+        cache->globals = globals;
+        cache->gversion = dict_version(globals);
+        cache->bversion = dict_version(builtins);
+        cache->value = v;
+    }
+    return v;
+}
+
+/* PyObject_GetAttr / SetAttr for a name that is an interned exact str (the
+   compiled code's names are): the type's slot directly. */
+PyObject *swiftjit_obj_getattr(PyObject *o, PyObject *name) {
+    getattrofunc f = Py_TYPE(o)->tp_getattro;
+    if (f != NULL) return f(o, name);
+    return PyObject_GetAttr(o, name);
+}
+
+int swiftjit_obj_setattr(PyObject *o, PyObject *name, PyObject *v) {
+    setattrofunc f = Py_TYPE(o)->tp_setattro;
+    if (f != NULL) return f(o, name, v);
+    return PyObject_SetAttr(o, name, v);
+}
+
+/* Attribute caches per call site (CPython 3.11 only, the version whose specializing
+   interpreter object mode is measured against): for an instance of a heap type with
+   a managed dict whose class has no attribute of that name, the attribute lives in
+   the instance's values array at the index of the name in the type's shared keys,
+   which is what LOAD_ATTR_INSTANCE_VALUE / STORE_ATTR_INSTANCE_VALUE use. The cache
+   holds (type, tp_version_tag, shared keys, index); the type's version changes when
+   anything in the class (or its bases) changes, the shared keys only ever append.
+   Every other case, and a miss, takes the generic path. Method calls cache the
+   function found in the class when the instance cannot shadow it (the name is not
+   among the shared keys, whose entry count is part of the key). */
+typedef struct {
+    PyTypeObject *type;
+    uint64_t version;
+    void *keys;
+    int64_t index;
+    int64_t nentries;
+    PyObject *function; /* borrowed from the class while its version is unchanged */
+} swiftjit_attr_cache;
+
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+/* The layout of 3.11's dict keys (Objects/dictobject.c, Include/internal/pycore_dict.h). */
+typedef struct {
+    Py_ssize_t dk_refcnt;
+    uint8_t dk_log2_size;
+    uint8_t dk_log2_index_bytes;
+    uint8_t dk_kind;
+    uint32_t dk_version;
+    Py_ssize_t dk_usable;
+    Py_ssize_t dk_nentries;
+    char dk_indices[];
+} keys311;
+typedef struct { PyObject *me_key; PyObject *me_value; } unicode_entry311;
+#define KEYS311_SPLIT 2
+
+static inline PyObject **values311(PyObject *o) { return *(((PyObject ***)o) - 4); }
+static inline keys311 *shared_keys311(PyTypeObject *tp) {
+    return (keys311 *)((PyHeapTypeObject *)tp)->ht_cached_keys;
+}
+static inline int cacheable_type311(PyTypeObject *tp) {
+    return (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) && (tp->tp_flags & Py_TPFLAGS_HEAPTYPE) &&
+           (tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) && shared_keys311(tp) != NULL;
+}
+/* The index of `name` among the shared keys' entries, or -1. */
+static Py_ssize_t key_index311(keys311 *k, PyObject *name) {
+    if (k->dk_kind != KEYS311_SPLIT) return -1;
+    unicode_entry311 *entries = (unicode_entry311 *)(k->dk_indices + ((size_t)1 << k->dk_log2_index_bytes));
+    for (Py_ssize_t i = 0; i < k->dk_nentries; i++)
+        if (entries[i].me_key == name) return i;
+    return -1;
+}
+/* Fills `c` for an instance attribute of o's type (no class attribute of that name). */
+static void fill_instance_cache311(PyObject *o, PyObject *name, swiftjit_attr_cache *c) {
+    PyTypeObject *tp = Py_TYPE(o);
+    c->type = NULL;
+    if (!cacheable_type311(tp) || _PyType_Lookup(tp, name) != NULL) return;
+    Py_ssize_t ix = key_index311(shared_keys311(tp), name);
+    if (ix < 0) return;
+    c->type = tp;
+    c->version = tp->tp_version_tag;
+    c->keys = shared_keys311(tp);
+    c->index = ix;
+}
+static inline int instance_cache_hit311(PyObject *o, swiftjit_attr_cache *c) {
+    PyTypeObject *tp = Py_TYPE(o);
+    return c->type == tp && c->version == tp->tp_version_tag && (tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) &&
+           c->keys == (void *)shared_keys311(tp) && values311(o) != NULL;
+}
+#endif
+
+PyObject *swiftjit_obj_getattr_cached(PyObject *o, PyObject *name, swiftjit_attr_cache *c) {
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+    if (instance_cache_hit311(o, c)) {
+        PyObject *v = values311(o)[c->index];
+        if (v != NULL) { Py_INCREF(v); return v; }
+    }
+    PyObject *r = swiftjit_obj_getattr(o, name);
+    if (r != NULL && Py_TYPE(o)->tp_getattro == PyObject_GenericGetAttr) fill_instance_cache311(o, name, c);
+    return r;
+#else
+    (void)c;
+    return swiftjit_obj_getattr(o, name);
+#endif
+}
+
+int swiftjit_obj_setattr_cached(PyObject *o, PyObject *name, PyObject *v, swiftjit_attr_cache *c) {
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+    if (instance_cache_hit311(o, c)) {
+        PyObject **values = values311(o);
+        PyObject *old = values[c->index];
+        if (old != NULL) { /* replacing: the insertion order is unchanged */
+            Py_INCREF(v);
+            values[c->index] = v;
+            Py_DECREF(old);
+            return 0;
+        }
+    }
+    int r = swiftjit_obj_setattr(o, name, v);
+    if (r == 0 && Py_TYPE(o)->tp_setattro == PyObject_GenericSetAttr) fill_instance_cache311(o, name, c);
+    return r;
+#else
+    (void)c;
+    return swiftjit_obj_setattr(o, name, v);
+#endif
+}
+
+/* `args[0].name(*args[1:])` as PyObject_VectorcallMethod, with the function found in
+   the class cached (3.11) when the instance cannot shadow it. */
+PyObject *swiftjit_obj_call_method_cached(PyObject *name, PyObject *const *args, size_t nargsf, PyObject *kwnames,
+                                          swiftjit_attr_cache *c) {
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+    PyObject *self = args[0];
+    PyTypeObject *tp = Py_TYPE(self);
+    if (c->type == tp && c->version == tp->tp_version_tag && (tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) &&
+        c->keys == (void *)shared_keys311(tp) && shared_keys311(tp)->dk_nentries == c->nentries &&
+        values311(self) != NULL) {
+        PyObject *f = c->function;
+        Py_INCREF(f); /* the class may drop it during the call */
+        PyObject *r = PyObject_Vectorcall(f, args, nargsf, kwnames);
+        Py_DECREF(f);
+        return r;
+    }
+    if (cacheable_type311(tp) && tp->tp_getattro == PyObject_GenericGetAttr) {
+        PyObject *f = _PyType_Lookup(tp, name);
+        keys311 *k = shared_keys311(tp);
+        if (f != NULL && PyFunction_Check(f) && values311(self) != NULL && key_index311(k, name) < 0) {
+            c->type = tp;
+            c->version = tp->tp_version_tag;
+            c->keys = k;
+            c->nentries = k->dk_nentries;
+            c->function = f;
+        }
+    }
+#else
+    (void)c;
+#endif
+    return PyObject_VectorcallMethod(name, args, nargsf, kwnames);
+}
+
+/* Item `i` of a sequence: tuples (the constant key tuples of dict displays) directly. */
+PyObject *swiftjit_obj_static_getitem(PyObject *o, int64_t i) {
+    if (PyTuple_CheckExact(o) && i >= 0 && i < PyTuple_GET_SIZE(o)) {
+        PyObject *v = PyTuple_GET_ITEM(o, i);
+        Py_INCREF(v);
+        return v;
+    }
+    return PySequence_GetItem(o, (Py_ssize_t)i);
+}
+
+/* The truth of `l op r` for a branch (op: Py_LT..Py_GE): exact ints that fit a
+   long and exact floats are compared without making a bool; 1, 0, or -1 with an
+   exception set. */
+int swiftjit_obj_compare_truth(PyObject *l, PyObject *r, int op) {
+    if (PyLong_CheckExact(l) && PyLong_CheckExact(r)) {
+        int o1 = 0, o2 = 0;
+        long a = PyLong_AsLongAndOverflow(l, &o1);
+        long b = PyLong_AsLongAndOverflow(r, &o2);
+        if (o1 == 0 && o2 == 0) {
+            switch (op) {
+            case Py_LT: return a < b;
+            case Py_LE: return a <= b;
+            case Py_EQ: return a == b;
+            case Py_NE: return a != b;
+            case Py_GT: return a > b;
+            case Py_GE: return a >= b;
+            }
+        }
+    } else if (PyFloat_CheckExact(l) && PyFloat_CheckExact(r)) {
+        double a = PyFloat_AS_DOUBLE(l), b = PyFloat_AS_DOUBLE(r);
+        switch (op) {
+        case Py_LT: return a < b;
+        case Py_LE: return a <= b;
+        case Py_EQ: return a == b;
+        case Py_NE: return a != b;
+        case Py_GT: return a > b;
+        case Py_GE: return a >= b;
+        }
+    }
+    PyObject *res = PyObject_RichCompare(l, r, op);
+    if (res == NULL) return -1;
+    int t = swiftjit_obj_truth(res);
+    Py_DECREF(res);
+    return t;
+}
+
+/* RAISE_VARARGS 2 (`raise exc from cause`): the exception instance with its cause set
+   (a class is instantiated; None clears the cause), raised by the caller. */
+PyObject *swiftjit_obj_exception_with_cause(PyObject *exc, PyObject *cause) {
+    PyObject *value;
+    if (PyExceptionClass_Check(exc)) {
+        value = PyObject_CallNoArgs(exc);
+        if (value == NULL) return NULL;
+        if (!PyExceptionInstance_Check(value)) {
+            PyErr_Format(PyExc_TypeError, "calling %R should have returned an instance of BaseException, not %R",
+                         exc, Py_TYPE(value));
+            Py_DECREF(value);
+            return NULL;
+        }
+    } else if (PyExceptionInstance_Check(exc)) {
+        value = exc;
+        Py_INCREF(value);
+    } else {
+        PyErr_SetString(PyExc_TypeError, "exceptions must derive from BaseException");
+        return NULL;
+    }
+    PyObject *fixed;
+    if (PyExceptionClass_Check(cause)) {
+        fixed = PyObject_CallNoArgs(cause);
+        if (fixed == NULL) { Py_DECREF(value); return NULL; }
+        if (!PyExceptionInstance_Check(fixed)) {
+            PyErr_Format(PyExc_TypeError, "calling %R should have returned an instance of BaseException, not %R",
+                         cause, Py_TYPE(fixed));
+            Py_DECREF(fixed);
+            Py_DECREF(value);
+            return NULL;
+        }
+    } else if (PyExceptionInstance_Check(cause)) {
+        fixed = cause;
+        Py_INCREF(fixed);
+    } else if (cause == Py_None) {
+        fixed = NULL;
+    } else {
+        PyErr_SetString(PyExc_TypeError, "exception causes must derive from BaseException");
+        Py_DECREF(value);
+        return NULL;
+    }
+    PyException_SetCause(value, fixed); /* steals fixed; sets __suppress_context__ */
+    return value;
+}
+
+/* UNPACK_EX: `a, *b, c = seq` -> a tuple of before + 1 + after items, the starred
+   one a list, with CPython's messages. */
+PyObject *swiftjit_obj_unpack_ex(PyObject *seq, int64_t before, int64_t after) {
+    PyObject *it = PyObject_GetIter(seq);
+    if (it == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_TypeError) && Py_TYPE(seq)->tp_iter == NULL && !PySequence_Check(seq)) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_TypeError, "cannot unpack non-iterable %.200s object", Py_TYPE(seq)->tp_name);
+        }
+        return NULL;
+    }
+    PyObject *t = PyTuple_New((Py_ssize_t)(before + 1 + after));
+    if (t == NULL) { Py_DECREF(it); return NULL; }
+    for (int64_t i = 0; i < before; i++) {
+        PyObject *v = PyIter_Next(it);
+        if (v == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_Format(PyExc_ValueError, "not enough values to unpack (expected at least %lld, got %lld)",
+                             (long long)(before + after), (long long)i);
+            Py_DECREF(it); Py_DECREF(t);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(t, i, v);
+    }
+    PyObject *rest = PySequence_List(it);
+    Py_DECREF(it);
+    if (rest == NULL) { Py_DECREF(t); return NULL; }
+    Py_ssize_t n = PyList_GET_SIZE(rest);
+    if (n < after) {
+        PyErr_Format(PyExc_ValueError, "not enough values to unpack (expected at least %lld, got %lld)",
+                     (long long)(before + after), (long long)(before + n));
+        Py_DECREF(rest); Py_DECREF(t);
+        return NULL;
+    }
+    for (int64_t j = 0; j < after; j++) {
+        PyObject *v = PyList_GET_ITEM(rest, n - after + j);
+        Py_INCREF(v);
+        PyTuple_SET_ITEM(t, before + 1 + j, v);
+    }
+    if (after > 0 && PyList_SetSlice(rest, n - after, n, NULL) < 0) { Py_DECREF(rest); Py_DECREF(t); return NULL; }
+    PyTuple_SET_ITEM(t, before, rest);
+    return t;
+}
+
 void *swiftjit_objmode_symbol(int i, const char **name) {
 #define SYM(k, f) case k: *name = #f; return (void *)&f;
     switch (i) {
@@ -573,6 +902,16 @@ void *swiftjit_objmode_symbol(int i, const char **name) {
     SYM(36, swiftjit_obj_exception_matches)
     SYM(37, swiftjit_obj_before_with)
     SYM(38, swiftjit_obj_with_except_start)
+    SYM(39, swiftjit_obj_global_cached)
+    SYM(40, swiftjit_obj_getattr)
+    SYM(41, swiftjit_obj_setattr)
+    SYM(42, swiftjit_obj_static_getitem)
+    SYM(43, swiftjit_obj_compare_truth)
+    SYM(44, swiftjit_obj_exception_with_cause)
+    SYM(45, swiftjit_obj_unpack_ex)
+    SYM(46, swiftjit_obj_getattr_cached)
+    SYM(47, swiftjit_obj_setattr_cached)
+    SYM(48, swiftjit_obj_call_method_cached)
     default: return NULL;
     }
 #undef SYM

@@ -131,8 +131,11 @@ enum LoopLifter {
             default: return nil
             }
             var exits = Set<Int>()
+            // Inside a try block, the exception edge to the handler of the entry is no exit: the
+            // call of the lifted loop is covered by the same handler (checked below).
+            let handler = ir.blocks[p].handler?.label
             for b in body {
-                for s in ir.blocks[b].successors where !body.contains(s.id) { exits.insert(s.id) }
+                for s in ir.blocks[b].successors where !body.contains(s.id) && s != handler { exits.insert(s.id) }
                 switch ir.blocks[b].terminator.node {
                 case .ret, .raise(nil), .unreachable: return nil
                 default: break
@@ -174,6 +177,10 @@ enum LoopLifter {
                 used.formUnion(ir.blocks[b].terminator.node.operands)
                 if case .forIter(_, let v, _, _) = ir.blocks[b].terminator.node { defined.insert(v) }
             }
+            // An exception in the lifted loop reaches the handler with the variables as they were
+            // before the loop (live-outs come back only on a normal exit): the handler must not
+            // read any variable the loop assigns.
+            if let hl = handler, !liveness.liveIn[hl.id].isDisjoint(with: defined) { return nil }
             let liveAtStart = suffixUses.union(liveness.liveIn[h].subtracting(suffixDefs))
             let liveOuts = liveness.liveIn[e].intersection(defined).sorted()
             let liveIns = liveAtStart.intersection(used.union(liveOuts)).sorted()
@@ -335,6 +342,8 @@ extension Expr {
         case .beforeWith(let v): return .beforeWith(f(v))
         case .withExceptStart(let a, let b): return .withExceptStart(exit: f(a), exception: f(b))
         case .takeLocal(let v): return .takeLocal(f(v))
+        case .exceptionWithCause(let a, let b): return .exceptionWithCause(f(a), f(b))
+        case .unpackEx(let v, let before, let after): return .unpackEx(f(v), before: before, after: after)
         }
     }
 }

@@ -176,8 +176,38 @@ extension Translator {
                 callee = f
             }
             push(.callEx(callee, args: args, kwargs: kwargs))
+        case "LOAD_FAST", "LOAD_FAST_CHECK" where code.version.minor >= 13 && ins.arg >= code.varnames.count:
+            // 3.13 builds closures with LOAD_FAST of the cell (no LOAD_CLOSURE any more).
+            switch try derefSlot(ins.arg, ins) {
+            case .cell(let v, _): push(.copy(v))
+            case .free(let n): push(.freevarCell(n))
+            }
+        case "MAKE_FUNCTION" where code.version.minor >= 13:
+            // 3.13: the code object only; SET_FUNCTION_ATTRIBUTE adds defaults and the closure.
+            push(.makeFunction(code: try popValue(), defaults: nil, kwdefaults: nil, closure: nil))
+        case "SET_FUNCTION_ATTRIBUTE":
+            let f = try popValue(), value = try popValue()
+            // The function is the MAKE_FUNCTION just before (in this block): its attribute joins that expression.
+            guard let i = block.statements.lastIndex(where: {
+                if case .assign(f, .makeFunction) = $0.node { return true }
+                return false
+            }), case .assign(_, .makeFunction(let c, var defaults, var kwdefaults, var closure)) = block.statements[i].node
+            else {
+                throw CompileError(.internal, "SET_FUNCTION_ATTRIBUTE without its MAKE_FUNCTION", at: ins.position,
+                                   stage: "frontend")
+            }
+            switch ins.arg {
+            case 1: defaults = value
+            case 2: kwdefaults = value
+            case 4: break  // annotations: not kept (as MAKE_FUNCTION's flag 4 before 3.13)
+            case 8: closure = value
+            default:
+                throw CompileError(.internal, "SET_FUNCTION_ATTRIBUTE \(ins.arg)", at: ins.position, stage: "frontend")
+            }
+            block.statements[i] = Located(.assign(f, .makeFunction(code: c, defaults: defaults, kwdefaults: kwdefaults,
+                                                                   closure: closure)), block.statements[i].position)
+            stack.append(f)
         case "MAKE_FUNCTION":
-            guard code.version.minor <= 12 else { throw unsupported("inner functions and lambdas", ins) }
             if code.version.minor == 10 { _ = try popValue() }  // the qualified name (the code object has one)
             let codeVar = try popValue()
             let closure = ins.arg & 8 != 0 ? try popValue() : nil
@@ -232,7 +262,17 @@ extension Translator {
         case "WITH_EXCEPT_START":
             push(.withExceptStart(exit: try peek(4), exception: try peek(1)))
         case "RAISE_VARARGS" where ins.arg == 2:
-            throw unsupported("raise ... from ...", ins)
+            let cause = try popValue(), exc = try popValue()
+            let e = temp()
+            emit(e, .exceptionWithCause(exc, cause))
+            block.terminator = Located(.raise(e), ins.position)
+            return .terminated
+        case "UNPACK_EX":
+            let seq = try popValue()
+            let before = ins.arg & 0xFF, after = ins.arg >> 8
+            let t = temp()
+            emit(t, .unpackEx(seq, before: before, after: after))
+            for i in (0..<(before + 1 + after)).reversed() { push(.staticGetitem(t, i)) }
         case "CHECK_EG_MATCH", "PREP_RERAISE_STAR":
             throw unsupported("except* clauses", ins)
         case "BEFORE_ASYNC_WITH":

@@ -118,6 +118,12 @@ public indirect enum Expr: Hashable, Sendable {
     case withExceptStart(exit: Var, exception: Var)
     /// The value of local `Var`, unbound or not, leaving it unbound (3.12 LOAD_FAST_AND_CLEAR).
     case takeLocal(Var)
+    /// The exception `Var` (a class is instantiated) with `__cause__` set to the second
+    /// (a class is instantiated; None clears it): `raise X from Y` raises this.
+    case exceptionWithCause(Var, Var)
+    /// `a, *b, c = seq` (UNPACK_EX): a tuple of `before` items, a list of the rest, then
+    /// `after` items; ValueError when there are fewer than `before + after`.
+    case unpackEx(Var, before: Int, after: Int)
 }
 
 /// A statement: one step of a block.
@@ -284,7 +290,9 @@ extension Expr {
         case .importFrom(let v, _), .unpack(let v, _), .listToTuple(let v), .cellGet(let v, _), .beforeWith(let v):
             return [v]
         case .handledException: return []
-        case .exceptionMatches(let a, let b), .withExceptStart(let a, let b): return [a, b]
+        case .exceptionMatches(let a, let b), .withExceptStart(let a, let b), .exceptionWithCause(let a, let b):
+            return [a, b]
+        case .unpackEx(let v, _, _): return [v]
         case .makeCell, .takeLocal: return []  // read the slot as it is, unbound or not
         case .freevarCell: return []
         case .makeFunction(let c, let d, let k, let cl): return [c] + [d, k, cl].compactMap { $0 }
@@ -328,7 +336,7 @@ extension Expr {
         switch self {
         case .importName, .importFrom, .makeFunction,
              .callEx, .unpack, .listToTuple, .liftedLoop, .makeCell, .cellGet, .freevarCell, .handledException,
-             .exceptionMatches, .beforeWith, .withExceptStart, .takeLocal:
+             .exceptionMatches, .beforeWith, .withExceptStart, .takeLocal, .exceptionWithCause, .unpackEx:
             return true
         default: return false
         }
@@ -345,6 +353,8 @@ extension Expr {
         case .makeFunction: return "inner functions and lambdas"
         case .callEx: return "calls with *args or **kwargs"
         case .unpack: return "unpacking of non-tuples"
+        case .unpackEx: return "starred unpacking"
+        case .exceptionWithCause: return "raise ... from ..."
         case .liftedLoop: return "lifted loops"
         case .makeCell, .cellGet, .freevarCell: return "variables captured by inner functions"
         case .handledException, .exceptionMatches: return "try/except"

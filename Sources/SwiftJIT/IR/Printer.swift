@@ -68,6 +68,8 @@ extension IRFunction: CustomStringConvertible {
         case .exceptionMatches(let e, let t): return "exception_matches(\(n(e)), \(n(t)))"
         case .beforeWith(let m): return "before_with(\(n(m)))"
         case .withExceptStart(let x, let e): return "with_except_start(\(n(x)), \(n(e)))"
+        case .exceptionWithCause(let x, let c): return "exception_with_cause(\(n(x)), \(n(c)))"
+        case .unpackEx(let v, let before, let after): return "unpack_ex(\(n(v)), \(before), \(after))"
         case .takeLocal(let v): return "take_local(\(n(v)))"
         }
     }

@@ -53,6 +53,21 @@ final class ObjectLowering {
     /// `obj.name(...)`: the getattr temporaries only a call in the same block uses, which
     /// becomes `PyObject_VectorcallMethod` (no bound method is made, as CPython's LOAD_METHOD).
     private var methods: [Var: (object: Var, name: String)] = [:]
+    /// `compare(op, l, r)` temporaries only a branch's `truth` reads: the comparison is made by
+    /// that `truth` without a bool object (`swiftjit_obj_compare_truth`).
+    private var fusedCompares: [Var: (op: CompareOperator, left: Var, right: Var)] = [:]
+    /// The per-site caches of global lookups, each an internal global of the module.
+    private lazy var globalCacheType: LLVMTypeRef = b.structType([b.ptr, b.i64, b.i64, b.ptr])
+    /// The per-site caches of attribute loads, stores and method calls (`swiftjit_attr_cache`).
+    private lazy var attrCacheType: LLVMTypeRef = b.structType([b.ptr, b.i64, b.ptr, b.i64, b.i64, b.ptr])
+
+    /// A new zero-initialized internal global of `type`: one call site's cache.
+    private func siteCache(_ type: LLVMTypeRef, _ name: String) -> LLVMValueRef {
+        let cache = LLVMAddGlobal(b.module, type, name)!
+        LLVMSetInitializer(cache, LLVMConstNull(type))
+        LLVMSetLinkage(cache, LLVMInternalLinkage)
+        return cache
+    }
 
     init(builder: IRBuilder, ir: IRFunction, code: CodeObject, name: String) {
         self.b = builder
@@ -269,6 +284,16 @@ final class ObjectLowering {
                 }
             }
         }
+        for block in ir.blocks {
+            let stmts = block.statements
+            for (i, s) in stmts.enumerated() where i + 1 < stmts.count {
+                guard case .assign(let c, .compare(let op, let l, let r)) = s.node,
+                      ObjectLowering.compareCodes[op] != nil, singleUse.contains(c),
+                      case .assign(let t, .truth(c)) = stmts[i + 1].node,
+                      singleUse.contains(t), usedOnlyByBranch(t) else { continue }
+                fusedCompares[c] = (op, l, r)
+            }
+        }
         for (i, name) in ir.varNames.enumerated() {
             let s = alloca(b.ptr, "v.\(name)")
             LLVMBuildStore(allocas, null, s)
@@ -345,6 +370,15 @@ final class ObjectLowering {
     private func lower(_ s: Stmt, position: SourcePosition) throws {
         switch s {
         case .assign(let v, let e):
+            if fusedCompares[v] != nil { return }  // evaluated by the branch's truth below
+            if case .truth(let x) = e, let f = fusedCompares[x] {
+                let t = c("swiftjit_obj_compare_truth", b.i32, [b.ptr, b.ptr, b.i32],
+                          [read(f.left), read(f.right), b.int(ObjectLowering.compareCodes[f.op]!, b.i32)])
+                status(t)
+                releaseUsed([f.left, f.right])
+                pendingTruth[v] = b.icmp(LLVMIntNE, t, b.int(0, b.i32))
+                return
+            }
             if case .truth(let x) = e, singleUse.contains(v), usedOnlyByBranch(v) {
                 let t = c("swiftjit_obj_truth", b.i32, [b.ptr], [read(x)])
                 status(t)
@@ -361,7 +395,8 @@ final class ObjectLowering {
         case .setitem(let t, let i, let v):
             status(c("PyObject_SetItem", b.i32, [b.ptr, b.ptr, b.ptr], [read(t), read(i), read(v)]))
         case .setattr(let t, let name, let v):
-            status(c("PyObject_SetAttr", b.i32, [b.ptr, b.ptr, b.ptr], [read(t), load(.name(name)), read(v)]))
+            status(c("swiftjit_obj_setattr_cached", b.i32, [b.ptr, b.ptr, b.ptr, b.ptr],
+                     [read(t), load(.name(name)), read(v), siteCache(attrCacheType, "setattr.cache.\(name)")]))
         case .discard:
             break
         case .delete(let v):
@@ -440,6 +475,9 @@ final class ObjectLowering {
         .xor: "Xor", .matmul: "MatrixMultiply",
     ]
 
+    /// Py_LT ... Py_GE of the rich comparisons.
+    static let compareCodes: [CompareOperator: Int64] = [.lt: 0, .le: 1, .eq: 2, .ne: 3, .gt: 4, .ge: 5]
+
     private func lower(_ e: Expr, target: Var) throws -> LLVMValueRef {
         let p = b.ptr
         switch e {
@@ -467,7 +505,9 @@ final class ObjectLowering {
             if name == "__build_class__" {
                 return owned(c("swiftjit_obj_builtin", p, [p, p], [load(.builtins), load(.name(name))]))
             }
-            return owned(c("swiftjit_obj_global", p, [p, p, p], [load(.globals), load(.builtins), load(.name(name))]))
+            let cache = siteCache(globalCacheType, "global.cache.\(name)")
+            return owned(c("swiftjit_obj_global_cached", p, [p, p, p, p],
+                           [load(.globals), load(.builtins), load(.name(name)), cache]))
         case .freevar(let name):
             return owned(c("swiftjit_obj_cell_get", p, [p, p, b.i32, b.i32],
                            [load(.freevarCell(name)), cString(name), b.int(Int64(minor), b.i32), b.int(1, b.i32)]))
@@ -479,7 +519,8 @@ final class ObjectLowering {
         case .makeCell(let v):
             return owned(c("PyCell_New", p, [p], [b.load(p, slots[v.id])]))
         case .getattr(let v, let name):
-            return owned(c("PyObject_GetAttr", p, [p, p], [read(v), load(.name(name))]))
+            return owned(c("swiftjit_obj_getattr_cached", p, [p, p, p],
+                           [read(v), load(.name(name)), siteCache(attrCacheType, "getattr.cache.\(name)")]))
         case .binary(let op, let l, let r, let inplace):
             let fname = "PyNumber_" + (inplace ? "InPlace" : "") + ObjectLowering.binaryFunctions[op]!
             if op == .pow {
@@ -495,7 +536,7 @@ final class ObjectLowering {
             case .not: return owned(c("swiftjit_obj_not", p, [p], [read(v)]))
             }
         case .compare(let op, let l, let r):
-            let codes: [CompareOperator: Int64] = [.lt: 0, .le: 1, .eq: 2, .ne: 3, .gt: 4, .ge: 5]
+            let codes = ObjectLowering.compareCodes
             switch op {
             case .is, .isNot:
                 let same = b.icmp(LLVMIntEQ, read(l), read(r))
@@ -516,8 +557,9 @@ final class ObjectLowering {
             let positional = Int64(args.count - keywords.count + 1)
             let nargsf = LLVMConstInt(b.i64, UInt64(positional) | (1 << 63), 0)!  // | PY_VECTORCALL_ARGUMENTS_OFFSET
             let kwnames = keywords.isEmpty ? null : load(.names(keywords))
-            return owned(c("swiftjit_obj_vectorcall_method", p, [p, p, b.i64, p],
-                           [load(.name(m.name)), b.gep(p, argv, [b.int(1)]), nargsf, kwnames]))
+            return owned(c("swiftjit_obj_call_method_cached", p, [p, p, b.i64, p, p],
+                           [load(.name(m.name)), b.gep(p, argv, [b.int(1)]), nargsf, kwnames,
+                            siteCache(attrCacheType, "method.cache.\(m.name)")]))
         case .call(let f, let args, let keywords):
             let argv = array(args, extra: 1)
             let positional = Int64(args.count - keywords.count)
@@ -541,7 +583,7 @@ final class ObjectLowering {
         case .getitem(let o, let i):
             return owned(c("PyObject_GetItem", p, [p, p], [read(o), read(i)]))
         case .staticGetitem(let o, let i):
-            return owned(c("PySequence_GetItem", p, [p, b.i64], [read(o), b.int(Int64(i))]))
+            return owned(c("swiftjit_obj_static_getitem", p, [p, b.i64], [read(o), b.int(Int64(i))]))
         case .getiter(let v):
             return owned(c("PyObject_GetIter", p, [p], [read(v)]))
         case .buildSlice(let parts):
@@ -570,6 +612,10 @@ final class ObjectLowering {
             return owned(c("swiftjit_obj_exception_matches", p, [p, p], [read(e), read(t)]))
         case .beforeWith(let m):
             return owned(c("swiftjit_obj_before_with", p, [p], [read(m)]))
+        case .exceptionWithCause(let x, let cause):
+            return owned(c("swiftjit_obj_exception_with_cause", p, [p, p], [read(x), read(cause)]))
+        case .unpackEx(let v, let before, let after):
+            return owned(c("swiftjit_obj_unpack_ex", p, [p, b.i64, b.i64], [read(v), b.int(Int64(before)), b.int(Int64(after))]))
         case .withExceptStart(let x, let e):
             return owned(c("swiftjit_obj_with_except_start", p, [p, p], [read(x), read(e)]))
         case .liftedLoop(let index, let vs):

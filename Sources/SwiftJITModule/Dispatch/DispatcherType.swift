@@ -30,8 +30,10 @@ enum DispatcherType {
         }
         let nargs = swiftjit_nargs(nargsf)
         return Unmanaged<DispatcherCore>.fromOpaque(raw)._withUnsafeGuaranteedRef { core in
-            if kwnames == nil, nargs == core.fastPathArgCount, let a = args, let entry = core.lookup(a, nargs) {
-                return entry(a, nargs)
+            if kwnames == nil, nargs == core.fastPathArgCount, let a = args {
+                if let entry = core.lookup(a, nargs) { return entry(a, nargs) }
+                // Object mode: one entry for all argument types, no binding needed.
+                if nargs == core.argCount, let om = core.objectMode { return om.call(a, nargs) }
             }
             return core.slowCall(args, nargs, kwnames)
         }

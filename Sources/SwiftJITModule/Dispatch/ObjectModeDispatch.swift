@@ -180,6 +180,13 @@ final class LiftedLoopTable {
             guard let a = args[i] else { return none() }  // an unbound live-in: the object-mode loop raises
             let t = UInt(bitPattern: swiftjit_type(a))
             if DispatcherCore.keyableTypes.contains(t) {
+                // An int beyond int64 cannot enter the native loop (its conversion would raise):
+                // the loop runs in object mode, as Python.
+                if swiftjit_is_long(a) != 0, a != swiftjit_true(), a != swiftjit_false() {
+                    var overflow: Int32 = 0
+                    _ = PyLong_AsLongLongAndOverflow(a, &overflow)
+                    if overflow != 0 { return none() }
+                }
                 key.append(t)
             } else if let nd = DispatcherCore.ndarrayType, swiftjit_type(a) == nd {
                 let k = UInt(swiftjit_array_key(a))
@@ -282,6 +289,13 @@ extension DispatcherCore {
             let entry = ObjectModeEntry(function: f, core: self, code: code)
             guard entry.fill(pyFunc: pyFunc, code: code) else { return nil }
             objectMode = entry
+            if options.cache != nil {
+                // Object-mode code refers to this process's objects through its data array and
+                // its lifted loops are compiled per call types: it is not stored on disk (once per function).
+                let message = "swiftjit: cache=True does not store object-mode code: function '\(code.qualname)' "
+                    + "is compiled in object mode again in each process"
+                if PyErr_WarnEx(Hooks.warningCategory ?? PyExc_UserWarning, message, 1) < 0 { return nil }
+            }
             return entry
         } catch let e as CompileError {
             _ = ensureCode()
