@@ -718,6 +718,7 @@ final class FunctionLowering {
             case (.optional, .none): same = b.not(b.extract(x, 0))
             case (.none, .optional): same = b.not(b.extract(y, 0))
             case (.boolean, .boolean): same = b.icmp(LLVMIntEQ, x, y)
+            case (.list, .list), (.dict, .dict), (.set, .set), (.string, .string): same = b.icmp(LLVMIntEQ, x, y)
             default: same = b.bool(false)
             }
             return op == .is ? same : b.not(same)
