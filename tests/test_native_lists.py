@@ -154,6 +154,21 @@ def test_reflection_visible_in_caller():
     assert zs == [0, 1]  # reflected when the function raises too
 
 
+def test_same_list_passed_twice():
+    @njit
+    def two(xs, ys):
+        xs.append(1)
+        ys.append(2)
+        return len(xs), len(ys), xs[-1]
+
+    b = [0]
+    assert two(b, b) == (3, 3, 2)
+    assert b == [0, 1, 2]
+    c, d = [0], [0]
+    assert two(c, d) == (2, 2, 1)
+    assert c == [0, 1] and d == [0, 2]
+
+
 def test_returned_lists_are_plain_lists():
     @njit
     def make(n):

@@ -15,14 +15,32 @@ final class ConvertedArguments {
 extension WrapperLowering {
     func importArgument(_ obj: LLVMValueRef, _ t: JITType, fn: LLVMValueRef, fail: LLVMBasicBlockRef) -> LLVMValueRef {
         let descriptor = t.nativeListDescriptor
-        let conv = c("swiftjit_nl_import", b.ptr, [b.ptr, b.ptr], [obj, b.cString(descriptor)])
+        // The same list passed twice (`f(xs, xs)`) is converted once, so both see every change.
+        var shared: LLVMValueRef = LLVMConstNull(b.ptr)
+        for item in converted.items where item.descriptor == descriptor {
+            shared = b.select(b.icmp(LLVMIntEQ, obj, item.original), item.converted, shared)
+        }
+        let reuse = b.appendBlock(fn, "import.shared"), fresh = b.appendBlock(fn, "import.fresh"),
+            join = b.appendBlock(fn, "import.join")
+        b.condBr(LLVMBuildIsNotNull(b.builder, shared, "")!, reuse, fresh)
+        b.position(at: reuse)
+        _ = c("Py_IncRef", b.void, [b.ptr], [shared])
+        b.br(join)
+        b.position(at: fresh)
+        let made = c("swiftjit_nl_import", b.ptr, [b.ptr, b.ptr], [obj, b.cString(descriptor)])
         let ok = b.appendBlock(fn, "import.ok"), bad = b.appendBlock(fn, "import.failed")
-        b.condBr(LLVMBuildIsNull(b.builder, conv, "")!, bad, ok)
+        b.condBr(LLVMBuildIsNull(b.builder, made, "")!, bad, ok)
         b.position(at: bad)
         // Release the arguments converted before this one.
         for item in converted.items { _ = c("Py_DecRef", b.void, [b.ptr], [item.converted]) }
         b.br(fail)
         b.position(at: ok)
+        b.br(join)
+        b.position(at: join)
+        let conv = LLVMBuildPhi(b.builder, b.ptr, "")!
+        var vals: [LLVMValueRef?] = [shared, made]
+        var blocks: [LLVMBasicBlockRef?] = [reuse, ok]
+        LLVMAddIncoming(conv, &vals, &blocks, 2)
         converted.items.append((obj, conv, descriptor))
         return conv
     }
