@@ -300,3 +300,24 @@ def test_million_native_lists_keep_memory_flat():
     r = run_python(SCRIPT, timeout=600)
     assert r is not None, "timed out"
     assert "flat" in r.stdout, r.stdout + r.stderr
+
+
+def test_lists_inside_dict_and_tuple_arguments_are_reflected():
+    @njit
+    def in_dict(d):
+        d[1].append(5.0)
+        return len(d[1])
+
+    d = {1: [1.0], 2: [2.0]}
+    assert in_dict(d) == 2 and d == {1: [1.0, 5.0], 2: [2.0]}
+
+    @njit
+    def in_tuple(p):
+        p[0].append(1)
+        p[1][0] = 2.5
+        return p
+
+    q = ([1], [0.5])
+    r = q[0]
+    assert in_tuple(q) == ([1, 1], [2.5])
+    assert q == ([1, 1], [2.5]) and q[0] is r  # the caller's lists, changed in place
