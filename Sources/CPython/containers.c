@@ -46,7 +46,7 @@ int swiftjit_check_kind(PyObject *o, int64_t kind, int64_t size) {
     int ok;
     switch (kind) {
     case 1: ok = PyUnicode_Check(o); break;
-    case 2: ok = PyList_Check(o); break;
+    case 2: ok = PyList_Check(o) || swiftjit_nl_check(o); break;
     case 3: ok = PyDict_Check(o); break;
     case 4: ok = PyAnySet_Check(o); break;
     default: ok = PyTuple_Check(o) && PyTuple_GET_SIZE(o) == size; break;
@@ -194,6 +194,7 @@ int swiftjit_set_add_steal(PyObject *set, PyObject *item) {
 
 /* Binary operators on objects: 0 +, 1 -, 2 *, 3 |, 4 &, 5 ^, 6 %; in-place forms add 16. */
 PyObject *swiftjit_binop(PyObject *a, PyObject *b, int64_t op) {
+    if (swiftjit_nl_check(a) || swiftjit_nl_check(b)) return swiftjit_nl_binop(a, b, op, swiftjit_binop);
     int inplace = op >= 16;
     switch (op & 15) {
     case 0: return inplace ? PyNumber_InPlaceAdd(a, b) : PyNumber_Add(a, b);
@@ -233,7 +234,9 @@ PyObject *swiftjit_call_method(PyObject *receiver, const char *name, PyObject **
         stack[0] = receiver;
         for (int64_t i = 0; i < n; i++) stack[i + 1] = args[i];
         size_t npos = (size_t)(n + 1 - (kw ? 1 : 0));
-        result = PyObject_VectorcallMethod(pyname, stack, npos | PY_VECTORCALL_ARGUMENTS_OFFSET, kw);
+        result = swiftjit_nl_check(receiver)
+            ? swiftjit_nl_call_method(receiver, pyname, stack, npos | PY_VECTORCALL_ARGUMENTS_OFFSET, kw)
+            : PyObject_VectorcallMethod(pyname, stack, npos | PY_VECTORCALL_ARGUMENTS_OFFSET, kw);
     } else if (pyname != NULL && n >= 8) {
         PyErr_SetString(PyExc_TypeError, "too many arguments for a method call in compiled code");
     }
@@ -395,7 +398,7 @@ void *swiftjit_container_symbol(int i, const char **name) {
     case 34: SYM(swiftjit_str_steal);
     case 35: SYM(swiftjit_slice_object);
     case 36: SYM(swiftjit_dict_get_steal);
-    default: return NULL;
+    default: return i >= 37 ? swiftjit_nativelist_symbol(i - 37, name) : NULL;
     }
 #undef SYM
 }

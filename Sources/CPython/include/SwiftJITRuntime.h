@@ -60,6 +60,13 @@ void *swiftjit_runtime_symbol(int i, const char **name);
 void *swiftjit_nplib_symbol(int i, const char **name);
 /// The i-th helper for str/list/dict/set values (containers.c), NULL past the last one.
 void *swiftjit_container_symbol(int i, const char **name);
+/// The i-th helper for native lists of numbers (nativelist.c), NULL past the last one.
+void *swiftjit_nativelist_symbol(int i, const char **name);
+/// Native lists of numbers (nativelist.c): the hooks of the generic container helpers.
+int swiftjit_nl_check(PyObject *o);
+PyObject *swiftjit_nl_call_method(PyObject *receiver, PyObject *name, PyObject **stack, size_t nargsf, PyObject *kw);
+PyObject *swiftjit_nl_binop(PyObject *a, PyObject *b, int64_t op, PyObject *(*apply)(PyObject *, PyObject *, int64_t));
+PyObject *swiftjit_binop(PyObject *a, PyObject *b, int64_t op);
 /// Most threads of the pool, and most chunks of a parallel region.
 #define SWIFTJIT_MAX_THREADS 64
 

@@ -69,6 +69,7 @@ extension FunctionLowering {
 
     /// The object pointers inside the state of an iterator over `x`.
     func stateLeaves(_ v: LLVMValueRef, _ x: JITType) -> [LLVMValueRef] {
+        if x.nativeListKind != nil { return [b.extract(v, 0)] }
         switch x {
         case .string, .list, .dict, .set: return [v]
         case .tuple: return x.isManaged ? managedLeaves(b.extract(v, 1), x) : []
@@ -215,6 +216,7 @@ extension FunctionLowering {
         }
         switch t {
         case .string: kindCheck(1); return obj
+        case .list where t.nativeListKind != nil: return nlUnboxNew(obj, t.nativeListKind ?? 0)
         case .list: kindCheck(2); return obj
         case .dict: kindCheck(3); return obj
         case .set: kindCheck(4); return obj
@@ -318,6 +320,7 @@ extension FunctionLowering {
             }
             return out
         case .buildList(let items):
+            if let kind = t.nativeListKind { return try nlBuild(items, t, kind) }
             let list = rt("swiftjit_list_new", b.ptr, [b.i64], [b.int(Int64(items.count))])
             failIfNull(list)
             for (i, v) in items.enumerated() {
@@ -360,6 +363,8 @@ extension FunctionLowering {
             var isNot = false
             if case .unary = e { isNot = true }
             return b.icmp(isNot ? LLVMIntEQ : LLVMIntNE, r, b.int(0, b.i32))
+        case .getiter(let v) where tv(v).asValue.nativeListKind != nil:
+            return nlIteratorStart(try load(v))
         case .getiter(let v):
             guard tv(v).asValue.isObject else { return nil }
             let o = try boxed(v)
@@ -377,7 +382,11 @@ extension FunctionLowering {
                 let r = rt("swiftjit_slice", b.ptr, [b.ptr, b.i64, b.i64, b.i64], [o] + parts)
                 decref(o)
                 failIfNull(r)
-                return r
+                return t.nativeListKind != nil ? try unboxNew(r, t) : r
+            }
+            if let kind = container.nativeListKind {
+                let list = try load(v)
+                return nlLoad(list, nlIndex(list, try cast(try load(i), from: index, to: .int64), "list index out of range"), kind)
             }
             if case .list = container {
                 let item = rt("swiftjit_list_getitem", b.ptr, [b.ptr, b.i64], [try load(v), try cast(try load(i), from: index, to: .int64)])
@@ -427,6 +436,14 @@ extension FunctionLowering {
     func containerCall(_ c: ContainerCall, _ f: Var, _ args: [Var], _ keywords: [String], _ t: JITType) throws -> LLVMValueRef {
         let kwname: LLVMValueRef = keywords.first.map { b.cString($0) } ?? LLVMConstNull(b.ptr)
         switch c {
+        case .len where typed.type(of: args[0]).asValue.nativeListKind != nil:
+            return nlLength(try load(args[0]))
+        case .listAppend where typed.type(of: f).receiver.nativeListKind != nil:
+            let recv = typed.type(of: f).receiver
+            try nlAppend(try load(f), args[0], recv, recv.nativeListKind ?? 0)
+            return LLVMConstNull(b.i8)
+        case .method("pop", false) where typed.type(of: f).receiver.nativeListKind != nil:
+            return try nlPop(try load(f), args.first, typed.type(of: f).receiver.nativeListKind ?? 0)
         case .len:
             let o = try boxed(args[0])
             let n = rt("swiftjit_len", b.i64, [b.ptr], [o])
@@ -490,6 +507,8 @@ extension FunctionLowering {
     /// Lowers the statements that change containers; false when `s` is not one.
     func lowerContainerStatement(_ s: Stmt) throws -> Bool {
         switch s {
+        case .listAppend(let l, let v) where typed.type(of: l).nativeListKind != nil:
+            try nlAppend(try load(l), v, typed.type(of: l), typed.type(of: l).nativeListKind ?? 0)
         case .listAppend(let l, let v):
             failIfNegative(rt("swiftjit_list_append_steal", b.i32, [b.ptr, b.ptr], [try load(l), try boxed(v)]))
         case .setAdd(let set, let v):
@@ -514,6 +533,11 @@ extension FunctionLowering {
                     // Python takes any iterable; a list is made of the value first.
                     let v = toPyList(try boxed(value))
                     failIfNegative(rt("swiftjit_setitem_steal", b.i32, [b.ptr, b.ptr, b.ptr], [try load(target), key, v]))
+                } else if let kind = typed.type(of: target).nativeListKind {
+                    let list = try load(target)
+                    let i = nlIndex(list, try cast(try load(index), from: typed.type(of: index), to: .int64),
+                                    "list assignment index out of range")
+                    nlStore(list, i, try cast(try load(value), from: typed.type(of: value), to: nlElement(typed.type(of: target))), kind)
                 } else {
                     let i = try cast(try load(index), from: typed.type(of: index), to: .int64)
                     failIfNegative(rt("swiftjit_list_setitem_steal", b.i32, [b.ptr, b.i64, b.ptr], [try load(target), i, try boxed(value)]))

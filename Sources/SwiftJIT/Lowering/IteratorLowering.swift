@@ -7,6 +7,7 @@ import CLLVM
 /// its iterators, a range's `{cur, remaining, step}`.
 extension FunctionLowering {
     static func iteratorStateType(_ iterable: JITType, _ b: IRBuilder) -> LLVMTypeRef {
+        if iterable.nativeListKind != nil { return b.structType([b.ptr, b.i64]) }
         switch iterable {
         case .range: return llvmType(.rangeIter, b)
         case .tuple: return b.structType([b.i64, llvmType(iterable, b)])
@@ -21,6 +22,7 @@ extension FunctionLowering {
     /// The initial state of an iterator over `value`.
     func iteratorStart(_ value: LLVMValueRef, _ iterable: JITType) throws -> LLVMValueRef {
         let st = FunctionLowering.iteratorStateType(iterable, b)
+        if iterable.nativeListKind != nil { return nlIteratorStart(value) }
         switch iterable {
         case .range:
             return rangeIterator(value)
@@ -52,6 +54,7 @@ extension FunctionLowering {
     /// Advances the iterator whose state is at `p`: whether it had a value, and the value.
     func iteratorNext(_ p: LLVMValueRef, _ iterable: JITType) throws -> (valid: LLVMValueRef, value: LLVMValueRef) {
         let st = FunctionLowering.iteratorStateType(iterable, b)
+        if let kind = iterable.nativeListKind { return nlIteratorNext(p, kind) }
         switch iterable {
         case .range:
             let state = b.load(st, p)

@@ -202,14 +202,15 @@ final class FunctionLowering {
         case .assign(let v, let e):
             guard let et = typed.exprTypes[ref] else { throw fail("untyped statement") }
             let vt = typed.type(of: v)
-            let value: LLVMValueRef
-            if let owned = try lowerContainerExpr(e, et, ref) {
+            var value: LLVMValueRef
+            if let owned = try lowerContainerExpr(e, nlBuildType(e, et, vt), ref) {
                 value = owned
             } else {
                 value = try lowerExpr(e, et, ref, target: v)
                 // Values read from other variables: this one owns a reference of its own.
                 if et.isManaged && !producesNewReference(e, ref) { retain(value, et) }
             }
+            value = nlAdopt(value, e, from: et, to: vt)
             let converted = try cast(value, from: et, to: vt)
             if vt.isManaged {
                 let old = b.load(ty(vt), try slot(v))
@@ -351,6 +352,9 @@ final class FunctionLowering {
             return b.insert(b.insert(LLVMGetUndef(ty(to)), b.bool(true), 0), value, 1)
         case (.array(let x), .array(let y)) where x.dtype == y.dtype && x.ndim == y.ndim:
             return v  // same representation; only what the compiler may assume differs
+        case (.list(let x), .list(let y)) where x != .undetermined && from.nativeListKind != to.nativeListKind:
+            // Lists of numbers store their elements unboxed: one list cannot be seen as both.
+            throw fail("a list of \(x) is used where a list of \(y) is expected; build it with \(y) elements")
         case (.tuple(let xs), .tuple(let ys)) where xs.count == ys.count:
             var out = LLVMGetUndef(ty(to))!
             for i in 0..<xs.count { out = b.insert(out, try cast(b.extract(v, i), from: xs[i], to: ys[i]), i) }
@@ -726,6 +730,7 @@ final class FunctionLowering {
             case (.optional, .none): same = b.not(b.extract(x, 0))
             case (.none, .optional): same = b.not(b.extract(y, 0))
             case (.boolean, .boolean): same = b.icmp(LLVMIntEQ, x, y)
+            case (.list, .list), (.dict, .dict), (.set, .set), (.string, .string): same = b.icmp(LLVMIntEQ, x, y)
             default: same = b.bool(false)
             }
             return op == .is ? same : b.not(same)

@@ -11,6 +11,9 @@ struct WrapperLowering {
     let typed: TypedFunction
     let native: LLVMValueRef
     let options: CompileOptions
+    /// Arguments converted for compiled code (lists of numbers made native): reflected
+    /// into the caller's objects and released after the call (NativeListWrapper.swift).
+    let converted = ConvertedArguments()
 
     /// Offset of `ob_fval` in PyFloatObject and of `ob_item` in PyTupleObject (64-bit builds).
     static let floatValueOffset: Int64 = 16
@@ -60,12 +63,21 @@ struct WrapperLowering {
         b.position(at: raised)
         WrapperLowering.setException(fromContext: excSlot, b, fn)
         releaseContext(excSlot, contextType, fn: fn)
+        _ = reflectConvertedArguments()
         b.br(fail)
 
         b.position(at: ok)
         let result = b.load(retType, retSlot)
         let boxed = try box(result, typed.returnType, fn: fn)
         releaseContext(excSlot, contextType, fn: fn)
+        if let failed = reflectConvertedArguments() {
+            let bad = b.appendBlock(fn, "reflect.failed"), good = b.appendBlock(fn, "reflect.ok")
+            b.condBr(failed, bad, good)
+            b.position(at: bad)
+            _ = c("Py_DecRef", b.void, [b.ptr], [boxed])
+            b.br(fail)
+            b.position(at: good)
+        }
         LLVMBuildRet(b.builder, boxed)
         return fn
     }
@@ -174,6 +186,8 @@ struct WrapperLowering {
             return phi
         case .none:
             return LLVMConstNull(b.i8)
+        case .list, .dict where t.holdsNativeLists:
+            return importArgument(obj, t, fn: fn, fail: fail)
         case .string, .list, .dict, .set:
             return obj  // borrowed: the dispatcher has checked the type, the caller keeps it alive
         case .complex128:
@@ -221,6 +235,8 @@ struct WrapperLowering {
             return obj
         case .none:
             return newReference("_Py_NoneStruct")
+        case .list, .dict where t.holdsNativeLists:
+            return c("swiftjit_nl_export_steal", b.ptr, [b.ptr, b.ptr], [v, b.cString(t.nativeListDescriptor)])
         case .string, .list, .dict, .set:
             return v  // the native entry returned a new reference: hand it over
         case .optional(let inner):
