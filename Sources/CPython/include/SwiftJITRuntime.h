@@ -60,6 +60,8 @@ void *swiftjit_runtime_symbol(int i, const char **name);
 void *swiftjit_nplib_symbol(int i, const char **name);
 /// The i-th helper for str/list/dict/set values (containers.c), NULL past the last one.
 void *swiftjit_container_symbol(int i, const char **name);
+/// The i-th helper for native dicts (int keys, numeric values; nativedict.c), NULL past the last one.
+void *swiftjit_nativedict_symbol(int i, const char **name);
 /// Most threads of the pool, and most chunks of a parallel region.
 #define SWIFTJIT_MAX_THREADS 64
 

@@ -216,6 +216,7 @@ extension FunctionLowering {
         switch t {
         case .string: kindCheck(1); return obj
         case .list: kindCheck(2); return obj
+        case .dict where t.isNativeDict: return coerceNativeDict(obj, t)
         case .dict: kindCheck(3); return obj
         case .set: kindCheck(4); return obj
         case .int64, .float64:
@@ -307,6 +308,7 @@ extension FunctionLowering {
     /// Lowers `e` when it is a container operation; the value is a new reference.
     func lowerContainerExpr(_ e: Expr, _ t: JITType, _ ref: StmtRef) throws -> LLVMValueRef? {
         func tv(_ v: Var) -> JITType { typed.type(of: v) }
+        if let v = try lowerNativeDictExpr(e, t, ref) { return v }
         switch e {
         case .buildTuple(let items) where items.contains(where: { if case .literalString = tv($0) { return true } else { return false } }):
             // String constants become str objects: every item is a new reference.
@@ -489,6 +491,7 @@ extension FunctionLowering {
 
     /// Lowers the statements that change containers; false when `s` is not one.
     func lowerContainerStatement(_ s: Stmt) throws -> Bool {
+        if try lowerNativeDictStatement(s) { return true }
         switch s {
         case .listAppend(let l, let v):
             failIfNegative(rt("swiftjit_list_append_steal", b.i32, [b.ptr, b.ptr], [try load(l), try boxed(v)]))

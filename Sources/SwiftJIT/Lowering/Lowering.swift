@@ -201,7 +201,7 @@ final class FunctionLowering {
                 // Values read from other variables: this one owns a reference of its own.
                 if et.isManaged && !producesNewReference(e, ref) { retain(value, et) }
             }
-            let converted = try cast(value, from: et, to: vt)
+            let converted = try cast(convertDictRepresentation(value, from: et, to: vt), from: et, to: vt)
             if vt.isManaged {
                 let old = b.load(ty(vt), try slot(v))
                 b.store(converted, try slot(v))

@@ -11,6 +11,8 @@ struct WrapperLowering {
     let typed: TypedFunction
     let native: LLVMValueRef
     let options: CompileOptions
+    /// Native dict arguments: (caller's dict, native copy), written back after the call.
+    let nativeDicts = NativeDictArguments()
 
     /// Offset of `ob_fval` in PyFloatObject and of `ob_item` in PyTupleObject (64-bit builds).
     static let floatValueOffset: Int64 = 16
@@ -54,6 +56,7 @@ struct WrapperLowering {
         let noinline = LLVMCreateEnumAttribute(b.context, LLVMGetEnumAttributeKindForName("noinline", 8), 0)
         LLVMAddCallSiteAttribute(status, UInt32.max, noinline)  // the function index (~0)
         if let s = saved { _ = c("PyEval_RestoreThread", b.void, [b.ptr], [s]) }
+        let writebackFailed = finishNativeDictArguments(nativeDicts.pairs)
         let ok = b.appendBlock(fn, "ok"), raised = b.appendBlock(fn, "raised")
         b.condBr(b.icmp(LLVMIntEQ, status, b.int(0, b.i32)), ok, raised)
 
@@ -66,6 +69,14 @@ struct WrapperLowering {
         let result = b.load(retType, retSlot)
         let boxed = try box(result, typed.returnType, fn: fn)
         releaseContext(excSlot, contextType, fn: fn)
+        if let failed = writebackFailed {
+            let bad = b.appendBlock(fn, "writeback.failed"), good = b.appendBlock(fn, "writeback.ok")
+            b.condBr(failed, bad, good)
+            b.position(at: bad)
+            _ = c("Py_DecRef", b.void, [b.ptr], [boxed])
+            b.br(fail)
+            b.position(at: good)
+        }
         LLVMBuildRet(b.builder, boxed)
         return fn
     }
@@ -174,6 +185,10 @@ struct WrapperLowering {
             return phi
         case .none:
             return LLVMConstNull(b.i8)
+        case .dict where t.isNativeDict:
+            let native = nativeDictArgument(obj, t, fail: fail, fn: fn)
+            nativeDicts.pairs.append((obj, native))
+            return native
         case .string, .list, .dict, .set:
             return obj  // borrowed: the dispatcher has checked the type, the caller keeps it alive
         case .complex128:
@@ -221,6 +236,9 @@ struct WrapperLowering {
             return obj
         case .none:
             return newReference("_Py_NoneStruct")
+        case .dict where t.isNativeDict:
+            // A dict returned to Python is a Python dict (the native one is released).
+            return c("swiftjit_nd_export_steal", b.ptr, [b.ptr], [v])
         case .string, .list, .dict, .set:
             return v  // the native entry returned a new reference: hand it over
         case .optional(let inner):
