@@ -22,6 +22,7 @@
  * a returned dict is exported as a new Python dict. */
 #include "SwiftJITRuntime.h"
 #include <string.h>
+#include <stdlib.h>
 
 enum { K_INT = 0, K_BOOL = 1 };
 enum { V_INT = 0, V_FLOAT = 1, V_BOOL = 2 };
@@ -51,6 +52,7 @@ typedef struct {
 
 static PyTypeObject NativeDictType;
 static PyTypeObject NativeDictIterType;
+void *swiftjit_nativedict_symbol2(int i, const char **name);
 static int types_ready = 0;
 
 static int ensure_types(void) {
@@ -775,6 +777,30 @@ static PyMethodDef nd_methods[] = {
     {NULL, NULL, 0, NULL}
 };
 
+/* d | other: a new Python dict (compiled code copies it into a native one where needed). */
+static PyObject *nd_or(PyObject *a, PyObject *b) {
+    if (!(is_native(a) || PyDict_Check(a)) || !(is_native(b) || PyDict_Check(b))) Py_RETURN_NOTIMPLEMENTED;
+    PyObject *x = is_native(a) ? nd_to_pydict((NativeDict *)a) : PyDict_Copy(a);
+    if (x == NULL) return NULL;
+    PyObject *y = is_native(b) ? nd_to_pydict((NativeDict *)b) : (Py_INCREF(b), b);
+    if (y == NULL || PyDict_Update(x, y) < 0) { Py_DECREF(x); Py_XDECREF(y); return NULL; }
+    Py_DECREF(y);
+    return x;
+}
+
+/* d |= other: updates d in place. */
+static PyObject *nd_ior(PyObject *a, PyObject *b) {
+    if (!is_native(a)) Py_RETURN_NOTIMPLEMENTED;
+    PyObject *args[1] = { b };
+    PyObject *r = m_update(a, args, 1);
+    if (r == NULL) return NULL;
+    Py_DECREF(r);
+    Py_INCREF(a);
+    return a;
+}
+
+static PyNumberMethods nd_as_number = { .nb_or = nd_or, .nb_inplace_or = nd_ior };
+
 static PyMappingMethods nd_as_mapping = { nd_length, nd_subscript, nd_ass_subscript };
 static PySequenceMethods nd_as_sequence = { .sq_contains = nd_sq_contains };
 
@@ -784,6 +810,7 @@ static PyTypeObject NativeDictType = {
     .tp_basicsize = sizeof(NativeDict),
     .tp_dealloc = nd_dealloc,
     .tp_repr = nd_repr,
+    .tp_as_number = &nd_as_number,
     .tp_as_mapping = &nd_as_mapping,
     .tp_as_sequence = &nd_as_sequence,
     .tp_hash = PyObject_HashNotImplemented,
@@ -818,6 +845,127 @@ void *swiftjit_nativedict_symbol(int i, const char **name) {
     case 8: SYM(swiftjit_nd_export_steal);
     case 9: SYM(swiftjit_nd_convert_steal);
     case 10: SYM(swiftjit_nd_writeback);
+    default: return i >= 11 ? swiftjit_nativedict_symbol2(i - 11, name) : NULL;
+    }
+#undef SYM
+}
+
+/* ---- native dicts nested in other containers ----
+ * A container argument whose type holds native dicts (a list of dicts, a dict of
+ * dicts, ...) has the Python dicts inside replaced in place by native copies
+ * before the call and by new Python dicts with the final items after it (and a
+ * returned container has its native dicts replaced by Python dicts), following a
+ * descriptor of the static type: 'N' value-kind key-kind (a native dict), 'L' item
+ * (list), 'D' key value (Python dict), 'T' count ':' items (tuple), 'O' inner
+ * (optional), 'x' (anything else). */
+
+static const char *desc_skip(const char *d) {
+    switch (*d) {
+    case 'N': return d + 3;
+    case 'L': case 'O': return desc_skip(d + 1);
+    case 'D': return desc_skip(desc_skip(d + 1));
+    case 'T': {
+        char *end;
+        long n = strtol(d + 1, &end, 10);
+        d = end + 1;
+        for (long i = 0; i < n; i++) d = desc_skip(d);
+        return d;
+    }
+    default: return d + 1;
+    }
+}
+
+/* A replacement for `o` (new reference), `o` itself (new reference) when unchanged, or NULL on error. */
+static PyObject *walk(PyObject *o, const char *d, int import) {
+    switch (*d) {
+    case 'N': {
+        if (import && !is_native(o) && PyDict_Check(o))
+            return nd_from_mapping(o, (d[1] - '0') | ((d[2] - '0') << 4));
+        if (!import && is_native(o)) return nd_to_pydict((NativeDict *)o);
+        break;
+    }
+    case 'O':
+        if (o != Py_None) return walk(o, d + 1, import);
+        break;
+    case 'L':
+        if (PyList_Check(o)) {
+            for (Py_ssize_t i = 0; i < PyList_GET_SIZE(o); i++) {
+                PyObject *item = PyList_GET_ITEM(o, i);
+                PyObject *r = walk(item, d + 1, import);
+                if (r == NULL) return NULL;
+                if (r != item) PyList_SetItem(o, i, r); else Py_DECREF(r);
+            }
+        }
+        break;
+    case 'D':
+        if (PyDict_Check(o)) {
+            const char *vd = desc_skip(d + 1);
+            PyObject *keys = PyDict_Keys(o);
+            if (keys == NULL) return NULL;
+            for (Py_ssize_t i = 0; i < PyList_GET_SIZE(keys); i++) {
+                PyObject *k = PyList_GET_ITEM(keys, i);
+                PyObject *v = PyDict_GetItem(o, k);
+                if (v == NULL) continue;
+                PyObject *r = walk(v, vd, import);
+                if (r == NULL) { Py_DECREF(keys); return NULL; }
+                int bad = r != v ? PyDict_SetItem(o, k, r) : 0;
+                Py_DECREF(r);
+                if (bad < 0) { Py_DECREF(keys); return NULL; }
+            }
+            Py_DECREF(keys);
+        }
+        break;
+    case 'T':
+        if (PyTuple_Check(o)) {
+            char *end;
+            long n = strtol(d + 1, &end, 10);
+            const char *id = end + 1;
+            if (PyTuple_GET_SIZE(o) != n) break;
+            PyObject *out = NULL;
+            for (long i = 0; i < n; i++) {
+                PyObject *item = PyTuple_GET_ITEM(o, i);
+                PyObject *r = walk(item, id, import);
+                if (r == NULL) { Py_XDECREF(out); return NULL; }
+                if (r != item && out == NULL) {
+                    out = PyTuple_New(n);
+                    if (out == NULL) { Py_DECREF(r); return NULL; }
+                    for (long j = 0; j < n; j++) { Py_INCREF(PyTuple_GET_ITEM(o, j)); PyTuple_SET_ITEM(out, j, PyTuple_GET_ITEM(o, j)); }
+                }
+                if (out != NULL) { Py_DECREF(PyTuple_GET_ITEM(out, i)); PyTuple_SET_ITEM(out, i, r); }
+                else Py_DECREF(r);
+                id = desc_skip(id);
+            }
+            if (out != NULL) return out;
+        }
+        break;
+    default:
+        break;
+    }
+    Py_INCREF(o);
+    return o;
+}
+
+/* In place: the dicts inside `o` (a list or Python dict) become native copies (import)
+ * or Python dicts again (export). Returns 0, or -1 with an exception set. Keeps a
+ * pending exception on export. */
+int32_t swiftjit_nd_walk(PyObject *o, const char *desc, int64_t import) {
+    PyObject *type = NULL, *value = NULL, *tb = NULL;
+    if (!import) PyErr_Fetch(&type, &value, &tb);
+    PyObject *r = walk(o, desc, (int)import);
+    Py_XDECREF(r);
+    if (!import) {
+        /* A failed export (MemoryError) leaves native dicts, which still work as mappings. */
+        if (r == NULL) PyErr_Clear();
+        if (type != NULL) PyErr_Restore(type, value, tb);
+        return 0;
+    }
+    return r == NULL ? -1 : 0;
+}
+
+void *swiftjit_nativedict_symbol2(int i, const char **name) {
+#define SYM(n) *name = #n; return (void *)&n
+    switch (i) {
+    case 0: SYM(swiftjit_nd_walk);
     default: return NULL;
     }
 #undef SYM

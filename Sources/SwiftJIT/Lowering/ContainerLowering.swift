@@ -260,9 +260,10 @@ extension FunctionLowering {
             b.br(join)
             b.position(at: none)
             decref(obj)
+            let noneEnd = b.currentBlock  // decref adds blocks on 3.10/3.11
             b.br(join)
             b.position(at: join)
-            return phi(ty(t), [(someValue, someEnd), (LLVMConstNull(ty(t)), none)])
+            return phi(ty(t), [(someValue, someEnd), (LLVMConstNull(ty(t)), noneEnd)])
         default:
             throw fail("cannot read \(t) from a Python container")
         }

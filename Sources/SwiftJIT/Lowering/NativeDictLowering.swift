@@ -15,6 +15,29 @@ extension JITType {
         return (k == .int64 || k == .boolean) && (v == .int64 || v == .float64 || v == .boolean)
     }
 
+    /// Whether native dicts are inside values of this type (not counting the value itself).
+    var holdsNativeDict: Bool {
+        switch self {
+        case .list(let e), .set(let e), .optional(let e): return e.isNativeDict || e.holdsNativeDict
+        case .dict(let k, let v): return [k, v].contains { $0.isNativeDict || $0.holdsNativeDict }
+        case .tuple(let items): return items.contains { $0.isNativeDict || $0.holdsNativeDict }
+        default: return false
+        }
+    }
+
+    /// The descriptor `swiftjit_nd_walk` follows (see nativedict.c).
+    var nativeDictDescriptor: String {
+        switch self {
+        case .dict(let k, let v) where isNativeDict:
+            return "N\(NativeDictKind.value(v))\(k == .boolean ? 1 : 0)"
+        case .list(let e): return "L" + e.nativeDictDescriptor
+        case .dict(let k, let v): return "D" + k.nativeDictDescriptor + v.nativeDictDescriptor
+        case .tuple(let items): return "T\(items.count):" + items.map { $0.nativeDictDescriptor }.joined()
+        case .optional(let e): return "O" + e.nativeDictDescriptor
+        default: return "x"
+        }
+    }
+
     /// The kinds argument of the nativedict.c helpers: value kind | key kind << 4.
     var nativeDictKinds: Int64 {
         guard case .dict(let k, let v) = self else { return 0 }
@@ -177,6 +200,8 @@ extension FunctionLowering {
 /// The native dict arguments a wrapper made: (caller's dict, native copy).
 final class NativeDictArguments {
     var pairs: [(LLVMValueRef, LLVMValueRef)] = []
+    /// Container arguments holding native dicts, and their type descriptors.
+    var nested: [(LLVMValueRef, String)] = []
 }
 
 extension WrapperLowering {
@@ -189,10 +214,28 @@ extension WrapperLowering {
         return r
     }
 
+    /// A list or dict argument holding native dicts: its dicts become native copies in place.
+    func importNestedDicts(_ obj: LLVMValueRef, _ t: JITType, fail: LLVMBasicBlockRef, fn: LLVMValueRef) {
+        let desc = t.nativeDictDescriptor
+        let r = c("swiftjit_nd_walk", b.i32, [b.ptr, b.ptr, b.i64], [obj, b.cString(desc), b.int(1)])
+        let ok = b.appendBlock(fn, "nd.nested.ok")
+        b.condBr(b.icmp(LLVMIntSLT, r, b.int(0, b.i32)), fail, ok)
+        b.position(at: ok)
+        nativeDicts.nested.append((obj, desc))
+    }
+
+    /// A returned list or dict holding native dicts: they become Python dicts in place.
+    func exportNestedDicts(_ obj: LLVMValueRef, _ t: JITType) {
+        _ = c("swiftjit_nd_walk", b.i32, [b.ptr, b.ptr, b.i64], [obj, b.cString(t.nativeDictDescriptor), b.int(0)])
+    }
+
     /// After the call: writes the native copies back to the caller's dicts (when changed)
     /// and releases them. Returns the status (-1 when a write-back failed with an exception).
     func finishNativeDictArguments(_ pairs: [(LLVMValueRef, LLVMValueRef)]) -> LLVMValueRef? {
         var failed: LLVMValueRef? = nil
+        for (obj, desc) in nativeDicts.nested {
+            _ = c("swiftjit_nd_walk", b.i32, [b.ptr, b.ptr, b.i64], [obj, b.cString(desc), b.int(0)])
+        }
         for (orig, native) in pairs {
             let r = c("swiftjit_nd_writeback", b.i32, [b.ptr, b.ptr], [orig, native])
             _ = c("Py_DecRef", b.void, [b.ptr], [native])

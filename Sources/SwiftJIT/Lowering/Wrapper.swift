@@ -189,6 +189,9 @@ struct WrapperLowering {
             let native = nativeDictArgument(obj, t, fail: fail, fn: fn)
             nativeDicts.pairs.append((obj, native))
             return native
+        case .list, .dict where t.holdsNativeDict:
+            importNestedDicts(obj, t, fail: fail, fn: fn)
+            return obj
         case .string, .list, .dict, .set:
             return obj  // borrowed: the dispatcher has checked the type, the caller keeps it alive
         case .complex128:
@@ -239,6 +242,9 @@ struct WrapperLowering {
         case .dict where t.isNativeDict:
             // A dict returned to Python is a Python dict (the native one is released).
             return c("swiftjit_nd_export_steal", b.ptr, [b.ptr], [v])
+        case .list, .dict where t.holdsNativeDict:
+            exportNestedDicts(v, t)
+            return v
         case .string, .list, .dict, .set:
             return v  // the native entry returned a new reference: hand it over
         case .optional(let inner):
