@@ -64,7 +64,7 @@ def iterate(d):
         ks.append(k)
     total = 0
     for k, v in d.items():
-        total += k * v
+        total += v * 3 + (k & 255)
     vs = []
     for v in d.values():
         vs.append(v)
@@ -99,6 +99,19 @@ def constructors(n):
     e = {1: 2, 3: 4}
     return d, e, len(dict())
 def truth(d): return bool(d), not d
+def union(d):
+    e = {100: 1, 1: -1}
+    f = d | e
+    d |= e
+    return f, len(d)
+def helper(d, k):
+    d[k] = d.get(k, 0) + 10
+    return len(d)
+def calls_jitted(d):
+    n = 0
+    for k in range(3):
+        n += jitted_helper(d, k)
+    return n, d
 def bools():
     d = {True: 1, False: 0}
     e = {1: True, 2: False}
@@ -134,6 +147,8 @@ def float_values():
     return d, d[1] + d[2]
 
 
+jitted_helper = njit(helper)
+
 INT_DICTS = [{1: 2}, {1: 2, 3: 4, 5: 6}, {-1: 0, 2: -5}, {I64_MIN: 1, I64_MAX: -1, 0: 0}]
 KEYS = [1, 2, 3, -1, 0, I64_MIN, I64_MAX]
 
@@ -152,7 +167,7 @@ def test_operations(d):
         for f in (getitem, contains, get1, get2, delete, pop1, pop2, setdefault):
             check(f, d, k)
         check(setitem, d, k, 9)
-    for f in (iterate, views, equal, update, copy_clear, popitem, truth):
+    for f in (iterate, views, equal, update, copy_clear, popitem, truth, union, calls_jitted):
         check(f, d)
 
 
