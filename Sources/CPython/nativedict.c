@@ -238,7 +238,7 @@ static int unbox_key(PyObject *o, int64_t *k) {
     }
     if (PyFloat_Check(o)) {
         double f = PyFloat_AS_DOUBLE(o);
-        if (f == (double)(int64_t)f && f >= -9223372036854775808.0 && f < 9223372036854775808.0) {
+        if (f >= -9223372036854775808.0 && f < 9223372036854775808.0 && f == (double)(int64_t)f) {
             *k = (int64_t)f;
             return 1;
         }
