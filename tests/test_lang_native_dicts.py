@@ -226,6 +226,20 @@ def test_reflection_visible_in_the_caller():
     assert d == {1: 1, 10: 1}
 
 
+def aliased(d1, d2):
+    d1[5] = 1
+    d2[6] = len(d1)
+    return len(d1) + len(d2), d1.get(6, -1)
+
+
+def test_same_dict_passed_twice():
+    e = {1: 1}
+    expected = aliased(e, e)
+    d = {1: 1}
+    assert njit(aliased)(d, d) == expected and d == e
+    check(aliased, {1: 1}, {2: 2})
+
+
 def test_returned_dicts_are_python_dicts():
     r = njit(build)(3)
     assert type(r) is dict

@@ -206,12 +206,31 @@ final class NativeDictArguments {
 
 extension WrapperLowering {
     /// A native dict argument: a new native copy of the caller's dict.
+    /// The same dict passed twice (`f(d, d)`) shares one native copy, so that changes made
+    /// through one argument are seen through the other.
     func nativeDictArgument(_ obj: LLVMValueRef, _ t: JITType, fail: LLVMBasicBlockRef, fn: LLVMValueRef) -> LLVMValueRef {
+        var existing: LLVMValueRef = LLVMConstNull(b.ptr)
+        for (orig, native) in nativeDicts.pairs {
+            existing = b.select(b.icmp(LLVMIntEQ, obj, orig), native, existing)
+        }
+        let convert = b.appendBlock(fn, "nd.arg.convert"), share = b.appendBlock(fn, "nd.arg.share"),
+            ok = b.appendBlock(fn, "nd.arg.ok")
+        b.condBr(LLVMBuildIsNull(b.builder, existing, "")!, convert, share)
+        b.position(at: share)
+        _ = c("Py_IncRef", b.void, [b.ptr], [existing])
+        b.br(ok)
+        b.position(at: convert)
         let r = c("swiftjit_nd_from_dict", b.ptr, [b.ptr, b.i64], [obj, b.int(t.nativeDictKinds)])
-        let ok = b.appendBlock(fn, "nd.arg.ok")
-        b.condBr(LLVMBuildIsNull(b.builder, r, "")!, fail, ok)
+        let converted = b.appendBlock(fn, "nd.arg.converted")
+        b.condBr(LLVMBuildIsNull(b.builder, r, "")!, fail, converted)
+        b.position(at: converted)
+        b.br(ok)
         b.position(at: ok)
-        return r
+        let p = LLVMBuildPhi(b.builder, b.ptr, "")!
+        var vals: [LLVMValueRef?] = [existing, r]
+        var blocks: [LLVMBasicBlockRef?] = [share, converted]
+        LLVMAddIncoming(p, &vals, &blocks, 2)
+        return p
     }
 
     /// A list or dict argument holding native dicts: its dicts become native copies in place.
