@@ -67,6 +67,8 @@ int swiftjit_nl_check(PyObject *o);
 PyObject *swiftjit_nl_call_method(PyObject *receiver, PyObject *name, PyObject **stack, size_t nargsf, PyObject *kw);
 PyObject *swiftjit_nl_binop(PyObject *a, PyObject *b, int64_t op, PyObject *(*apply)(PyObject *, PyObject *, int64_t));
 PyObject *swiftjit_binop(PyObject *a, PyObject *b, int64_t op);
+/// The i-th helper for native dicts (int keys, numeric values; nativedict.c), NULL past the last one.
+void *swiftjit_nativedict_symbol(int i, const char **name);
 /// Most threads of the pool, and most chunks of a parallel region.
 #define SWIFTJIT_MAX_THREADS 64
 

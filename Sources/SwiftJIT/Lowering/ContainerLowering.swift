@@ -218,6 +218,7 @@ extension FunctionLowering {
         case .string: kindCheck(1); return obj
         case .list where t.nativeListKind != nil: return nlUnboxNew(obj, t.nativeListKind ?? 0)
         case .list: kindCheck(2); return obj
+        case .dict where t.isNativeDict: return coerceNativeDict(obj, t)
         case .dict: kindCheck(3); return obj
         case .set: kindCheck(4); return obj
         case .int64, .float64:
@@ -261,9 +262,10 @@ extension FunctionLowering {
             b.br(join)
             b.position(at: none)
             decref(obj)
+            let noneEnd = b.currentBlock  // decref adds blocks on 3.10/3.11
             b.br(join)
             b.position(at: join)
-            return phi(ty(t), [(someValue, someEnd), (LLVMConstNull(ty(t)), none)])
+            return phi(ty(t), [(someValue, someEnd), (LLVMConstNull(ty(t)), noneEnd)])
         default:
             throw fail("cannot read \(t) from a Python container")
         }
@@ -309,6 +311,7 @@ extension FunctionLowering {
     /// Lowers `e` when it is a container operation; the value is a new reference.
     func lowerContainerExpr(_ e: Expr, _ t: JITType, _ ref: StmtRef) throws -> LLVMValueRef? {
         func tv(_ v: Var) -> JITType { typed.type(of: v) }
+        if let v = try lowerNativeDictExpr(e, t, ref) { return v }
         switch e {
         case .buildTuple(let items) where items.contains(where: { if case .literalString = tv($0) { return true } else { return false } }):
             // String constants become str objects: every item is a new reference.
@@ -506,6 +509,7 @@ extension FunctionLowering {
 
     /// Lowers the statements that change containers; false when `s` is not one.
     func lowerContainerStatement(_ s: Stmt) throws -> Bool {
+        if try lowerNativeDictStatement(s) { return true }
         switch s {
         case .listAppend(let l, let v) where typed.type(of: l).nativeListKind != nil:
             try nlAppend(try load(l), v, typed.type(of: l), typed.type(of: l).nativeListKind ?? 0)

@@ -211,7 +211,7 @@ final class FunctionLowering {
                 if et.isManaged && !producesNewReference(e, ref) { retain(value, et) }
             }
             value = nlAdopt(value, e, from: et, to: vt)
-            let converted = try cast(value, from: et, to: vt)
+            let converted = try cast(convertDictRepresentation(value, from: et, to: vt), from: et, to: vt)
             if vt.isManaged {
                 let old = b.load(ty(vt), try slot(v))
                 b.store(converted, try slot(v))

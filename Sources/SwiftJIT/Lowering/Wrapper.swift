@@ -14,6 +14,8 @@ struct WrapperLowering {
     /// Arguments converted for compiled code (lists of numbers made native): reflected
     /// into the caller's objects and released after the call (NativeListWrapper.swift).
     let converted = ConvertedArguments()
+    /// Native dict arguments: (caller's dict, native copy), written back after the call.
+    let nativeDicts = NativeDictArguments()
 
     /// Offset of `ob_fval` in PyFloatObject and of `ob_item` in PyTupleObject (64-bit builds).
     static let floatValueOffset: Int64 = 16
@@ -57,6 +59,7 @@ struct WrapperLowering {
         let noinline = LLVMCreateEnumAttribute(b.context, LLVMGetEnumAttributeKindForName("noinline", 8), 0)
         LLVMAddCallSiteAttribute(status, UInt32.max, noinline)  // the function index (~0)
         if let s = saved { _ = c("PyEval_RestoreThread", b.void, [b.ptr], [s]) }
+        let writebackFailed = finishNativeDictArguments(nativeDicts.pairs)
         let ok = b.appendBlock(fn, "ok"), raised = b.appendBlock(fn, "raised")
         b.condBr(b.icmp(LLVMIntEQ, status, b.int(0, b.i32)), ok, raised)
 
@@ -70,8 +73,10 @@ struct WrapperLowering {
         let result = b.load(retType, retSlot)
         let boxed = try box(result, typed.returnType, fn: fn)
         releaseContext(excSlot, contextType, fn: fn)
-        if let failed = reflectConvertedArguments() {
-            let bad = b.appendBlock(fn, "reflect.failed"), good = b.appendBlock(fn, "reflect.ok")
+        let failures = [writebackFailed, reflectConvertedArguments()].compactMap { $0 }
+        if let first = failures.first {
+            let failed = failures.dropFirst().reduce(first) { b.or($0, $1) }
+            let bad = b.appendBlock(fn, "writeback.failed"), good = b.appendBlock(fn, "writeback.ok")
             b.condBr(failed, bad, good)
             b.position(at: bad)
             _ = c("Py_DecRef", b.void, [b.ptr], [boxed])
@@ -186,8 +191,18 @@ struct WrapperLowering {
             return phi
         case .none:
             return LLVMConstNull(b.i8)
+        case .list, .dict where t.holdsNativeLists && t.holdsNativeDict:
+            throw CompileError(.unsupported, "an argument of type \(t) holds both lists of numbers and dicts "
+                               + "with int keys; pass them as separate arguments", stage: "wrapper")
+        case .dict where t.isNativeDict:
+            let native = nativeDictArgument(obj, t, fail: fail, fn: fn)
+            nativeDicts.pairs.append((obj, native))
+            return native
         case .list, .dict where t.holdsNativeLists:
             return importArgument(obj, t, fn: fn, fail: fail)
+        case .list, .dict where t.holdsNativeDict:
+            importNestedDicts(obj, t, fail: fail, fn: fn)
+            return obj
         case .string, .list, .dict, .set:
             return obj  // borrowed: the dispatcher has checked the type, the caller keeps it alive
         case .complex128:
@@ -235,8 +250,17 @@ struct WrapperLowering {
             return obj
         case .none:
             return newReference("_Py_NoneStruct")
+        case .list, .dict where t.holdsNativeLists && t.holdsNativeDict:
+            throw CompileError(.unsupported, "a return value of type \(t) holds both lists of numbers and "
+                               + "dicts with int keys; return them separately", stage: "wrapper")
+        case .dict where t.isNativeDict:
+            // A dict returned to Python is a Python dict (the native one is released).
+            return c("swiftjit_nd_export_steal", b.ptr, [b.ptr], [v])
         case .list, .dict where t.holdsNativeLists:
             return c("swiftjit_nl_export_steal", b.ptr, [b.ptr, b.ptr], [v, b.cString(t.nativeListDescriptor)])
+        case .list, .dict where t.holdsNativeDict:
+            exportNestedDicts(v, t)
+            return v
         case .string, .list, .dict, .set:
             return v  // the native entry returned a new reference: hand it over
         case .optional(let inner):
