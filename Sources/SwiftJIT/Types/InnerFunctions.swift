@@ -46,7 +46,7 @@ enum InnerFunctions {
             options.withWrapper = false
             do {
                 let c = try Compiler.compile(code, argTypes: types, options: options, resolveGlobal: resolver.resolve)
-                return .compiled(symbol: c.nativeName, returnType: c.returnType)
+                return .compiled(symbol: c.nativeName, returnType: c.returnType, direct: c.direct)
             } catch var e as CompileError {
                 let sig = types.map { $0.description }.joined(separator: ", ")
                 e.message = "cannot compile the inner function \(code.qualname)(\(sig)): \(e.message)"
