@@ -206,7 +206,7 @@ public struct Translator {
                 break
             case "LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_FAST_AND_CLEAR":
                 guard ins.arg < locals.count else { throw unsupported("closures over cells", ins) }
-                push(.copy(locals[ins.arg]))
+                push(fastLoad(ins.arg))
             case "STORE_FAST":
                 let v = try popValue(ins)
                 guard ins.arg < locals.count else { throw unsupported("closures over cells", ins) }
@@ -231,8 +231,9 @@ public struct Translator {
                 if withNull, code.version.minor <= 12 { stack.append(nil) }
                 push(.global(code.names[nameIndex]))
                 if withNull, code.version.minor >= 13 { stack.append(nil) }
-            case "LOAD_DEREF" where code.version.minor >= 11 && ins.arg < locals.count:
-                push(.copy(locals[ins.arg]))  // a cell of this function (see TranslatorFunctions.swift)
+            case "LOAD_DEREF" where cellName(ins.arg) != nil:
+                // A cell of this function: a plain local (see TranslatorFunctions.swift).
+                push(.copy(cellVariable(cellName(ins.arg) ?? "")))
             case "LOAD_DEREF":
                 let cellsNotArgs = code.cellvars.filter { !code.varnames.contains($0) }
                 // 3.10 numbers cells and free variables apart from the locals.
