@@ -172,3 +172,61 @@ def inner_with_default(x):
 def test_rejected_with_clear_error(pyfunc):
     with pytest.raises(swiftjit.errors.UnsupportedError, match="not supported in nopython mode|supports only closures over such constants"):
         njit(pyfunc)(2)
+
+
+# Options: an inner function is compiled with the options of the function that defines it
+# (as Numba, which compiles it as part of that function); a separately decorated callee
+# keeps its own.
+def inner_indexes(a, i):
+    def at(x, k):
+        return float(x[k] * 2)
+    return at(a, i)
+
+
+def inner_indexes_2d(a, i, j):
+    get = lambda x, p, q: int(x[p, q])  # noqa: E731
+    return get(a, i, j) + 1
+
+
+@pytest.mark.parametrize("i", [0, 2, -3, 3, -4, 100, -(2**62)])
+def test_inner_function_inherits_boundscheck(i):
+    import numpy as np
+    a = np.arange(3.0)
+    check(inner_indexes, njit(boundscheck=True)(inner_indexes), a, i)
+
+
+@pytest.mark.parametrize("i,j", [(0, 0), (1, 2), (-2, -3), (2, 0), (0, 3), (-3, 0)])
+def test_lambda_inherits_boundscheck(i, j):
+    import numpy as np
+    a = np.arange(6).reshape(2, 3)
+    check(inner_indexes_2d, njit(boundscheck=True)(inner_indexes_2d), a, i, j)
+
+
+def test_called_function_keeps_its_own_boundscheck():
+    import numpy as np
+
+    def at(a, k):
+        return a[k]
+    checked = njit(boundscheck=True)(at)
+
+    def caller(a, k):
+        return checked(a, k) + 1
+    jf = njit(caller)  # boundscheck off here: the callee still checks
+    a = np.arange(4)
+    assert jf(a, 3) == 4
+    with pytest.raises(IndexError):
+        jf(a, 4)
+    with pytest.raises(IndexError):
+        jf(a, -5)
+
+
+def test_inner_function_inherits_nogil():
+    # Inner code runs while the GIL is released too: str/list values are rejected in it as in
+    # the enclosing function.
+    def f(n):
+        def g(k):
+            return len([k, k + 1])
+        return g(n)
+    with pytest.raises(swiftjit.errors.TypingError, match="GIL|nogil"):
+        njit(nogil=True)(f)(3)
+    assert njit(f)(3) == f(3)

@@ -100,7 +100,7 @@ public enum Compiler {
         timings.append(("frontend", clock.lap()))
         // `prange` types as `range`; the parallel planner looks for the names bound to it.
         let pranges = PrangeNames()
-        var typed = try TypeInference.infer(ir, argTypes: argTypes) { name in
+        var typed = try TypeInference.infer(ir, argTypes: argTypes, options: options) { name in
             let g = resolveGlobal(name)
             if g == .builtin("prange") { pranges.names.insert(name); return .builtin("range") }
             return g

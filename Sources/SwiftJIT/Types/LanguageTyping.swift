@@ -327,7 +327,7 @@ extension TypeInference {
         switch e {
         case .const(.complex): return .complex128
         case .const(.code(let inner)):
-            return .dispatcher(InnerFunctions.callee(inner, resolveGlobal: resolveGlobal))
+            return .dispatcher(InnerFunctions.callee(inner, options: options, resolveGlobal: resolveGlobal))
         case .getattr(let v, let attr):
             guard let vt = t(v) else { return pending }
             switch vt {
