@@ -4,13 +4,11 @@ function). Each call compiles the nested code object for its argument types.
 Differential against plain Python. Closures over arguments or reassigned variables and inner
 functions with defaults are rejected with a clear error."""
 import math
-import sys
 
 import pytest
 
 import swiftjit
 from swiftjit import njit
-from swiftjit.errors import UnsupportedError
 from jitcheck import check
 
 SCALE = 7
