@@ -98,7 +98,7 @@ public struct Translator {
         for i in 0..<code.totalArgCount {
             entry.statements.append(Located(.assign(locals[i], .arg(i)), pos))
         }
-        if objectMode { makeCells310(&entry, pos) }
+        if objectMode { makeCells310(&entry, pos) } else { try rejectCapturedArguments310() }
         guard !cfg.blocks.isEmpty else {
             throw CompileError(.internal, "function has no bytecode", stage: "frontend")
         }

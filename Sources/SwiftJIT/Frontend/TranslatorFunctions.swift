@@ -58,10 +58,20 @@ extension Translator {
         return values.filter { stores[$0.key] == 1 }
     }
 
+    /// 3.10 has no MAKE_CELL: an argument captured by an inner function is rejected before
+    /// the first instruction, at the def line, as 3.11+ do at its MAKE_CELL.
+    func rejectCapturedArguments310() throws {
+        guard code.version.minor <= 10, let arg = code.cellvars.first(where: { code.varnames.contains($0) }) else { return }
+        throw captureError(arg, at: SourcePosition(line: code.firstLineNumber))
+    }
+
     /// Why a captured variable cannot be used, for the error message.
     func captureError(_ name: String, _ ins: Instruction) -> CompileError {
-        let pos = ins.position.line >= 0 ? ins.position : SourcePosition(line: code.firstLineNumber)
-        return CompileError(.unsupported, "an inner function captures the variable '\(name)', which is not assigned "
+        captureError(name, at: ins.position.line >= 0 ? ins.position : SourcePosition(line: code.firstLineNumber))
+    }
+
+    func captureError(_ name: String, at pos: SourcePosition) -> CompileError {
+        CompileError(.unsupported, "an inner function captures the variable '\(name)', which is not assigned "
                             + "exactly once with a constant; nopython mode supports only closures over such constants "
                             + "(pass the value as an argument instead)", at: pos, stage: "frontend")
     }

@@ -905,6 +905,7 @@ final class FunctionLowering {
     }
 
     func math(_ name: String, _ args: [LLVMValueRef], _ types: [JITType]) throws -> LLVMValueRef {
+        if Registry.mathIntegers.contains(name) { return try mathInteger(name, args, types) }
         let xs = try zip(args, types).map { try cast($0, from: $1, to: .float64) }
         let x = xs[0]
         switch name {

@@ -200,7 +200,7 @@ public struct TypeInference {
                 }
                 if Registry.mathConstants[attr] != nil { return .float64 }
                 let all = Registry.mathFloatUnary.union(Registry.mathFloatBinary).union(Registry.mathPredicates)
-                    .union(Registry.mathToInt)
+                    .union(Registry.mathToInt).union(Registry.mathIntegers)
                 if all.contains(attr) { return .function("\(m).\(attr)") }
                 throw err("\(m).\(attr) is not supported in nopython mode", pos)
             }
