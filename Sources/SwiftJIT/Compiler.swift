@@ -149,6 +149,7 @@ public enum Compiler {
                     timings.append(("cache load", clock.lap()))
                     let c = CompiledFunction(signature: argTypes, returnType: typed.returnType, wrapperAddress: wrapper,
                                              nativeAddress: native, nativeName: info.nativeName, wrapperName: info.wrapperName,
+                                             direct: info.direct,
                                              irText: ir.dump(), typedIRText: typed.dump(),
                                              llvmText: "; loaded from the cache: \(cache.path(forKey: key))\n",
                                              timings: timings, key: key, cacheStatus: "hit",
@@ -220,7 +221,8 @@ public enum Compiler {
                 let bytes = UnsafeRawBufferPointer(start: UnsafeRawPointer(start), count: LLVMGetBufferSize(object))
                 do {
                     try cache.store(key: key, info: CacheEntryInfo(nativeName: nativeName, wrapperName: wrapperName,
-                                                                    returnType: typed.returnType.description), object: bytes)
+                                                                    returnType: typed.returnType.description,
+                                                                    direct: direct), object: bytes)
                     cacheStatus = "miss"
                 } catch {
                     warnings.append("cannot write the cache: \(error)")
