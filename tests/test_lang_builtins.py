@@ -262,3 +262,51 @@ def test_print_float_repr(x):
     with contextlib.redirect_stdout(buf):
         printer.py_func(x, x)
     assert got == buf.getvalue()
+
+
+# math.gcd and math.factorial over ints (issue 4's "gcd, factorial for small ints").
+import math  # noqa: E402
+
+from jitcheck import check as check_against  # noqa: E402  (pyfunc, jitfunc, *args)
+
+
+def gcd2(a, b):
+    return math.gcd(a, b)
+
+
+def gcd_n(a, b, c):
+    return math.gcd(a, b, c), math.gcd(a), math.gcd(True, b)
+
+
+def factorial(n):
+    return math.factorial(n)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ints, ints)
+def test_gcd_hypothesis(a, b):
+    check_against(gcd2, njit(gcd2), a, b)
+
+
+@pytest.mark.parametrize("args", [(0, 0), (0, 5), (-12, 18), (12, -18), (-7, -7), (2**62, 2**40), (1, -2**63 + 1),
+                                  (-2**63 + 1, 0)])
+def test_gcd_edges(args):
+    check_against(gcd2, njit(gcd2), *args)
+    check_against(gcd_n, njit(gcd_n), *args, 30)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 5, 10, 19, 20, -1, -100, True, False])
+def test_factorial(n):
+    check_against(factorial, njit(factorial), n)
+
+
+def test_factorial_beyond_int64_is_an_overflow_error():
+    # Python's 21! is a bigger int; nopython ints are int64: a clear OverflowError, not a wrapped value.
+    with pytest.raises(OverflowError, match="does not fit in int64"):
+        njit(factorial)(21)
+
+
+def test_factorial_of_a_float_is_a_typing_error():
+    from swiftjit.errors import TypingError
+    with pytest.raises(TypingError, match="math.factorial"):
+        njit(factorial)(3.0)

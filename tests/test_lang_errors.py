@@ -87,3 +87,11 @@ def test_typing_errors_are_typing_errors():
         func = getattr(cases, "case_" + name)
         with pytest.raises(TypingError):
             njit(func)(*cases.ARGS[name])
+
+
+def test_internal_errors_name_the_function_and_the_stage():
+    # How the Swift core reports an error inside the compiler (CompileError kind "internal").
+    from swiftjit._errors import make_error
+    err = make_error("internal", "no storage for x", "f", __file__, 3, -1, -1, "lowering")
+    assert isinstance(err, InternalError) and isinstance(err, SwiftJITError)
+    assert "stage 'lowering'" in str(err) and "in function 'f'" in str(err) and "no storage for x" in str(err)

@@ -2,9 +2,11 @@
 the stack raises RecursionError (never a crash) on every path into native code: the
 dispatcher's wrapper, other threads with small stacks, prange worker threads, cfuncs.
 
-The guard is one compare of the stack pointer with the thread's limit at the entry of
-every function that calls jitted functions (Lowering.swift); these tests run each deep
-case in a subprocess so that a crash is a failure, not the end of the test run."""
+The guard is one compare of the stack pointer with the thread's limit before the jitted
+calls of a function (CallLowering.stackCheck); functions that cannot raise otherwise return
+their value directly and report an exhausted stack through a mark in the call's context
+(Lowering/DirectCalls.swift). These tests run each deep case in a subprocess so that a crash
+is a failure, not the end of the test run."""
 import subprocess
 import sys
 import textwrap
@@ -90,9 +92,14 @@ from swiftjit import njit, cfunc, prange
 
 @njit
 def deep(n):
+    # Not `deep(n - 1) + 1`: LLVM turns that accumulator recursion into a loop
+    # (test_accumulator_recursion_becomes_a_loop).
     if n == 0:
         return 0
-    return deep(n - 1) + 1
+    r = deep(n - 1)
+    if r < 0:
+        return r
+    return r + 1
 
 def outcome(f, *args):
     try:
@@ -155,3 +162,57 @@ print(outcome(c_deep.ctypes, 10**8))
 ''')
     # A cfunc cannot raise: the error is reported as unraisable and the result is 0.
     assert out == ["500", "0"]
+
+
+def test_accumulator_recursion_becomes_a_loop():
+    # `f(n - 1) + 1` cannot raise, so it returns its value directly and LLVM turns the
+    # recursion into a loop: any depth gives the right result (plain Python would raise).
+    out = run(PRELUDE + '''
+@njit
+def acc(n):
+    if n == 0:
+        return 0
+    return acc(n - 1) + 1
+print(outcome(acc, 10**8))
+''')
+    assert out == ["100000000"]
+
+
+def test_direct_functions_with_loops_stop_at_the_mark():
+    # spin cannot raise, so it is a direct function; after its callee ran out of stack it
+    # must not go on with a meaningless result (here: 10**8 more iterations of its loop).
+    out = run(PRELUDE + '''
+@njit
+def spin(n):
+    k = 0
+    while deep(n) + k != n + 3:
+        k += 1
+    return k
+
+@njit
+def walker(n):
+    # recursive, loops, cannot raise: checks the mark after each call
+    if n == 0:
+        return 0
+    s = 0
+    for i in range(2):
+        s += walker(n - 1) if i == 0 else 1
+    return s
+
+print(outcome(spin, 5), outcome(spin, 10**8), outcome(spin, 7))
+print(outcome(walker, 1000), outcome(walker, 10**8), outcome(walker, 10))
+''')
+    assert out == ["3", "RecursionError", "3", "1000", "RecursionError", "10"]
+
+
+def test_raising_caller_of_a_direct_callee():
+    # The status caller (assert) sees the mark after calling the direct recursive callee.
+    out = run(PRELUDE + '''
+@njit
+def checked(n):
+    assert n >= 0, "negative"
+    return deep(n) * 2
+
+print(outcome(checked, 50), outcome(checked, 10**8), outcome(checked, 60), outcome(checked, -1))
+''')
+    assert out == ["100", "RecursionError", "120", "other:AssertionError"]

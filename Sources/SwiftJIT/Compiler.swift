@@ -13,6 +13,8 @@ public struct CompiledFunction: Sendable {
     public var nativeAddress: UInt64
     public var nativeName: String
     public var wrapperName: String
+    /// The direct entry, when the function cannot raise (other than RecursionError).
+    public var direct: DirectEntry? = nil
     /// Text dumps kept for inspection.
     public var irText: String
     public var typedIRText: String
@@ -98,7 +100,7 @@ public enum Compiler {
         timings.append(("frontend", clock.lap()))
         // `prange` types as `range`; the parallel planner looks for the names bound to it.
         let pranges = PrangeNames()
-        var typed = try TypeInference.infer(ir, argTypes: argTypes) { name in
+        var typed = try TypeInference.infer(ir, argTypes: argTypes, options: options) { name in
             let g = resolveGlobal(name)
             if g == .builtin("prange") { pranges.names.insert(name); return .builtin("range") }
             return g
@@ -147,6 +149,7 @@ public enum Compiler {
                     timings.append(("cache load", clock.lap()))
                     let c = CompiledFunction(signature: argTypes, returnType: typed.returnType, wrapperAddress: wrapper,
                                              nativeAddress: native, nativeName: info.nativeName, wrapperName: info.wrapperName,
+                                             direct: info.direct,
                                              irText: ir.dump(), typedIRText: typed.dump(),
                                              llvmText: "; loaded from the cache: \(cache.path(forKey: key))\n",
                                              timings: timings, key: key, cacheStatus: "hit",
@@ -180,8 +183,15 @@ public enum Compiler {
         try lowering.lower()
         for (header, reason) in lowering.parallelFailures { plan.demote(header: header, reason: reason) }
         plan.diagnostics += lowering.parallelArrayNotes
+        // A function that cannot raise gets a direct entry, and `.native` calls it.
+        var native = lowering.fn
+        var direct: DirectEntry? = nil
+        if lowering.canGoDirect,
+           let made = FunctionLowering.makeDirect(lowering, nativeName: nativeName, directName: base + ".direct") {
+            (native, direct) = (made.native, made.entry)
+        }
         if options.withWrapper {
-            _ = try WrapperLowering(b: b, typed: typed, native: lowering.fn, options: options).generate(name: wrapperName)
+            _ = try WrapperLowering(b: b, typed: typed, native: native, options: options).generate(name: wrapperName)
         }
         timings.append(("lowering", clock.lap()))
         // Loops, and calls of jitted functions (recursion above all), repay the full pipelines;
@@ -211,7 +221,8 @@ public enum Compiler {
                 let bytes = UnsafeRawBufferPointer(start: UnsafeRawPointer(start), count: LLVMGetBufferSize(object))
                 do {
                     try cache.store(key: key, info: CacheEntryInfo(nativeName: nativeName, wrapperName: wrapperName,
-                                                                    returnType: typed.returnType.description), object: bytes)
+                                                                    returnType: typed.returnType.description,
+                                                                    direct: direct), object: bytes)
                     cacheStatus = "miss"
                 } catch {
                     warnings.append("cannot write the cache: \(error)")
@@ -219,13 +230,14 @@ public enum Compiler {
             }
             try backend.addObject(object)
             let wrapper = options.withWrapper ? try backend.lookup(wrapperName) : 0
-            let native = try backend.lookup(nativeName)
+            let nativeAddress = try backend.lookup(nativeName)
             timings.append(("link", clock.lap()))
-            let c = CompiledFunction(signature: argTypes, returnType: typed.returnType, wrapperAddress: wrapper,
-                                     nativeAddress: native, nativeName: nativeName, wrapperName: wrapperName,
+            var c = CompiledFunction(signature: argTypes, returnType: typed.returnType, wrapperAddress: wrapper,
+                                     nativeAddress: nativeAddress, nativeName: nativeName, wrapperName: wrapperName,
                                      irText: ir.dump(), typedIRText: typed.dump(), llvmText: llvmText,
                                      timings: timings, key: key, cacheStatus: cacheStatus, warnings: warnings,
                                      parallelDiagnostics: plan.text)
+            c.direct = direct
             loaded[key] = c
             return c
         } catch let e as BackendError {

@@ -28,6 +28,21 @@ public struct CacheEntryInfo: Hashable, Sendable {
     public var nativeName: String
     public var wrapperName: String
     public var returnType: String
+    /// The direct entry (`DirectEntry`) of a function that cannot raise: callers compiled
+    /// later name it, so it must be the same whether the callee was compiled or loaded.
+    public var direct: DirectEntry? = nil
+
+    /// The direct entry as one header line ("" when there is none).
+    var directLine: String {
+        guard let d = direct else { return "" }
+        return [d.symbol, d.mayOverflow ? "1" : "0", d.garbageSafe ? "1" : "0"].joined(separator: "\t")
+    }
+
+    static func direct(fromLine line: String) -> DirectEntry? {
+        let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        guard f.count == 3, !f[0].isEmpty else { return nil }
+        return DirectEntry(symbol: f[0], mayOverflow: f[1] == "1", garbageSafe: f[2] == "1")
+    }
 }
 
 /// The on-disk cache of compiled specializations: one file per (function, key),
@@ -77,7 +92,9 @@ public struct ObjectCache: Hashable, Sendable {
         guard h.value == checksum else { return .invalid("\(p) is corrupt (checksum mismatch)") }
         let parts = infoText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard parts.count >= 3 else { return .invalid("\(p) has a malformed header") }
-        return .hit(CacheEntryInfo(nativeName: parts[0], wrapperName: parts[1], returnType: parts[2]), object)
+        var info = CacheEntryInfo(nativeName: parts[0], wrapperName: parts[1], returnType: parts[2])
+        if parts.count >= 4 { info.direct = CacheEntryInfo.direct(fromLine: parts[3]) }
+        return .hit(info, object)
     }
 
     /// Writes an entry atomically; throws a message on failure (the caller warns).
@@ -86,7 +103,7 @@ public struct ObjectCache: Hashable, Sendable {
         func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
         func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
         func string(_ s: String) { let u = Array(s.utf8); u32(UInt32(u.count)); out.append(contentsOf: u) }
-        let infoText = [info.nativeName, info.wrapperName, info.returnType].joined(separator: "\n")
+        let infoText = [info.nativeName, info.wrapperName, info.returnType, info.directLine].joined(separator: "\n")
         var h = StableHasher()
         h.combine(infoText)
         h.combine(object)

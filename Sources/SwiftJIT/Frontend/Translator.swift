@@ -124,7 +124,7 @@ public struct Translator {
         for i in 0..<code.totalArgCount {
             entry.statements.append(Located(.assign(locals[i], .arg(i)), pos))
         }
-        if objectMode { makeCells310(&entry, pos) }
+        if objectMode { makeCells310(&entry, pos) } else { try rejectCapturedArguments310() }
         guard !cfg.blocks.isEmpty else {
             throw CompileError(.internal, "function has no bytecode", stage: "frontend")
         }
@@ -243,7 +243,7 @@ public struct Translator {
                 localOverrides[ins.arg] = nil
             case "LOAD_FAST", "LOAD_FAST_CHECK":
                 guard ins.arg < locals.count else { throw unsupported("closures over cells", ins) }
-                push(.copy(localVar(ins.arg)))
+                push(fastLoad(ins.arg))
             case "STORE_FAST":
                 let v = try popValue(ins)
                 guard ins.arg < locals.count else { throw unsupported("closures over cells", ins) }
@@ -267,14 +267,13 @@ public struct Translator {
                 if withNull, code.version.minor <= 12 { stack.append(nil) }
                 push(.global(code.names[nameIndex]))
                 if withNull, code.version.minor >= 13 { stack.append(nil) }
+            case "LOAD_DEREF" where cellName(ins.arg) != nil:
+                // A cell of this function: a plain local (see TranslatorFunctions.swift).
+                push(.copy(cellVariable(cellName(ins.arg) ?? "")))
             case "LOAD_DEREF" where code.version.minor <= 10 && ins.arg < cells310.count:
-                push(.copy(cells310[ins.arg]))  // a cell only comprehensions capture (3.10)
-            case "STORE_DEREF" where code.version.minor <= 10 && ins.arg < cells310.count:
-                emit(cells310[ins.arg], .copy(try popValue(ins)), ins)
-            case "LOAD_CLOSURE" where code.version.minor <= 10 && ins.arg < cells310.count:
-                push(.const(.none))  // the cell itself: only an inlined comprehension takes it
+                push(.copy(cells310[ins.arg]))  // an inlined comprehension's free variable (3.10)
             case "LOAD_DEREF" where code.version.minor >= 11 && ins.arg < locals.count:
-                push(.copy(locals[ins.arg]))  // a cell of this function (see TranslatorFunctions.swift)
+                push(.copy(locals[ins.arg]))  // an inlined comprehension's free variable
             case "LOAD_DEREF":
                 let cellsNotArgs = code.cellvars.filter { !code.varnames.contains($0) }
                 // 3.10 numbers cells and free variables apart from the locals.

@@ -22,7 +22,7 @@ extension Translator {
         "SETUP_FINALLY": "try/except", "SETUP_WITH": "with statements",
         "SETUP_ASYNC_WITH": "async with statements", "JUMP_IF_NOT_EXC_MATCH": "try/except",
         "FORMAT_SIMPLE": "f-strings", "FORMAT_WITH_SPEC": "f-strings", "CONVERT_VALUE": "f-strings",
-        "SET_FUNCTION_ATTRIBUTE": "inner functions and lambdas", "LOAD_CLOSURE": "inner functions and lambdas",
+        "LOAD_CLOSURE": "inner functions and lambdas",
         "RETURN_GENERATOR": "generators", "GEN_START": "generators", "YIELD_FROM": "generators",
         "LOAD_SUPER_ATTR": "super()", "LOAD_FROM_DICT_OR_DEREF": "class bodies",
         "LOAD_FROM_DICT_OR_GLOBALS": "class bodies",
@@ -182,8 +182,10 @@ extension Translator {
             dropKeywordNames(try pop(), &block)
             try emitCall(argc: ins.arg, keywords: names, calleeSlots: 2, ins: ins, stack: &stack, block: &block)
         case "LOAD_FAST_LOAD_FAST":
-            push(.copy(try local(ins.arg >> 4)))
-            push(.copy(try local(ins.arg & 15)))
+            _ = try local(ins.arg >> 4)
+            _ = try local(ins.arg & 15)
+            push(fastLoad(ins.arg >> 4))
+            push(fastLoad(ins.arg & 15))
         case "STORE_FAST_STORE_FAST":
             let first = try popValue()
             block.statements.append(Located(.assign(try local(ins.arg >> 4), .copy(first)), ins.position))

@@ -8,8 +8,8 @@ extension FunctionLowering {
         let values = try args.map { try load($0) }
         let types = args.map { typed.type(of: $0) }
         switch c {
-        case .jitted(let symbol, let arguments, let argTypes):
-            return try jittedCall(symbol, arguments, argTypes, values, types, result: t)
+        case .jitted(let symbol, let arguments, let argTypes, let direct):
+            return try jittedCall(symbol, arguments, argTypes, values, types, result: t, direct: direct)
         case .jittedSlot(let slot, let name, let arguments, let argTypes):
             return try jittedCall(nil, arguments, argTypes, values, types, result: t, slot: (slot, name))
         case .round(let withDigits):
@@ -104,7 +104,8 @@ extension FunctionLowering {
     /// With `slot`, the callee's address is loaded from that word (a function of the same
     /// cycle of calls still being compiled); a null address raises RuntimeError.
     func jittedCall(_ symbol: String?, _ arguments: [CallArgument], _ argTypes: [JITType], _ values: [LLVMValueRef],
-                    _ types: [JITType], result: JITType, slot: (UInt64, String)? = nil) throws -> LLVMValueRef {
+                    _ types: [JITType], result: JITType, slot: (UInt64, String)? = nil,
+                    direct: DirectEntry? = nil) throws -> LLVMValueRef {
         var callArgs: [LLVMValueRef] = []
         for (source, pt) in zip(arguments, argTypes) {
             switch source {
@@ -116,6 +117,14 @@ extension FunctionLowering {
             }
         }
         stackCheck()
+        // A callee that cannot raise returns its value; so does this function calling itself
+        // when it is being lowered as a direct function (DirectCalls.swift).
+        if let d = direct, slot == nil, symbol != nil {
+            return try directCall(d, target: nil, callArgs, argTypes: argTypes, result: result)
+        }
+        if symbol == nil, slot == nil, convention != .status {
+            return try directCall(nil, target: fn, callArgs, argTypes: argTypes, result: result)
+        }
         let ft = b.functionType(b.i32, [b.ptr, b.ptr] + argTypes.map { ty($0) })
         var target: LLVMValueRef = symbol.map { b.declare($0, ft) } ?? fn
         if let (address, name) = slot {
@@ -134,7 +143,10 @@ extension FunctionLowering {
         releaseAllSlots()
         // Return the callee's own (non-zero) status rather than a constant 1: the value is
         // already in the return register, so no register has to keep a 1 alive across calls.
-        LLVMBuildRet(b.builder, status)
+        let exit = LLVMBuildRet(b.builder, status)!
+        // A self-call fails only as this function does: if nothing else raises here, nothing
+        // raises at all but RecursionError (the fixed point of DirectCalls.swift).
+        if symbol == nil && slot == nil { recursionExits.insert(exit) }
         b.position(at: cont)
         return b.load(ty(result), retSlot)
     }
@@ -155,7 +167,7 @@ extension FunctionLowering {
         let sp = b.intrinsic("llvm.stacksave", [b.ptr], [])
         let below = b.icmp(LLVMIntULT, LLVMBuildPtrToInt(b.builder, sp, b.i64, "")!,
                            LLVMBuildPtrToInt(b.builder, limit, b.i64, "")!)
-        raiseIf(below, "RecursionError", "maximum recursion depth exceeded in compiled code")
+        raiseIf(below, "RecursionError", FunctionLowering.stackExhaustedMessage)
     }
 
     func round(_ values: [LLVMValueRef], _ types: [JITType], withDigits: Bool, result: JITType) throws -> LLVMValueRef {

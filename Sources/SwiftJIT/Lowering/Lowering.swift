@@ -41,6 +41,9 @@ final class FunctionLowering {
     var position: SourcePosition = .unknown
     /// Whether each Python local (other than arguments) has been assigned.
     var definedFlags: [Var: LLVMValueRef] = [:]
+    /// The flagged locals certainly assigned at this point of the block being lowered
+    /// (`Definedness`): reading them needs no check.
+    var definedHere: Set<Var> = []
     /// Loops to run in parallel, by header block (`ParallelLowering.swift`).
     var parallelLoops: [Int: ParallelLoop] = [:]
     /// Planned parallel loops lowered serially after all, with the reason.
@@ -61,6 +64,14 @@ final class FunctionLowering {
     /// preceded by a stack check (`stackCheck()`, CallLowering.swift).
     var currentIRBlock = -1
     var stackCheckedBlock = -1
+    /// How the native function returns (Lowering/DirectCalls.swift).
+    let convention: NativeConvention
+    /// `ret` instructions that only pass on a RecursionError (stack checks, a self-call's
+    /// failure): the function still counts as one that cannot raise (DirectCalls.swift).
+    var recursionExits: Set<LLVMValueRef> = []
+    /// Set when direct lowering met an exit other than RecursionError (the status lowering
+    /// said there was none): the direct function is then dropped.
+    var directViolation = false
     /// Variables assigned exactly once, from a constant (temporaries of LOAD_CONST).
     lazy var constants: [Var: Constant] = {
         var count: [Var: Int] = [:]
@@ -75,12 +86,21 @@ final class FunctionLowering {
         return value.filter { count[$0.key] == 1 }
     }()
 
-    init(builder: IRBuilder, typed: TypedFunction, name: String, options: CompileOptions) {
+    init(builder: IRBuilder, typed: TypedFunction, name: String, options: CompileOptions,
+         convention: NativeConvention = .status) {
         b = builder
         self.typed = typed
         self.options = options
+        self.convention = convention
         let params = [builder.ptr, builder.ptr] + typed.argTypes.map { FunctionLowering.llvmType($0, builder) }
-        fn = LLVMAddFunction(builder.module, name, builder.functionType(builder.i32, params))
+        let result = convention == .status ? builder.i32 : FunctionLowering.llvmType(typed.returnType, builder)
+        fn = LLVMAddFunction(builder.module, name, builder.functionType(result, params))
+        FunctionLowering.setEntryAttributes(fn, b)
+        arrayParallelism = options.parallel
+    }
+
+    /// Attributes of native entries (status and direct).
+    static func setEntryAttributes(_ fn: LLVMValueRef, _ b: IRBuilder) {
         // Protected: exported for the JIT's lookups and other modules, but known to be this
         // definition (dso_local), so a self-call is a direct call, not one through the GOT.
         LLVMSetVisibility(fn, LLVMProtectedVisibility)
@@ -89,7 +109,6 @@ final class FunctionLowering {
         b.addAttribute(fn, "noalias", at: 2)
         b.addAttribute(fn, "nocapture", at: 2)
         b.addAttribute(fn, "nounwind", at: UInt32.max)
-        arrayParallelism = options.parallel
     }
 
     /// A lowering of an internal helper function `i32 name(ptr env, ptr ctx, extra...)` that
@@ -99,6 +118,7 @@ final class FunctionLowering {
         b = parent.b
         typed = parent.typed
         options = parent.options
+        convention = .status
         fn = LLVMAddFunction(b.module, name, b.functionType(b.i32, [b.ptr, b.ptr] + extraParams))
         LLVMSetLinkage(fn, LLVMInternalLinkage)
         b.addAttribute(fn, "nounwind", at: UInt32.max)
@@ -174,9 +194,11 @@ final class FunctionLowering {
             definedFlags[Var(i)] = flag
         }
         b.br(blocks[0])
+        let definedAtEntry = Definedness.atEntry(typed.ir, tracked: Set(definedFlags.keys))
         for (bi, block) in typed.ir.blocks.enumerated() {
             b.position(at: blocks[bi])
             currentIRBlock = bi
+            definedHere = bi < definedAtEntry.count ? definedAtEntry[bi] : []
             for (si, s) in block.statements.enumerated() {
                 position = s.position
                 try lowerStatement(s.node, StmtRef(block: bi, index: si))
@@ -219,12 +241,18 @@ final class FunctionLowering {
             } else {
                 b.store(converted, try slot(v))
             }
-            if let flag = definedFlags[v] { b.store(b.bool(true), flag) }
+            if let flag = definedFlags[v] {
+                b.store(b.bool(true), flag)
+                definedHere.insert(v)
+            }
         case .delete(let v):
             if let flag = definedFlags[v] {
-                raiseIf(b.not(b.load(b.i1, flag)), "UnboundLocalError",
-                        PythonVersion.running.unboundLocalMessage(typed.ir.name(of: v)))
+                if !definedHere.contains(v) {
+                    raiseIf(b.not(b.load(b.i1, flag)), "UnboundLocalError",
+                            PythonVersion.running.unboundLocalMessage(typed.ir.name(of: v)))
+                }
                 b.store(b.bool(false), flag)
+                definedHere.remove(v)
             }
             let vt = typed.type(of: v)
             if vt.isManaged {
@@ -258,6 +286,10 @@ final class FunctionLowering {
             retain(raw, typed.type(of: v))  // the caller's reference
             let value = try cast(raw, from: typed.type(of: v), to: typed.returnType)
             releaseAllSlots()
+            if convention != .status {
+                LLVMBuildRet(b.builder, value)
+                return
+            }
             b.store(value, LLVMGetParam(fn, 0))
             LLVMBuildRet(b.builder, b.int(0, b.i32))
         case .forIter(let it, let value, let body, let exit) where typed.type(of: it).isArrayIter:
@@ -299,6 +331,15 @@ final class FunctionLowering {
 
     /// Ends the current block by raising `cls(message)`.
     func raise(_ cls: String, _ message: String?) {
+        if convention != .status {
+            // A direct function: only the stack check raises (it marks the context), any
+            // other exit means the status lowering's verdict does not hold.
+            if !isStackExhaustion(cls, message) { directViolation = true }
+            markStackExhausted()
+            releaseAllSlots()
+            LLVMBuildRet(b.builder, LLVMConstNull(LLVMGetReturnType(LLVMGlobalGetValueType(fn))))
+            return
+        }
         let descType = b.structType([b.ptr, b.ptr])
         let clsVar = exceptionClassVariable(cls)
         let msg = message.map { b.cString($0) } ?? LLVMConstNull(b.ptr)!
@@ -310,7 +351,8 @@ final class FunctionLowering {
         LLVMSetLinkage(g, LLVMPrivateLinkage)
         b.store(g, LLVMGetParam(fn, 1))
         releaseAllSlots()
-        LLVMBuildRet(b.builder, b.int(1, b.i32))
+        let exit = LLVMBuildRet(b.builder, b.int(1, b.i32))!
+        if isStackExhaustion(cls, message) { recursionExits.insert(exit) }
     }
 
     /// Branches to a block raising `cls(message)` when `condition` holds; continues otherwise.
@@ -391,7 +433,7 @@ final class FunctionLowering {
             return try constant(c, t)
         case .copy(let v):
             if let info = exceptionOf[v] { exceptionOf[target] = info }
-            if let flag = definedFlags[v] {
+            if let flag = definedFlags[v], !definedHere.contains(v) {
                 raiseIf(b.not(b.load(b.i1, flag)), "UnboundLocalError",
                         PythonVersion.running.unboundLocalMessage(typed.ir.name(of: v)))
             }
@@ -880,6 +922,7 @@ final class FunctionLowering {
     }
 
     func math(_ name: String, _ args: [LLVMValueRef], _ types: [JITType]) throws -> LLVMValueRef {
+        if Registry.mathIntegers.contains(name) { return try mathInteger(name, args, types) }
         let xs = try zip(args, types).map { try cast($0, from: $1, to: .float64) }
         let x = xs[0]
         switch name {

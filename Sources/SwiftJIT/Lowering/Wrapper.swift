@@ -191,16 +191,16 @@ struct WrapperLowering {
             return phi
         case .none:
             return LLVMConstNull(b.i8)
-        case .list, .dict where t.holdsNativeLists && t.holdsNativeDict:
+        case .list where t.holdsNativeLists && t.holdsNativeDict, .dict where t.holdsNativeLists && t.holdsNativeDict:
             throw CompileError(.unsupported, "an argument of type \(t) holds both lists of numbers and dicts "
                                + "with int keys; pass them as separate arguments", stage: "wrapper")
         case .dict where t.isNativeDict:
             let native = nativeDictArgument(obj, t, fail: fail, fn: fn)
             nativeDicts.pairs.append((obj, native))
             return native
-        case .list, .dict where t.holdsNativeLists:
+        case .list where t.holdsNativeLists, .dict where t.holdsNativeLists:
             return importArgument(obj, t, fn: fn, fail: fail)
-        case .list, .dict where t.holdsNativeDict:
+        case .list where t.holdsNativeDict, .dict where t.holdsNativeDict:
             importNestedDicts(obj, t, fail: fail, fn: fn)
             return obj
         case .string, .list, .dict, .set:
@@ -250,15 +250,15 @@ struct WrapperLowering {
             return obj
         case .none:
             return newReference("_Py_NoneStruct")
-        case .list, .dict where t.holdsNativeLists && t.holdsNativeDict:
+        case .list where t.holdsNativeLists && t.holdsNativeDict, .dict where t.holdsNativeLists && t.holdsNativeDict:
             throw CompileError(.unsupported, "a return value of type \(t) holds both lists of numbers and "
                                + "dicts with int keys; return them separately", stage: "wrapper")
         case .dict where t.isNativeDict:
             // A dict returned to Python is a Python dict (the native one is released).
             return c("swiftjit_nd_export_steal", b.ptr, [b.ptr], [v])
-        case .list, .dict where t.holdsNativeLists:
+        case .list where t.holdsNativeLists, .dict where t.holdsNativeLists:
             return c("swiftjit_nl_export_steal", b.ptr, [b.ptr, b.ptr], [v, b.cString(t.nativeListDescriptor)])
-        case .list, .dict where t.holdsNativeDict:
+        case .list where t.holdsNativeDict, .dict where t.holdsNativeDict:
             exportNestedDicts(v, t)
             return v
         case .string, .list, .dict, .set:

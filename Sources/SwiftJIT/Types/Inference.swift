@@ -72,14 +72,19 @@ public struct TypeInference {
     var copySource: [Var: Var] = [:]
     /// Set when a statement widened a container variable's type during the fixpoint.
     var containerRefined = false
+    /// The options of the function being compiled: inner functions defined in it are compiled
+    /// with them (boundscheck, fastmath, nogil), as Numba compiles them as part of it.
+    var options = CompileOptions()
 
-    public static func infer(_ ir: IRFunction, argTypes: [JITType],
+    /// Types `ir` for `argTypes`; `options` are the compile options (passed on to inner functions).
+    public static func infer(_ ir: IRFunction, argTypes: [JITType], options: CompileOptions = CompileOptions(),
                              resolveGlobal: @escaping (String) -> GlobalValue) throws -> TypedFunction {
         guard argTypes.count == ir.argNames.count else {
             throw CompileError(.internal, "\(argTypes.count) argument types for \(ir.argNames.count) arguments", stage: "typing")
         }
         var inf = TypeInference(ir: ir, argTypes: argTypes, resolveGlobal: resolveGlobal,
                                 varTypes: Array(repeating: nil, count: ir.varNames.count))
+        inf.options = options
         inf.literals = TypeInference.literals(of: ir)
         var definitions: [Int: Int] = [:]
         for block in ir.blocks {
@@ -195,7 +200,7 @@ public struct TypeInference {
                 }
                 if Registry.mathConstants[attr] != nil { return .float64 }
                 let all = Registry.mathFloatUnary.union(Registry.mathFloatBinary).union(Registry.mathPredicates)
-                    .union(Registry.mathToInt)
+                    .union(Registry.mathToInt).union(Registry.mathIntegers)
                 if all.contains(attr) { return .function("\(m).\(attr)") }
                 throw err("\(m).\(attr) is not supported in nopython mode", pos)
             }

@@ -1,7 +1,8 @@
 /// Inner functions and lambdas (defined with no defaults and no closure inside a
 /// jitted function): a compile-time function value whose calls compile the
 /// nested code object for their argument types, as a separate native function
-/// (which LLVM may inline) resolving globals as the enclosing function does.
+/// (which LLVM may inline) resolving globals as the enclosing function does, with
+/// its boundscheck, fastmath and nogil options.
 enum InnerFunctions {
     /// Boxes the enclosing function's global resolver for the `@Sendable` callback;
     /// it is only called during the enclosing function's compilation, on its thread.
@@ -28,8 +29,21 @@ enum InnerFunctions {
         }
     }
 
-    /// The callee standing for `code` inside a function whose globals `resolveGlobal` answers.
-    static func callee(_ code: CodeObject, resolveGlobal: @escaping (String) -> GlobalValue) -> JITCallee {
+    /// The options an inner function is compiled with: the enclosing function's code-generation
+    /// options (boundscheck, fastmath, nogil, optimization level), as Numba compiles inner
+    /// functions as part of the function that defines them; no wrapper, cache, declared return
+    /// type or parallel loops of their own.
+    static func options(inheriting outer: CompileOptions) -> CompileOptions {
+        var options = CompileOptions(fastmath: outer.fastmath, boundscheck: outer.boundscheck, nogil: outer.nogil,
+                                     optLevel: outer.optLevel)
+        options.withWrapper = false
+        return options
+    }
+
+    /// The callee standing for `code` inside a function compiled with `options` whose globals
+    /// `resolveGlobal` answers.
+    static func callee(_ code: CodeObject, options outer: CompileOptions,
+                       resolveGlobal: @escaping (String) -> GlobalValue) -> JITCallee {
         let captured = code.closureConstants
         let resolver = Resolver(resolve: { name in
             if let c = captured[name], let g = globalValue(of: c) { return g }
@@ -42,11 +56,10 @@ enum InnerFunctions {
         let parameters = Array(code.varnames.prefix(code.totalArgCount))
         return JITCallee(id: id, name: code.qualname, parameters: parameters,
                          defaults: Array(repeating: nil, count: parameters.count)) { types in
-            var options = CompileOptions()
-            options.withWrapper = false
+            let options = InnerFunctions.options(inheriting: outer)
             do {
                 let c = try Compiler.compile(code, argTypes: types, options: options, resolveGlobal: resolver.resolve)
-                return .compiled(symbol: c.nativeName, returnType: c.returnType)
+                return .compiled(symbol: c.nativeName, returnType: c.returnType, direct: c.direct)
             } catch var e as CompileError {
                 let sig = types.map { $0.description }.joined(separator: ", ")
                 e.message = "cannot compile the inner function \(code.qualname)(\(sig)): \(e.message)"

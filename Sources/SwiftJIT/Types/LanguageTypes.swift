@@ -30,14 +30,33 @@ public struct JITCallee: Hashable, Sendable, CustomStringConvertible {
 
 /// The answer of `JITCallee.resolve`.
 public enum CalleeResolution: Sendable {
-    /// A compiled specialization: the native entry's symbol and its return type.
-    case compiled(symbol: String, returnType: JITType)
+    /// A compiled specialization: the native entry's symbol and its return type, and its
+    /// direct entry when it cannot raise (`DirectEntry`, Lowering/DirectCalls.swift).
+    case compiled(symbol: String, returnType: JITType, direct: DirectEntry? = nil)
     /// The function is being compiled for these very argument types: a self-recursive call.
     case recursive
     /// The function is being compiled (a cycle of calls) for an explicit signature: it is
     /// called through `slot`, the address of a word that receives its native entry's
     /// address once it is compiled (null until then, or if that compilation fails).
     case declared(slot: UInt64, returnType: JITType)
+}
+
+/// The direct entry of a specialization that cannot raise (other than RecursionError):
+/// `T name.direct(ptr unused, ptr ctx, args...)` returns its value, so callers skip the
+/// status check (Lowering/DirectCalls.swift).
+public struct DirectEntry: Hashable, Sendable, CustomStringConvertible {
+    /// The direct function's symbol.
+    public var symbol: String
+    /// Whether it makes jitted calls, so it may find the stack exhausted and mark the
+    /// context's stack limit (bit 63): callers check the mark after the call.
+    public var mayOverflow: Bool
+    /// Whether a call may go on after the stack was exhausted with a meaningless result without
+    /// any harm: no loops, no memory, no side effects, only callees of the same kind.
+    public var garbageSafe: Bool
+    public init(symbol: String, mayOverflow: Bool, garbageSafe: Bool) {
+        self.symbol = symbol; self.mayOverflow = mayOverflow; self.garbageSafe = garbageSafe
+    }
+    public var description: String { "direct(\(symbol)\(mayOverflow ? " overflow" : "")\(garbageSafe ? " safe" : ""))" }
 }
 
 extension JITType {

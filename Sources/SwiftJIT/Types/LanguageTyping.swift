@@ -5,7 +5,8 @@
 /// How a language-level operation or call is lowered (inside `CallImpl.language`).
 public enum LanguageCall: Hashable, Sendable {
     /// A call of another jitted function's native entry; `symbol` nil calls the function itself.
-    case jitted(symbol: String?, arguments: [CallArgument], types: [JITType])
+    /// `direct`: the callee cannot raise and is called through its direct entry.
+    case jitted(symbol: String?, arguments: [CallArgument], types: [JITType], direct: DirectEntry? = nil)
     /// A call, through a slot holding its native entry's address, of a jitted function whose
     /// compilation is in progress (mutual recursion through an explicit signature).
     case jittedSlot(slot: UInt64, name: String, arguments: [CallArgument], types: [JITType])
@@ -327,7 +328,7 @@ extension TypeInference {
         switch e {
         case .const(.complex): return .complex128
         case .const(.code(let inner)):
-            return .dispatcher(InnerFunctions.callee(inner, resolveGlobal: resolveGlobal))
+            return .dispatcher(InnerFunctions.callee(inner, options: options, resolveGlobal: resolveGlobal))
         case .getattr(let v, let attr):
             guard let vt = t(v) else { return pending }
             switch vt {
@@ -511,8 +512,9 @@ extension TypeInference {
             throw LanguageTyping.fail("argument '\(p)' of \(callee.name)() cannot be \(t)")
         }
         switch try callee.resolve(types) {
-        case .compiled(let symbol, let r):
-            return CallResolution(result: r, impl: .language(.jitted(symbol: symbol, arguments: sources, types: types)))
+        case .compiled(let symbol, let r, let direct):
+            return CallResolution(result: r, impl: .language(.jitted(symbol: symbol, arguments: sources, types: types,
+                                                                     direct: direct)))
         case .recursive:
             guard let r = returnEstimate else { return nil }
             return CallResolution(result: r, impl: .language(.jitted(symbol: nil, arguments: sources, types: types)))

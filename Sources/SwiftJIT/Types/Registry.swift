@@ -42,6 +42,8 @@ enum Registry {
     static let mathFloatBinary: Set<String> = ["pow", "atan2", "hypot", "copysign", "fmod"]
     static let mathPredicates: Set<String> = ["isnan", "isinf", "isfinite"]
     static let mathToInt: Set<String> = ["floor", "ceil", "trunc"]
+    /// Functions of `math` over ints returning an int (`Lowering/MathIntegers.swift`).
+    static let mathIntegers: Set<String> = ["gcd", "factorial"]
     static let mathConstants: [String: Double] = [
         "pi": Double.pi, "e": 2.718281828459045, "tau": 2 * Double.pi, "inf": Double.infinity, "nan": Double.nan,
     ]
@@ -221,6 +223,13 @@ enum Registry {
                 return CallResolution(result: .boolean, impl: .math(f))
             }
             if mathToInt.contains(f), args.count == 1, allNumbers {
+                return CallResolution(result: .int64, impl: .math(f))
+            }
+            let allInts = args.allSatisfy { $0 == .int64 || $0 == .boolean }
+            if f == "gcd", allInts {
+                return CallResolution(result: .int64, impl: .math(f))
+            }
+            if f == "factorial", args.count == 1, allInts {
                 return CallResolution(result: .int64, impl: .math(f))
             }
             throw fail("math.\(f)\(sig) is not supported in nopython mode")

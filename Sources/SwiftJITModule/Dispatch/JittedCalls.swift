@@ -93,7 +93,7 @@ extension DispatcherCore {
     /// very compilation (self-recursion).
     func resolveCall(_ types: [JITType]) throws -> CalleeResolution {
         if let c = compiled.first(where: { $0.signature == types }) {
-            return .compiled(symbol: c.nativeName, returnType: c.returnType)
+            return .compiled(symbol: c.nativeName, returnType: c.returnType, direct: c.direct)
         }
         if let last = DispatcherCore.compiling.last, last.0 == id, last.1 == types {
             return .recursive
@@ -106,7 +106,7 @@ extension DispatcherCore {
                     t == s || (t.isArray && DispatcherCore.conversion(t, s).ok)
                 }
             }) {
-                return .compiled(symbol: c.nativeName, returnType: c.returnType)
+                return .compiled(symbol: c.nativeName, returnType: c.returnType, direct: c.direct)
             }
             let given = types.map { $0.description }.joined(separator: ", ")
             let accepted = compiled.map { "(" + $0.signature.map { $0.description }.joined(separator: ", ") + ")" }
@@ -159,6 +159,6 @@ extension DispatcherCore {
             throw e
         }
         add(c)
-        return .compiled(symbol: c.nativeName, returnType: c.returnType)
+        return .compiled(symbol: c.nativeName, returnType: c.returnType, direct: c.direct)
     }
 }
