@@ -526,14 +526,21 @@ static void nd_dealloc(PyObject *o) {
     PyObject_Free(o);
 }
 
+/* The entry of Python key `key`: its index, -1 when absent (or not an int key), -2 with an
+   exception set when the key cannot be converted. */
+static Py_ssize_t nd_find_object(NativeDict *d, PyObject *key) {
+    int64_t k;
+    int r = unbox_key(key, &k);
+    if (r < 0) return -2;
+    return r ? nd_find(d, k) : -1;
+}
+
 static Py_ssize_t nd_length(PyObject *o) { return ((NativeDict *)o)->used; }
 
 static PyObject *nd_subscript(PyObject *o, PyObject *key) {
     NativeDict *d = (NativeDict *)o;
-    int64_t k;
-    int r = unbox_key(key, &k);
-    if (r < 0) return NULL;
-    Py_ssize_t ix = r ? nd_find(d, k) : -1;
+    Py_ssize_t ix = nd_find_object(d, key);
+    if (ix == -2) return NULL;
     if (ix < 0) { set_key_error(key); return NULL; }
     return box_value(d, d->entries[ix].value);
 }
@@ -541,10 +548,8 @@ static PyObject *nd_subscript(PyObject *o, PyObject *key) {
 static int nd_ass_subscript(PyObject *o, PyObject *key, PyObject *value) {
     NativeDict *d = (NativeDict *)o;
     if (value == NULL) {
-        int64_t k;
-        int r = unbox_key(key, &k);
-        if (r < 0) return -1;
-        Py_ssize_t ix = r ? nd_find(d, k) : -1;
+        Py_ssize_t ix = nd_find_object(d, key);
+        if (ix == -2) return -1;
         if (ix < 0) { set_key_error(key); return -1; }
         nd_remove(d, ix);
         return 0;
@@ -651,10 +656,8 @@ static PyObject *m_items(PyObject *o, PyObject *unused) { (void)unused; return n
 static PyObject *m_get(PyObject *o, PyObject *const *args, Py_ssize_t n) {
     if (n < 1 || n > 2) { PyErr_SetString(PyExc_TypeError, "get expected 1 or 2 arguments"); return NULL; }
     NativeDict *d = (NativeDict *)o;
-    int64_t k;
-    int r = unbox_key(args[0], &k);
-    if (r < 0) return NULL;
-    Py_ssize_t ix = r ? nd_find(d, k) : -1;
+    Py_ssize_t ix = nd_find_object(d, args[0]);
+    if (ix == -2) return NULL;
     if (ix >= 0) return box_value(d, d->entries[ix].value);
     PyObject *dflt = n == 2 ? args[1] : Py_None;
     Py_INCREF(dflt);
@@ -664,10 +667,8 @@ static PyObject *m_get(PyObject *o, PyObject *const *args, Py_ssize_t n) {
 static PyObject *m_setdefault(PyObject *o, PyObject *const *args, Py_ssize_t n) {
     if (n < 1 || n > 2) { PyErr_SetString(PyExc_TypeError, "setdefault expected 1 or 2 arguments"); return NULL; }
     NativeDict *d = (NativeDict *)o;
-    int64_t k;
-    int r = unbox_key(args[0], &k);
-    if (r < 0) return NULL;
-    Py_ssize_t ix = r ? nd_find(d, k) : -1;
+    Py_ssize_t ix = nd_find_object(d, args[0]);
+    if (ix == -2) return NULL;
     if (ix >= 0) return box_value(d, d->entries[ix].value);
     PyObject *dflt = n == 2 ? args[1] : Py_None;
     if (nd_store_object(d, args[0], dflt) < 0) return NULL;
@@ -678,10 +679,8 @@ static PyObject *m_setdefault(PyObject *o, PyObject *const *args, Py_ssize_t n) 
 static PyObject *m_pop(PyObject *o, PyObject *const *args, Py_ssize_t n) {
     if (n < 1 || n > 2) { PyErr_SetString(PyExc_TypeError, "pop expected 1 or 2 arguments"); return NULL; }
     NativeDict *d = (NativeDict *)o;
-    int64_t k;
-    int r = unbox_key(args[0], &k);
-    if (r < 0) return NULL;
-    Py_ssize_t ix = r ? nd_find(d, k) : -1;
+    Py_ssize_t ix = nd_find_object(d, args[0]);
+    if (ix == -2) return NULL;
     if (ix < 0) {
         if (n == 2) { Py_INCREF(args[1]); return args[1]; }
         set_key_error(args[0]);
