@@ -63,9 +63,13 @@ def test_bad_input(name):
 
         @njit
         def deep(n):
+            # Not `deep(n - 1) + 1`: LLVM turns that accumulator recursion into a loop.
             if n == 0:
                 return 0
-            return deep(n - 1) + 1
+            r = deep(n - 1)
+            if r < 0:
+                return r
+            return r + 1
 
         @njit
         def to_int(x):
