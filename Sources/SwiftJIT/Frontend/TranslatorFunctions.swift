@@ -60,10 +60,14 @@ extension Translator {
         return values.filter { stores[$0.key] == 1 }
     }
 
-    /// 3.10 has no MAKE_CELL: an argument captured by an inner function is rejected before
-    /// the first instruction, at the def line, as 3.11+ do at its MAKE_CELL.
+    /// 3.10 has no MAKE_CELL: an argument captured by an inner function (not a comprehension,
+    /// which is inlined) is rejected before the first instruction, at the def line, as 3.11+
+    /// do at its MAKE_CELL.
     func rejectCapturedArguments310() throws {
-        guard code.version.minor <= 10, let arg = code.cellvars.first(where: { code.varnames.contains($0) }) else { return }
+        guard code.version.minor <= 10 else { return }
+        let captured = Self.capturedByInnerFunctions(code)
+        guard let arg = code.cellvars.first(where: { code.varnames.contains($0) && captured.contains($0) })
+        else { return }
         throw captureError(arg, at: SourcePosition(line: code.firstLineNumber))
     }
 
