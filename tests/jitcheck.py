@@ -10,6 +10,7 @@ import math
 import os
 import subprocess
 import sys
+import textwrap
 
 from hypothesis import strategies as st
 
@@ -185,3 +186,25 @@ def check_unified(pyfunc, jitfunc, *args, candidates):
         assert math.isnan(got)
     else:
         assert got == expected, f"python -> {expected!r}, swiftjit -> {got!r}"
+
+
+RSS_PRELUDE = """\
+import resource
+from swiftjit import njit
+
+def rss_mb():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+
+"""
+
+
+def check_memory_flat(body, limit_mb=20, timeout=600):
+    """Runs ``body`` in a fresh interpreter with ``njit`` and ``rss_mb()`` defined; the
+    body sets ``grown`` (MB); asserts it finished and that ``grown`` stays below the limit."""
+    code = RSS_PRELUDE + textwrap.dedent(body) + "\nprint('grown', grown)\n"
+    r = run_python(code, timeout=timeout)
+    assert r is not None, "timed out"
+    assert r.returncode == 0, r.stdout + r.stderr
+    grown = float(r.stdout.strip().splitlines()[-1].split()[1])
+    assert grown < limit_mb, f"memory grew by {grown:.1f} MB"

@@ -3,19 +3,11 @@ and freed, so loops that build and drop a million of them keep the process's mem
 (checked in a fresh interpreter), and calls leave the reference counts of arguments and
 results unchanged."""
 import sys
-import textwrap
 
-from jitcheck import run_python
+from jitcheck import check_memory_flat
 from swiftjit import njit
 
-SCRIPT = textwrap.dedent("""
-    import resource, sys
-    from swiftjit import njit
-
-    def rss_mb():
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * resource.getpagesize() / 2**20
-
+SCRIPT = """
     @njit
     def lists(n):
         total = 0
@@ -57,14 +49,11 @@ SCRIPT = textwrap.dedent("""
         grown = rss_mb() - before
         print(f.__name__ if hasattr(f, "__name__") else "f", round(grown, 1))
         assert grown < 20, f"memory grew by {grown:.1f} MB"
-    print("flat")
-""")
+"""
 
 
 def test_million_containers_keep_memory_flat():
-    r = run_python(SCRIPT, timeout=600)
-    assert r is not None, "timed out"
-    assert "flat" in r.stdout, r.stdout + r.stderr
+    check_memory_flat(SCRIPT)
 
 
 def test_refcounts_of_arguments_and_results():

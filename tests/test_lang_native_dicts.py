@@ -2,14 +2,13 @@
 bool keys and int, float or bool values are held natively (swiftjit._NativeDict).
 Differential against plain Python: results, exceptions and the arguments after the
 call (a dict argument's changes are written back to the caller's dict)."""
-import subprocess
 import sys
-import textwrap
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from container_support import check
+from jitcheck import check_memory_flat
 from swiftjit import njit, typed, types
 
 I64_MIN, I64_MAX = -2**63, 2**63 - 1
@@ -277,14 +276,7 @@ def test_refcounts_unchanged_over_many_calls():
 
 
 def test_million_native_dicts_keep_memory_flat():
-    code = textwrap.dedent("""
-        import resource, sys
-        from swiftjit import njit
-
-        def rss_mb():
-            with open("/proc/self/statm") as f:
-                return int(f.read().split()[1]) * resource.getpagesize() / 2**20
-
+    check_memory_flat("""
         @njit
         def churn(n):
             total = 0
@@ -303,8 +295,5 @@ def test_million_native_dicts_keep_memory_flat():
         assert churn(1_000_000) == 3_000_000
         for i in range(100_000):
             make(i)
-        print(rss_mb() - before)
+        grown = rss_mb() - before
     """)
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
-    assert r.returncode == 0, r.stderr
-    assert float(r.stdout.strip().splitlines()[-1]) < 20

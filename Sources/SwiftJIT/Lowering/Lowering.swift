@@ -714,44 +714,6 @@ final class FunctionLowering {
         return b.select(negExp, negResult, positive)
     }
 
-    /// `i64 swiftjit.ipow(i64 base, i64 exp)` by squaring, for exp >= 0 (other values give 1).
-    func intPowHelper() -> LLVMValueRef {
-        let name = "swiftjit.ipow"
-        if let f = LLVMGetNamedFunction(b.module, name) { return f }
-        let f = LLVMAddFunction(b.module, name, b.functionType(b.i64, [b.i64, b.i64]))!
-        LLVMSetLinkage(f, LLVMPrivateLinkage)
-        let saved = b.currentBlock
-        let entry = b.appendBlock(f, "entry"), loop = b.appendBlock(f, "loop"), done = b.appendBlock(f, "done")
-        b.position(at: entry)
-        let start = b.icmp(LLVMIntSGT, LLVMGetParam(f, 1), b.int(0))
-        b.condBr(start, loop, done)
-        b.position(at: loop)
-        let result = LLVMBuildPhi(b.builder, b.i64, "r")!
-        let base = LLVMBuildPhi(b.builder, b.i64, "b")!
-        let exp = LLVMBuildPhi(b.builder, b.i64, "e")!
-        let bit = b.icmp(LLVMIntNE, b.and(exp, b.int(1)), b.int(0))
-        let r2 = b.select(bit, LLVMBuildMul(b.builder, result, base, "")!, result)
-        let b2 = LLVMBuildMul(b.builder, base, base, "")!
-        let e2 = LLVMBuildLShr(b.builder, exp, b.int(1), "")!
-        let more = b.icmp(LLVMIntNE, e2, b.int(0))
-        b.condBr(more, loop, done)
-        b.position(at: done)
-        let out = LLVMBuildPhi(b.builder, b.i64, "out")!
-        var inVals: [LLVMValueRef?] = [b.int(1), r2]
-        var inBlocks: [LLVMBasicBlockRef?] = [entry, loop]
-        LLVMAddIncoming(out, &inVals, &inBlocks, 2)
-        LLVMBuildRet(b.builder, out)
-        var rv: [LLVMValueRef?] = [b.int(1), r2]
-        var bv: [LLVMValueRef?] = [LLVMGetParam(f, 0), b2]
-        var ev: [LLVMValueRef?] = [LLVMGetParam(f, 1), e2]
-        var from: [LLVMBasicBlockRef?] = [entry, loop]
-        LLVMAddIncoming(result, &rv, &from, 2)
-        LLVMAddIncoming(base, &bv, &from, 2)
-        LLVMAddIncoming(exp, &ev, &from, 2)
-        b.position(at: saved)
-        return f
-    }
-
     func unary(_ op: UnaryOperator, _ x: LLVMValueRef, _ tx: JITType, result: JITType) throws -> LLVMValueRef {
         switch op {
         case .not: return b.not(try truth(x, tx))

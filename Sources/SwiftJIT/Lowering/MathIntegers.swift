@@ -1,6 +1,7 @@
 import CLLVM
 
-/// `math.gcd` and `math.factorial` over int64 (bools count as ints).
+/// Integer helpers over int64: `math.gcd`, `math.factorial` (bools count as ints) and the
+/// `**` of two ints (`intPowHelper`).
 extension FunctionLowering {
     func mathInteger(_ name: String, _ args: [LLVMValueRef], _ types: [JITType]) throws -> LLVMValueRef {
         let ints = try zip(args, types).map { try cast($0, from: $1, to: .int64) }
@@ -46,32 +47,72 @@ extension FunctionLowering {
     /// `i64 swiftjit.gcd(i64 a, i64 b)`: Euclid's algorithm on the magnitudes (unsigned, so
     /// |INT64_MIN| works; a result of 2**63 wraps like other int64 results).
     func gcdHelper() -> LLVMValueRef {
-        let name = "swiftjit.gcd"
+        privateFunction("swiftjit.gcd", b.functionType(b.i64, [b.i64, b.i64])) { f in
+            let entry = b.appendBlock(f, "entry"), loop = b.appendBlock(f, "loop"), done = b.appendBlock(f, "done")
+            b.position(at: entry)
+            func magnitude(_ v: LLVMValueRef) -> LLVMValueRef {
+                b.select(b.icmp(LLVMIntSLT, v, b.int(0)), LLVMBuildSub(b.builder, b.int(0), v, "")!, v)
+            }
+            let a0 = magnitude(LLVMGetParam(f, 0)), b0 = magnitude(LLVMGetParam(f, 1))
+            b.condBr(b.icmp(LLVMIntEQ, b0, b.int(0)), done, loop)
+            b.position(at: loop)
+            let a = LLVMBuildPhi(b.builder, b.i64, "a")!, r = LLVMBuildPhi(b.builder, b.i64, "b")!
+            let rem = LLVMBuildURem(b.builder, a, r, "")!
+            b.condBr(b.icmp(LLVMIntEQ, rem, b.int(0)), done, loop)
+            var av: [LLVMValueRef?] = [a0, r], bv: [LLVMValueRef?] = [b0, rem]
+            var from: [LLVMBasicBlockRef?] = [entry, loop]
+            LLVMAddIncoming(a, &av, &from, 2)
+            LLVMAddIncoming(r, &bv, &from, 2)
+            b.position(at: done)
+            let out = LLVMBuildPhi(b.builder, b.i64, "gcd")!
+            var ov: [LLVMValueRef?] = [a0, r]
+            var of: [LLVMBasicBlockRef?] = [entry, loop]
+            LLVMAddIncoming(out, &ov, &of, 2)
+            LLVMBuildRet(b.builder, out)
+        }
+    }
+
+    /// `i64 swiftjit.ipow(i64 base, i64 exp)` by squaring, for exp >= 0 (other values give 1).
+    func intPowHelper() -> LLVMValueRef {
+        privateFunction("swiftjit.ipow", b.functionType(b.i64, [b.i64, b.i64])) { f in
+            let entry = b.appendBlock(f, "entry"), loop = b.appendBlock(f, "loop"), done = b.appendBlock(f, "done")
+            b.position(at: entry)
+            let start = b.icmp(LLVMIntSGT, LLVMGetParam(f, 1), b.int(0))
+            b.condBr(start, loop, done)
+            b.position(at: loop)
+            let result = LLVMBuildPhi(b.builder, b.i64, "r")!
+            let base = LLVMBuildPhi(b.builder, b.i64, "b")!
+            let exp = LLVMBuildPhi(b.builder, b.i64, "e")!
+            let bit = b.icmp(LLVMIntNE, b.and(exp, b.int(1)), b.int(0))
+            let r2 = b.select(bit, LLVMBuildMul(b.builder, result, base, "")!, result)
+            let b2 = LLVMBuildMul(b.builder, base, base, "")!
+            let e2 = LLVMBuildLShr(b.builder, exp, b.int(1), "")!
+            let more = b.icmp(LLVMIntNE, e2, b.int(0))
+            b.condBr(more, loop, done)
+            b.position(at: done)
+            let out = LLVMBuildPhi(b.builder, b.i64, "out")!
+            var inVals: [LLVMValueRef?] = [b.int(1), r2]
+            var inBlocks: [LLVMBasicBlockRef?] = [entry, loop]
+            LLVMAddIncoming(out, &inVals, &inBlocks, 2)
+            LLVMBuildRet(b.builder, out)
+            var rv: [LLVMValueRef?] = [b.int(1), r2]
+            var bv: [LLVMValueRef?] = [LLVMGetParam(f, 0), b2]
+            var ev: [LLVMValueRef?] = [LLVMGetParam(f, 1), e2]
+            var from: [LLVMBasicBlockRef?] = [entry, loop]
+            LLVMAddIncoming(result, &rv, &from, 2)
+            LLVMAddIncoming(base, &bv, &from, 2)
+            LLVMAddIncoming(exp, &ev, &from, 2)
+        }
+    }
+
+    /// The module's private function `name`, made on first use: `build` fills in its body
+    /// (the builder's position is restored afterwards).
+    func privateFunction(_ name: String, _ type: LLVMTypeRef, build: (LLVMValueRef) -> Void) -> LLVMValueRef {
         if let f = LLVMGetNamedFunction(b.module, name) { return f }
-        let f = LLVMAddFunction(b.module, name, b.functionType(b.i64, [b.i64, b.i64]))!
+        let f = LLVMAddFunction(b.module, name, type)!
         LLVMSetLinkage(f, LLVMPrivateLinkage)
         let saved = b.currentBlock
-        let entry = b.appendBlock(f, "entry"), loop = b.appendBlock(f, "loop"), done = b.appendBlock(f, "done")
-        b.position(at: entry)
-        func magnitude(_ v: LLVMValueRef) -> LLVMValueRef {
-            b.select(b.icmp(LLVMIntSLT, v, b.int(0)), LLVMBuildSub(b.builder, b.int(0), v, "")!, v)
-        }
-        let a0 = magnitude(LLVMGetParam(f, 0)), b0 = magnitude(LLVMGetParam(f, 1))
-        b.condBr(b.icmp(LLVMIntEQ, b0, b.int(0)), done, loop)
-        b.position(at: loop)
-        let a = LLVMBuildPhi(b.builder, b.i64, "a")!, r = LLVMBuildPhi(b.builder, b.i64, "b")!
-        let rem = LLVMBuildURem(b.builder, a, r, "")!
-        b.condBr(b.icmp(LLVMIntEQ, rem, b.int(0)), done, loop)
-        var av: [LLVMValueRef?] = [a0, r], bv: [LLVMValueRef?] = [b0, rem]
-        var from: [LLVMBasicBlockRef?] = [entry, loop]
-        LLVMAddIncoming(a, &av, &from, 2)
-        LLVMAddIncoming(r, &bv, &from, 2)
-        b.position(at: done)
-        let out = LLVMBuildPhi(b.builder, b.i64, "gcd")!
-        var ov: [LLVMValueRef?] = [a0, r]
-        var of: [LLVMBasicBlockRef?] = [entry, loop]
-        LLVMAddIncoming(out, &ov, &of, 2)
-        LLVMBuildRet(b.builder, out)
+        build(f)
         b.position(at: saved)
         return f
     }

@@ -205,32 +205,14 @@ final class NativeDictArguments {
 }
 
 extension WrapperLowering {
-    /// A native dict argument: a new native copy of the caller's dict.
-    /// The same dict passed twice (`f(d, d)`) shares one native copy, so that changes made
-    /// through one argument are seen through the other.
+    /// A native dict argument: a native copy of the caller's dict, shared when the same
+    /// dict is passed twice (`convertOnce`).
     func nativeDictArgument(_ obj: LLVMValueRef, _ t: JITType, fail: LLVMBasicBlockRef, fn: LLVMValueRef) -> LLVMValueRef {
-        var existing: LLVMValueRef = LLVMConstNull(b.ptr)
-        for (orig, native) in nativeDicts.pairs {
-            existing = b.select(b.icmp(LLVMIntEQ, obj, orig), native, existing)
+        let native = convertOnce(obj, earlier: nativeDicts.pairs, fn: fn, fail: fail) {
+            c("swiftjit_nd_from_dict", b.ptr, [b.ptr, b.i64], [obj, b.int(t.nativeDictKinds)])
         }
-        let convert = b.appendBlock(fn, "nd.arg.convert"), share = b.appendBlock(fn, "nd.arg.share"),
-            ok = b.appendBlock(fn, "nd.arg.ok")
-        b.condBr(LLVMBuildIsNull(b.builder, existing, "")!, convert, share)
-        b.position(at: share)
-        _ = c("Py_IncRef", b.void, [b.ptr], [existing])
-        b.br(ok)
-        b.position(at: convert)
-        let r = c("swiftjit_nd_from_dict", b.ptr, [b.ptr, b.i64], [obj, b.int(t.nativeDictKinds)])
-        let converted = b.appendBlock(fn, "nd.arg.converted")
-        b.condBr(LLVMBuildIsNull(b.builder, r, "")!, fail, converted)
-        b.position(at: converted)
-        b.br(ok)
-        b.position(at: ok)
-        let p = LLVMBuildPhi(b.builder, b.ptr, "")!
-        var vals: [LLVMValueRef?] = [existing, r]
-        var blocks: [LLVMBasicBlockRef?] = [share, converted]
-        LLVMAddIncoming(p, &vals, &blocks, 2)
-        return p
+        nativeDicts.pairs.append((obj, native))
+        return native
     }
 
     /// A list or dict argument holding native dicts: its dicts become native copies in place.
@@ -250,12 +232,12 @@ extension WrapperLowering {
 
     /// After the call: writes the native copies back to the caller's dicts (when changed)
     /// and releases them. Returns the status (-1 when a write-back failed with an exception).
-    func finishNativeDictArguments(_ pairs: [(LLVMValueRef, LLVMValueRef)]) -> LLVMValueRef? {
+    func finishNativeDictArguments() -> LLVMValueRef? {
         var failed: LLVMValueRef? = nil
         for (obj, desc) in nativeDicts.nested {
             _ = c("swiftjit_nd_walk", b.i32, [b.ptr, b.ptr, b.i64], [obj, b.cString(desc), b.int(0)])
         }
-        for (orig, native) in pairs {
+        for (orig, native) in nativeDicts.pairs {
             let r = c("swiftjit_nd_writeback", b.i32, [b.ptr, b.ptr], [orig, native])
             _ = c("Py_DecRef", b.void, [b.ptr], [native])
             let bad = b.icmp(LLVMIntSLT, r, b.int(0, b.i32))

@@ -15,34 +15,47 @@ final class ConvertedArguments {
 extension WrapperLowering {
     func importArgument(_ obj: LLVMValueRef, _ t: JITType, fn: LLVMValueRef, fail: LLVMBasicBlockRef) -> LLVMValueRef {
         let descriptor = t.nativeListDescriptor
-        // The same list passed twice (`f(xs, xs)`) is converted once, so both see every change.
-        var shared: LLVMValueRef = LLVMConstNull(b.ptr)
-        for item in converted.items where item.descriptor == descriptor {
-            shared = b.select(b.icmp(LLVMIntEQ, obj, item.original), item.converted, shared)
+        let earlier = converted.items.filter { $0.descriptor == descriptor }.map { ($0.original, $0.converted) }
+        let conv = convertOnce(obj, earlier: earlier, fn: fn, fail: fail) {
+            c("swiftjit_nl_import", b.ptr, [b.ptr, b.ptr], [obj, b.cString(descriptor)])
         }
-        let reuse = b.appendBlock(fn, "import.shared"), fresh = b.appendBlock(fn, "import.fresh"),
-            join = b.appendBlock(fn, "import.join")
+        converted.items.append((obj, conv, descriptor))
+        return conv
+    }
+
+    /// Argument `obj` converted for compiled code, once per object: when an earlier argument
+    /// converted the same way was this very object (`f(xs, xs)`), its converted value (a new
+    /// reference), so that changes made through one are seen through the other; otherwise
+    /// `convert()`, a new reference or NULL with an exception set. On NULL every argument
+    /// converted so far (native lists and dicts) is released and control goes to `fail`.
+    func convertOnce(_ obj: LLVMValueRef, earlier: [(LLVMValueRef, LLVMValueRef)], fn: LLVMValueRef,
+                     fail: LLVMBasicBlockRef, convert: () -> LLVMValueRef) -> LLVMValueRef {
+        var shared: LLVMValueRef = LLVMConstNull(b.ptr)
+        for (original, conv) in earlier {
+            shared = b.select(b.icmp(LLVMIntEQ, obj, original), conv, shared)
+        }
+        let reuse = b.appendBlock(fn, "convert.shared"), fresh = b.appendBlock(fn, "convert.fresh"),
+            join = b.appendBlock(fn, "convert.join")
         b.condBr(LLVMBuildIsNotNull(b.builder, shared, "")!, reuse, fresh)
         b.position(at: reuse)
         _ = c("Py_IncRef", b.void, [b.ptr], [shared])
         b.br(join)
         b.position(at: fresh)
-        let made = c("swiftjit_nl_import", b.ptr, [b.ptr, b.ptr], [obj, b.cString(descriptor)])
-        let ok = b.appendBlock(fn, "import.ok"), bad = b.appendBlock(fn, "import.failed")
+        let made = convert()
+        let ok = b.appendBlock(fn, "convert.ok"), bad = b.appendBlock(fn, "convert.failed")
         b.condBr(LLVMBuildIsNull(b.builder, made, "")!, bad, ok)
         b.position(at: bad)
-        // Release the arguments converted before this one.
         for item in converted.items { _ = c("Py_DecRef", b.void, [b.ptr], [item.converted]) }
+        for (_, native) in nativeDicts.pairs { _ = c("Py_DecRef", b.void, [b.ptr], [native]) }
         b.br(fail)
         b.position(at: ok)
         b.br(join)
         b.position(at: join)
-        let conv = LLVMBuildPhi(b.builder, b.ptr, "")!
+        let result = LLVMBuildPhi(b.builder, b.ptr, "")!
         var vals: [LLVMValueRef?] = [shared, made]
         var blocks: [LLVMBasicBlockRef?] = [reuse, ok]
-        LLVMAddIncoming(conv, &vals, &blocks, 2)
-        converted.items.append((obj, conv, descriptor))
-        return conv
+        LLVMAddIncoming(result, &vals, &blocks, 2)
+        return result
     }
 
     /// Reflects and releases the converted arguments; the i1 "reflection failed" (an

@@ -59,7 +59,7 @@ struct WrapperLowering {
         let noinline = LLVMCreateEnumAttribute(b.context, LLVMGetEnumAttributeKindForName("noinline", 8), 0)
         LLVMAddCallSiteAttribute(status, UInt32.max, noinline)  // the function index (~0)
         if let s = saved { _ = c("PyEval_RestoreThread", b.void, [b.ptr], [s]) }
-        let writebackFailed = finishNativeDictArguments(nativeDicts.pairs)
+        let writebackFailed = finishNativeDictArguments()
         let ok = b.appendBlock(fn, "ok"), raised = b.appendBlock(fn, "raised")
         b.condBr(b.icmp(LLVMIntEQ, status, b.int(0, b.i32)), ok, raised)
 
@@ -191,13 +191,11 @@ struct WrapperLowering {
             return phi
         case .none:
             return LLVMConstNull(b.i8)
-        case .list where t.holdsNativeLists && t.holdsNativeDict, .dict where t.holdsNativeLists && t.holdsNativeDict:
+        case .list where t.mixesNativeContainers, .dict where t.mixesNativeContainers:
             throw CompileError(.unsupported, "an argument of type \(t) holds both lists of numbers and dicts "
                                + "with int keys; pass them as separate arguments", stage: "wrapper")
         case .dict where t.isNativeDict:
-            let native = nativeDictArgument(obj, t, fail: fail, fn: fn)
-            nativeDicts.pairs.append((obj, native))
-            return native
+            return nativeDictArgument(obj, t, fail: fail, fn: fn)
         case .list where t.holdsNativeLists, .dict where t.holdsNativeLists:
             return importArgument(obj, t, fn: fn, fail: fail)
         case .list where t.holdsNativeDict, .dict where t.holdsNativeDict:
@@ -250,7 +248,7 @@ struct WrapperLowering {
             return obj
         case .none:
             return newReference("_Py_NoneStruct")
-        case .list where t.holdsNativeLists && t.holdsNativeDict, .dict where t.holdsNativeLists && t.holdsNativeDict:
+        case .list where t.mixesNativeContainers, .dict where t.mixesNativeContainers:
             throw CompileError(.unsupported, "a return value of type \(t) holds both lists of numbers and "
                                + "dicts with int keys; return them separately", stage: "wrapper")
         case .dict where t.isNativeDict:
@@ -300,4 +298,11 @@ struct WrapperLowering {
             throw CompileError(.internal, "cannot return \(t) to Python", stage: "wrapper")
         }
     }
+}
+
+extension JITType {
+    /// A list/dict holding both native lists and native dicts: the two boundary conversions
+    /// (NativeListWrapper.swift, NativeDictLowering.swift) each walk the whole value, so
+    /// such a value is rejected at the boundary instead of converted twice.
+    var mixesNativeContainers: Bool { holdsNativeLists && holdsNativeDict }
 }
