@@ -205,6 +205,14 @@ int64_t swiftjit_parallel_for(swiftjit_chunk_fn fn, void *env, int64_t n, void *
         if (status[c] != 0 && failed < 0) failed = c;
         merge_context(ctx, &ctxs[c]);
     }
+    /* The traceback locations of the chunk whose exception is raised go with it. */
+    for (int64_t c = 0; c < nchunks; c++) {
+        if (c == failed && ctx->trace == NULL) {
+            ctx->trace = ctxs[c].trace;
+            ctxs[c].trace = NULL;
+        }
+        swiftjit_trace_discard(&ctxs[c]);
+    }
     if (failed >= 0) {
         struct { PyObject **cls; const char *msg; } *d = ctxs[failed].exc;
         parallel_exc.cls = d->cls;

@@ -145,7 +145,9 @@ void *swiftjit_runtime_symbol(int i, const char **name) {
     case 4: *name = "swiftjit_index_error"; return (void *)&swiftjit_index_error;
     case 5: *name = "swiftjit_stack_limit"; return (void *)&swiftjit_stack_limit;
     case 6: *name = "swiftjit_parallel_for"; return (void *)&swiftjit_parallel_for;
-    default: return i >= 7 ? swiftjit_container_symbol(i - 7, name) : NULL;
+    case 7: *name = "swiftjit_trace_add"; return (void *)&swiftjit_trace_add;
+    case 8: *name = "swiftjit_trace_raise"; return (void *)&swiftjit_trace_raise;
+    default: return i >= 9 ? swiftjit_container_symbol(i - 9, name) : NULL;
     }
 }
 

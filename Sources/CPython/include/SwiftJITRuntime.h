@@ -18,7 +18,25 @@ typedef struct {
     int64_t capacity;
     /// Lowest stack address compiled recursion may reach (NULL: unchecked).
     void *stack_limit;
+    /// Locations an exception passed through, innermost first (traceback.c), or NULL.
+    void *trace;
 } SwiftJITContext;
+
+/// A statement of a compiled function, as a traceback entry names it: a constant
+/// the compiled code keeps (so it also lives in code loaded from the disk cache).
+typedef struct {
+    const char *name;
+    const char *file;
+    int64_t line;
+} SwiftJITLocation;
+
+/// Records that the exception in `ctx` leaves through `location` (no GIL needed).
+void swiftjit_trace_add(SwiftJITContext *ctx, const SwiftJITLocation *location);
+/// Adds the recorded locations to the traceback of the exception just set (GIL held),
+/// in Python's order, and forgets them.
+void swiftjit_trace_raise(SwiftJITContext *ctx);
+/// Forgets the recorded locations.
+void swiftjit_trace_discard(SwiftJITContext *ctx);
 
 /// Imports NumPy's C API once; 0 on success, -1 with a Python exception set.
 int swiftjit_numpy_init(void);

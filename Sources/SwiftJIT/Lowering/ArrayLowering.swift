@@ -140,9 +140,9 @@ extension FunctionLowering {
             b.position(at: fail)
             let ft = b.functionType(b.void, [b.ptr, b.i64, b.i64, b.i64])
             b.call(ft, b.declare("swiftjit_index_error", ft), [context, i, b.int(Int64(axis)), size])
+            recordTraceEntry()
             releaseAllSlots()
-            releaseAllSlots()
-        LLVMBuildRet(b.builder, b.int(1, b.i32))
+            LLVMBuildRet(b.builder, b.int(1, b.i32))
             b.position(at: ok)
         }
         return wrapped
@@ -204,6 +204,7 @@ extension FunctionLowering {
         let fail = b.appendBlock(fn, "alloc.fail"), ok = b.appendBlock(fn, "alloc.ok")
         b.condBr(b.intrinsic("llvm.expect", [b.i1], [LLVMBuildIsNull(b.builder, value, "")!, b.bool(false)]), fail, ok)
         b.position(at: fail)
+        recordTraceEntry()
         releaseAllSlots()
         LLVMBuildRet(b.builder, b.int(1, b.i32))
         b.position(at: ok)

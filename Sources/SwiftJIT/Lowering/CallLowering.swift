@@ -140,6 +140,7 @@ extension FunctionLowering {
         let failed = b.intrinsic("llvm.expect", [b.i1], [b.icmp(LLVMIntNE, status, b.int(0, b.i32)), b.bool(false)])
         b.condBr(failed, propagate, cont)
         b.position(at: propagate)
+        recordTraceEntry()  // the caller's line, after the callee's own entries
         releaseAllSlots()
         // Return the callee's own (non-zero) status rather than a constant 1: the value is
         // already in the return register, so no register has to keep a 1 alive across calls.

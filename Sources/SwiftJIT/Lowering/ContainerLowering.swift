@@ -103,14 +103,15 @@ extension FunctionLowering {
 
     /// Ends the current block: the Python exception is set already (raised by the C API).
     func raisePending() {
-        if let target = pendingBlock { b.br(target); return }
+        if let target = pendingBlocks[position.line] { b.br(target); return }
         let here = b.currentBlock
         let target = b.appendBlock(fn, "raise.pending")
         b.position(at: target)
         b.store(b.externalGlobal("swiftjit_pending_exception", b.i8), LLVMGetParam(fn, 1))
+        recordTraceEntry()
         releaseAllSlots()
         LLVMBuildRet(b.builder, b.int(1, b.i32))
-        pendingBlock = target
+        pendingBlocks[position.line] = target
         b.position(at: here)
         b.br(target)
     }

@@ -34,8 +34,11 @@ final class FunctionLowering {
     var slots: [LLVMValueRef?] = []
     var blocks: [LLVMBasicBlockRef] = []
     var raiseBlocks: [String: LLVMBasicBlockRef] = [:]
-    /// The block that leaves with the Python exception the C API has set (ContainerLowering.swift).
-    var pendingBlock: LLVMBasicBlockRef? = nil
+    /// The blocks that leave with the Python exception the C API has set, by source line
+    /// (ContainerLowering.swift).
+    var pendingBlocks: [Int: LLVMBasicBlockRef] = [:]
+    /// Traceback locations of this function, by line (Traceback.swift).
+    var locationGlobals: [Int: LLVMValueRef] = [:]
     /// Exception class and message of variables holding exception instances.
     var exceptionOf: [Var: (String, String?)] = [:]
     var position: SourcePosition = .unknown
@@ -162,8 +165,8 @@ final class FunctionLowering {
         if let first = LLVMGetFirstInstruction(entry) { LLVMPositionBuilderBefore(tmp, first) } else { LLVMPositionBuilderAtEnd(tmp, entry) }
         return LLVMBuildAlloca(tmp, t, name)
     }
-    /// `SwiftJITContext {exc, objects, count, capacity, stack_limit}` (runtime.h).
-    static func contextType(_ b: IRBuilder) -> LLVMTypeRef { b.structType([b.ptr, b.ptr, b.i64, b.i64, b.ptr]) }
+    /// `SwiftJITContext {exc, objects, count, capacity, stack_limit, trace}` (runtime.h).
+    static func contextType(_ b: IRBuilder) -> LLVMTypeRef { b.structType([b.ptr, b.ptr, b.i64, b.i64, b.ptr, b.ptr]) }
 
     /// The context parameter (`SwiftJITContext *`).
     var context: LLVMValueRef { LLVMGetParam(fn, 1) }
@@ -350,6 +353,7 @@ final class FunctionLowering {
         LLVMSetGlobalConstant(g, 1)
         LLVMSetLinkage(g, LLVMPrivateLinkage)
         b.store(g, LLVMGetParam(fn, 1))
+        recordTraceEntry()
         releaseAllSlots()
         let exit = LLVMBuildRet(b.builder, b.int(1, b.i32))!
         if isStackExhaustion(cls, message) { recursionExits.insert(exit) }
@@ -357,7 +361,8 @@ final class FunctionLowering {
 
     /// Branches to a block raising `cls(message)` when `condition` holds; continues otherwise.
     func raiseIf(_ condition: LLVMValueRef, _ cls: String, _ message: String) {
-        let key = cls + "\u{0}" + message
+        // One block per exception and line: the block records the line's traceback entry.
+        let key = cls + "\u{0}" + message + "\u{0}\(position.line)"
         let target: LLVMBasicBlockRef
         let here = b.currentBlock
         if let existing = raiseBlocks[key] {

@@ -20,6 +20,7 @@ extension FunctionLowering {
         let fail = b.appendBlock(fn, "helper.fail"), ok = b.appendBlock(fn, "helper.ok")
         b.condBr(b.intrinsic("llvm.expect", [b.i1], [b.icmp(LLVMIntSLT, status, zero), b.bool(false)]), fail, ok)
         b.position(at: fail)
+        recordTraceEntry()
         LLVMBuildRet(b.builder, b.int(1, b.i32))
         b.position(at: ok)
     }

@@ -622,8 +622,17 @@ final class ObjectLowering {
             // Live-ins are passed as they are: an unbound one (NULL) makes the loop run in object mode.
             let arr = alloca(LLVMArrayType2(b.ptr, UInt64(max(vs.count, 1))), "live_ins")
             for (i, v) in vs.enumerated() { b.store(b.load(p, slots[v.id]), b.gep(p, arr, [b.int(Int64(i))])) }
-            return owned(c("swiftjit_obj_lifted_loop", p, [p, b.i64, p, b.i64],
-                           [load(.liftedLoops), b.int(Int64(index)), arr, b.int(Int64(vs.count))]))
+            let r = c("swiftjit_obj_lifted_loop", p, [p, b.i64, p, b.i64],
+                      [load(.liftedLoops), b.int(Int64(index)), arr, b.int(Int64(vs.count))])
+            // The loop's native code has added this function's entry for the failing line
+            // (Lowering/Traceback.swift): no second entry for the loop's line.
+            let failed = b.appendBlock(fn, "lifted.failed"), ok = b.appendBlock(fn, "lifted.ok")
+            b.condBr(b.icmp(LLVMIntEQ, r, null), failed, ok)
+            b.position(at: failed)
+            b.store(b.int(0), lineSlot)
+            b.br(errorTarget)
+            b.position(at: ok)
+            return r
         }
     }
 

@@ -129,6 +129,7 @@ struct WrapperLowering {
         b.call(setNone, b.declare("PyErr_SetNone", setNone), [cls])
         b.br(end)
         b.position(at: end)
+        addTraceEntries(fromContext: ctx, b)
     }
 
     func unbox(_ obj: LLVMValueRef, _ t: JITType, fn: LLVMValueRef, fail: LLVMBasicBlockRef) throws -> LLVMValueRef {
