@@ -74,6 +74,8 @@ public enum Compiler {
                      code.varnames.joined(separator: ","), code.names.joined(separator: ","),
                      code.freevars.joined(separator: ","), code.cellvars.joined(separator: ","),
                      code.code.map { String($0) }.joined(separator: " ")]
+        // Traceback entries name the file and lines of raising statements (Lowering/Traceback.swift).
+        parts.append("\(code.filename):\(code.firstLineNumber) " + code.lineTable.map { String($0) }.joined(separator: " "))
         parts.append(code.constants.map(canonical).joined(separator: "|"))
         return parts.joined(separator: "\n")
     }

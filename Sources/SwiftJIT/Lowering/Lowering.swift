@@ -442,6 +442,8 @@ final class FunctionLowering {
                 raiseIf(b.not(b.load(b.i1, flag)), "UnboundLocalError",
                         PythonVersion.running.unboundLocalMessage(typed.ir.name(of: v)))
             }
+            // A read narrowed by an `is None` test (Types/Narrowing.swift): the value itself.
+            if case .optional(let inner) = typed.type(of: v), t == inner { return b.extract(try load(v), 1) }
             return try load(v)
         case .global(let name), .freevar(let name):
             guard let g = typed.globals[name] else { throw fail("unresolved global \(name)") }

@@ -75,6 +75,9 @@ public struct TypeInference {
     /// The options of the function being compiled: inner functions defined in it are compiled
     /// with them (boundscheck, fastmath, nogil), as Numba compiles them as part of it.
     var options = CompileOptions()
+    /// Temporaries reading a variable where it is certainly not None (Narrowing.swift): typed
+    /// as the optional's inner type.
+    var narrowedReads: Set<Var> = []
 
     /// Types `ir` for `argTypes`; `options` are the compile options (passed on to inner functions).
     public static func infer(_ ir: IRFunction, argTypes: [JITType], options: CompileOptions = CompileOptions(),
@@ -82,9 +85,12 @@ public struct TypeInference {
         guard argTypes.count == ir.argNames.count else {
             throw CompileError(.internal, "\(argTypes.count) argument types for \(ir.argNames.count) arguments", stage: "typing")
         }
+        // `is None` tests: branches the argument types decide, reads proven not None (Narrowing.swift).
+        let (ir, narrowed) = NoneNarrowing.apply(ir, argTypes: argTypes)
         var inf = TypeInference(ir: ir, argTypes: argTypes, resolveGlobal: resolveGlobal,
                                 varTypes: Array(repeating: nil, count: ir.varNames.count))
         inf.options = options
+        inf.narrowedReads = narrowed
         inf.literals = TypeInference.literals(of: ir)
         var definitions: [Int: Int] = [:]
         for block in ir.blocks {
@@ -349,7 +355,7 @@ public struct TypeInference {
                     if case .const(let c) = e { constants[v] = c }
                     var call: CallResolution? = nil
                     let t: JITType?
-                    do { t = try typeExpr(e, s.position, call: &call) } catch { continue }  // reported below
+                    do { t = try typeAssigned(v, e, s.position, call: &call) } catch { continue }  // reported below
                     if containerRefined { containerRefined = false; changed = true }
                     if let t = t {
                         exprTypes[StmtRef(block: bi, index: si)] = t
@@ -379,7 +385,11 @@ public struct TypeInference {
                 switch s.node {
                 case .assign(let assigned, let e):
                     var call: CallResolution? = nil
-                    guard let t = try typeExpr(e, s.position, call: &call) else {
+                    let typed: JITType?
+                    do { typed = try typeAssigned(assigned, e, s.position, call: &call) } catch let error as CompileError {
+                        throw mayBeNone(error, e)
+                    }
+                    guard let t = typed else {
                         let unknown = operands(e).first { varTypes[$0.id] == nil }
                         let what = unknown.map { name($0) } ?? "an operand"
                         throw err("\(what) has no type here: it may be used before it is assigned", s.position)
@@ -456,4 +466,33 @@ public struct TypeInference {
     }
 
     func operands(_ e: Expr) -> [Var] { e.operands }
+
+    /// The type of `e` assigned to `v`: a narrowed read is the optional's inner type.
+    mutating func typeAssigned(_ v: Var, _ e: Expr, _ pos: SourcePosition, call: inout CallResolution?) throws -> JITType? {
+        if narrowedReads.contains(v), case .copy(let w) = e, let tw = varTypes[w.id] {
+            if case .optional(let inner) = tw { return inner }
+            return tw
+        }
+        return try typeExpr(e, pos, call: &call)
+    }
+
+    /// A typing error of an operation on a value that may be None, said so: the operand is a
+    /// read of a local whose `is None` tests do not prove it is not None at this point.
+    func mayBeNone(_ error: CompileError, _ e: Expr) -> CompileError {
+        guard error.kind == .typing else { return error }
+        for v in operands(e) {
+            guard case .optional? = varTypes[v.id] else { continue }
+            var source = v
+            while ir.name(of: source).hasPrefix("$"), let w = copySource[source] { source = w }
+            let local = ir.name(of: source)
+            guard !local.hasPrefix("$") else { continue }
+            var out = error
+            let hint = " (the value may be None: check 'is not None' first)"  // Suggestions.forOperands
+            let base = error.message.hasSuffix(hint) ? String(error.message.dropLast(hint.count)) : error.message
+            out.message = "variable '\(local)' may be None here: \(base)"
+                + " (test '\(local) is not None' first, or give it a value on every path)"
+            return out
+        }
+        return error
+    }
 }
