@@ -310,3 +310,23 @@ def test_cached_functions_keep_file_and_lines(tmp_path):
     moved = run("\n\n" + body)
     assert moved["hits"] == 0
     assert moved["frames"] == [["top", 15, str(path)], ["leaf", 10, str(path)]]
+
+
+def test_index_error_releases_references_once():
+    """The boundscheck IndexError exit releases the function's references once (it used to
+    release them twice)."""
+    @njit(boundscheck=True)
+    def pick(a, i, names):
+        keep = names
+        return a[i] + len(keep)
+
+    names = ["x", "y"]
+    a = np.arange(3.0)
+    assert pick(a, 1, names) == 3.0
+    before = sys.getrefcount(names)
+    for _ in range(20):
+        frames = inner_frames(pick, a, 7, names)
+        assert frames[0] == "IndexError"
+        assert [name for name, _ in frames[2]] == ["pick"]
+        del frames
+    assert sys.getrefcount(names) == before
