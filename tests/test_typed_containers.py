@@ -774,3 +774,28 @@ def test_typed_containers_inside_a_plain_list_argument_are_shared():
     rows = [a, b]
     assert grow(rows) == 2
     assert rows[0] is a and rows[1] is b and a == [1, 1] and b == [2, 3, 2]
+
+
+def test_typed_lists_of_different_item_types_in_one_list_argument_are_refused():
+    @njit
+    def total(rows):
+        s = 0.0
+        for r in rows:
+            r.append(1)
+            s += len(r)
+        return s
+
+    rows = [List([1]), List([2.5])]  # unified as a list of float lists: the int list cannot be shared
+    with pytest.raises(TypeError, match="typed List of int64 is used where compiled code expects a list of float64"):
+        total(rows)
+    assert rows[0] == [1] and rows[1] == [2.5]
+    floats = [List([1.0]), List([2.5])]
+    assert total(floats) == 4.0 and floats[0] == [1.0, 1.0]
+
+
+def test_typed_list_layout_is_the_native_one():
+    tl = List([1, 2])
+    assert not hasattr(tl, "__dict__")
+    assert type(tl).__basicsize__ == swiftjit._swiftjit._NativeList.__basicsize__
+    with pytest.raises(AttributeError):
+        tl.anything = 1

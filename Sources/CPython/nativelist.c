@@ -637,6 +637,13 @@ static PyObject *convert(PyObject *o, const char *d, int out) {
     case 'n':
         /* A typed.List is passed and returned as it is: no copy, no reflection. */
         if (is_typed(o) && (out || ((NativeList *)o)->kind == d[1] - '0')) { Py_INCREF(o); return o; }
+        if (is_typed(o) && !out) {  /* a copy would not be reflected: refuse rather than lose changes */
+            int64_t k = ((NativeList *)o)->kind;
+            PyErr_Format(PyExc_TypeError, "a typed List of %s is used where compiled code expects a list of %s "
+                         "(typed lists keep their item type; pass a List.empty_list of that type)",
+                         k >= 0 ? kind_names[k & 3] : "undefined items", kind_names[(d[1] - '0') & 3]);
+            return NULL;
+        }
         if (out) return materialize(o);
         if (ready() < 0) return NULL;
         return swiftjit_nl_from_list(o, d[1] - '0');
