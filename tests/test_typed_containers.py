@@ -799,3 +799,19 @@ def test_typed_list_layout_is_the_native_one():
     assert type(tl).__basicsize__ == swiftjit._swiftjit._NativeList.__basicsize__
     with pytest.raises(AttributeError):
         tl.anything = 1
+
+
+def test_iteration_sees_items_appended_during_the_loop_as_a_list_does():
+    def walk(xs):
+        out = []
+        for x in xs:
+            out.append(x)
+            if x < 4:
+                xs.append(x + 2)
+        return out
+
+    py, tl = [1, 2], List([1, 2])
+    assert walk(py) == walk(tl) and py == tl
+    it = iter(List([1.5]))
+    assert next(it) == 1.5 and list(it) == [] and list(it) == []
+    assert 2.0 in List([1, 2]) and "x" not in List([1]) and 3 not in List.empty_list(types.int64)

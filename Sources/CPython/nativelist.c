@@ -290,12 +290,17 @@ static PyObject *nl_item(PyObject *o, Py_ssize_t i) {
     return box_item(l, i);
 }
 
+/* `v in list`: each element boxed in turn and compared (no materialized copy). */
 static int nl_contains(PyObject *o, PyObject *v) {
-    PyObject *list = materialize(o);
-    if (list == NULL) return -1;
-    int r = PySequence_Contains(list, v);
-    Py_DECREF(list);
-    return r;
+    NativeList *l = (NativeList *)o;
+    for (int64_t i = 0; i < l->length; i++) {
+        PyObject *item = box_item(l, i);
+        if (item == NULL) return -1;
+        int r = PyObject_RichCompareBool(item, v, Py_EQ);
+        Py_DECREF(item);
+        if (r != 0) return r;
+    }
+    return 0;
 }
 
 /* A new list of the same type and kind as `like` (a typed.List stays a typed.List) with the
@@ -361,12 +366,60 @@ static int nl_ass_subscript(PyObject *o, PyObject *key, PyObject *value) {
     return r;
 }
 
+/* The iterator: the list and the next index; the length is read at each step, so items
+ * appended during the loop are seen, as with a `list`. */
+typedef struct {
+    PyObject_HEAD
+    NativeList *list;  /* NULL once exhausted */
+    int64_t index;
+} NativeListIter;
+
+static void nlit_dealloc(PyObject *o) {
+    Py_XDECREF(((NativeListIter *)o)->list);
+    PyObject_Free(o);
+}
+
+static PyObject *nlit_next(PyObject *o) {
+    NativeListIter *it = (NativeListIter *)o;
+    NativeList *l = it->list;
+    if (l == NULL) return NULL;
+    if (it->index < l->length) return box_item(l, it->index++);
+    it->list = NULL;
+    Py_DECREF(l);
+    return NULL;
+}
+
+static PyObject *nlit_length_hint(PyObject *o, PyObject *unused) {
+    (void)unused;
+    NativeListIter *it = (NativeListIter *)o;
+    int64_t n = it->list && it->list->length > it->index ? it->list->length - it->index : 0;
+    return PyLong_FromLongLong(n);
+}
+
+static PyMethodDef nlit_methods[] = {
+    {"__length_hint__", (PyCFunction)nlit_length_hint, METH_NOARGS, "Items left."},
+    {NULL, NULL, 0, NULL}
+};
+
+static PyTypeObject NativeListIter_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "swiftjit._NativeListIterator",
+    .tp_basicsize = sizeof(NativeListIter),
+    .tp_dealloc = nlit_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_iter = PyObject_SelfIter,
+    .tp_iternext = nlit_next,
+    .tp_methods = nlit_methods,
+};
+
 static PyObject *nl_iter(PyObject *o) {
-    PyObject *list = materialize(o);
-    if (list == NULL) return NULL;
-    PyObject *it = PyObject_GetIter(list);
-    Py_DECREF(list);
-    return it;
+    if (ready() < 0) return NULL;
+    NativeListIter *it = PyObject_New(NativeListIter, &NativeListIter_Type);
+    if (it == NULL) return NULL;
+    Py_INCREF(o);
+    it->list = (NativeList *)o;
+    it->index = 0;
+    return (PyObject *)it;
 }
 
 static PyObject *nl_repr(PyObject *o) {
@@ -556,7 +609,7 @@ static PyTypeObject NativeList_Type = {
 static int ready(void) {
     static int done = 0;
     if (done) return 0;
-    if (PyType_Ready(&NativeList_Type) < 0) return -1;
+    if (PyType_Ready(&NativeList_Type) < 0 || PyType_Ready(&NativeListIter_Type) < 0) return -1;
     done = 1;
     return 0;
 }
