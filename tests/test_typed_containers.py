@@ -815,3 +815,79 @@ def test_iteration_sees_items_appended_during_the_loop_as_a_list_does():
     it = iter(List([1.5]))
     assert next(it) == 1.5 and list(it) == [] and list(it) == []
     assert 2.0 in List([1, 2]) and "x" not in List([1]) and 3 not in List.empty_list(types.int64)
+
+
+# ---------------------------------------------------------------- typed containers made in jitted code
+
+def test_typed_containers_made_in_jitted_code_come_back_typed():
+    from swiftjit.typed import List as L, Dict as D
+
+    @njit
+    def squares(n):
+        out = typed.List.empty_list(types.int64)
+        for i in range(n):
+            out.append(i * i)
+        return out
+
+    r = squares(5)
+    assert isinstance(r, List) and r.item_type == "int64" and r == [0, 1, 4, 9, 16]
+    assert isinstance(squares(0), List) and len(squares(0)) == 0
+
+    @njit
+    def halves(n):
+        d = D.empty(key_type=types.int64, value_type=types.float64)
+        for i in range(n):
+            d[i] = i * 0.5
+        return d
+
+    d = halves(3)
+    assert isinstance(d, Dict) and repr(d) == "DictType[int64,float64]({0: 0.0, 1: 0.5, 2: 1.0})"
+    d[7] = 1  # still typed after the return: an int is stored as a float
+    assert d[7] == 1.0 and isinstance(d[7], float)
+    with pytest.raises(TypeError):
+        d["x"] = 1.0
+
+    @njit
+    def flags(n):
+        l = L.empty_list(swiftjit.boolean)
+        c = D.empty(bool, int)
+        for i in range(n):
+            l.append(i % 2 == 0)
+            c[i % 2 == 0] = c.get(i % 2 == 0, 0) + 1
+        return l, c
+
+    l, c = flags(3)
+    assert repr(l) == "ListType[bool]([True, False, True])" and repr(c) == "DictType[bool,int64]({True: 2, False: 1})"
+
+    @njit
+    def roundtrip(xs):
+        ys = typed.List.empty_list(types.float64)
+        for x in xs:
+            ys.append(x)
+        return ys
+
+    back = roundtrip(List([1.5, 2.5]))
+    assert isinstance(back, List) and back == [1.5, 2.5]
+
+
+def test_typed_containers_made_in_jitted_code_errors_name_the_fix():
+    @njit
+    def untyped():
+        return typed.List()
+
+    with pytest.raises(swiftjit.TypingError, match="List.empty_list"):
+        untyped()
+
+    @njit
+    def strs():
+        return typed.Dict.empty(types.unicode_type, types.int64)
+
+    with pytest.raises(swiftjit.TypingError, match="unicode_type"):
+        strs()
+
+    @njit
+    def float_keys():
+        return typed.Dict.empty(types.float64, types.int64)
+
+    with pytest.raises(swiftjit.TypingError, match="make it in Python and pass it in"):
+        float_keys()

@@ -912,6 +912,16 @@ static PyGetSetDef nd_getset[] = {
     {NULL, NULL, NULL, NULL, NULL}
 };
 
+/* A new empty typed dict of class `type` (a subclass) with the tags of `kinds` (value tag |
+ * key tag << 4), for swiftjit_typed_new. */
+PyObject *swiftjit_nd_new_of(PyTypeObject *type, int64_t kinds) {
+    NativeDict *d = nd_make_of(type, (int)((kinds >> 4) & 1), (int)(kinds & 3), 0);
+    if (d == NULL) return NULL;
+    d->fixed = 1;
+    d->dirty = 0;
+    return (PyObject *)d;
+}
+
 /* The type object (for the module: swiftjit._swiftjit._NativeDict), readied. */
 PyObject *swiftjit_nd_type_object(void) {
     if (ensure_types() < 0) return NULL;

@@ -48,6 +48,8 @@ int swiftjit_nl_check(PyObject *o) { return PyObject_TypeCheck(o, &NativeList_Ty
 static int is_typed(PyObject *o) { return swiftjit_nl_check(o) && !Py_IS_TYPE(o, &NativeList_Type); }
 
 static const char *kind_names[] = {"bool", "int64", "float64", "complex128"};
+static PyObject *m_register_typed(PyObject *unused, PyObject *const *args, Py_ssize_t n);
+static PyObject *nl_tp_new(PyTypeObject *type, PyObject *args, PyObject *kwds);
 
 /* A native list of `n` zeroed elements of `kind`. */
 PyObject *swiftjit_nl_new(int64_t kind, int64_t n) {
@@ -549,6 +551,8 @@ static PyMethodDef nl_methods[] = {
     {"copy", (PyCFunction)m_copy, METH_NOARGS, "A shallow copy of the same type."},
     {"_tolist", (PyCFunction)m_tolist, METH_NOARGS, "The items as a new list."},
     {"_assign", (PyCFunction)m_assign, METH_O, "Replaces every item by those of a sequence (all or none)."},
+    {"_register_typed", (PyCFunction)(void (*)(void))m_register_typed, METH_FASTCALL | METH_STATIC,
+     "Registers the classes swiftjit.typed.List and typed.Dict (for containers made by compiled code)."},
     {NULL, NULL, 0, NULL}
 };
 
@@ -571,6 +575,45 @@ static PyObject *nl_tp_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
     l->data = calloc(4, (size_t)item_size(kind));
     if (l->data == NULL) { l->capacity = 0; Py_DECREF(l); return PyErr_NoMemory(); }
     return (PyObject *)l;
+}
+
+/* The Python classes swiftjit.typed.List and typed.Dict (registered by typed.py through
+ * `_NativeList._register_typed(List, Dict)`), for typed containers made by compiled code. */
+static PyObject *typed_classes[2];
+
+static PyObject *m_register_typed(PyObject *unused, PyObject *const *args, Py_ssize_t n) {
+    (void)unused;
+    if (n != 2 || !PyType_Check(args[0]) || !PyType_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "_register_typed(List, Dict) takes the two classes");
+        return NULL;
+    }
+    for (int i = 0; i < 2; i++) {
+        Py_INCREF(args[i]);
+        Py_XSETREF(typed_classes[i], args[i]);
+    }
+    Py_RETURN_NONE;
+}
+
+/* The registered class (0: typed.List, 1: typed.Dict), borrowed; NULL before registration. */
+PyObject *swiftjit_typed_class(int64_t which) { return typed_classes[which & 1]; }
+
+PyObject *swiftjit_nd_new_of(PyTypeObject *type, int64_t kinds);
+
+/* A typed container made by compiled code (`List.empty_list(int64)`, `Dict.empty(int64,
+ * float64)`): a typed.List of `kinds` (the list kind) or, when `dict`, a typed.Dict of
+ * `kinds` (value tag | key tag << 4). */
+PyObject *swiftjit_typed_new(int64_t dict, int64_t kinds) {
+    PyObject *cls = typed_classes[dict ? 1 : 0];
+    if (cls == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "swiftjit.typed is not initialized");
+        return NULL;
+    }
+    if (dict) return swiftjit_nd_new_of((PyTypeObject *)cls, kinds);
+    PyObject *args = Py_BuildValue("(L)", (long long)kinds);
+    if (args == NULL) return NULL;
+    PyObject *r = nl_tp_new((PyTypeObject *)cls, args, NULL);
+    Py_DECREF(args);
+    return r;
 }
 
 /* The type object (for the module: swiftjit._swiftjit._NativeList), readied. */
@@ -822,6 +865,7 @@ void *swiftjit_nativelist_symbol(int i, const char **name) {
     case 5: SYM(swiftjit_nl_export_steal);
     case 6: SYM(swiftjit_nl_reflect);
     case 7: SYM(swiftjit_nl_to_list);
+    case 8: SYM(swiftjit_typed_new);
     default: return NULL;
     }
 #undef SYM

@@ -251,3 +251,7 @@ class Dict(_NativeDict, metaclass=_TypedMeta):
         for k in keys:
             out[k] = value
         return out
+
+
+# Compiled code makes typed containers of these classes (List.empty_list(T), Dict.empty(K, V)).
+_NativeList._register_typed(List, Dict)

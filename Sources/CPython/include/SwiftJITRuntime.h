@@ -76,6 +76,8 @@ PyObject *swiftjit_nl_type_object(void);
 PyObject *swiftjit_nd_type_object(void);
 uint64_t swiftjit_nl_typed_key(PyObject *o);
 uint64_t swiftjit_nd_typed_key(PyObject *o);
+/// The class swiftjit.typed.List (0) or typed.Dict (1) once typed.py registered them, borrowed.
+PyObject *swiftjit_typed_class(int64_t which);
 /// Most threads of the pool, and most chunks of a parallel region.
 #define SWIFTJIT_MAX_THREADS 64
 
