@@ -891,3 +891,32 @@ def test_typed_containers_made_in_jitted_code_errors_name_the_fix():
 
     with pytest.raises(swiftjit.TypingError, match="make it in Python and pass it in"):
         float_keys()
+
+
+def test_numpy_numbers_go_into_typed_lists():
+    np = pytest.importorskip("numpy")
+    a = List(np.arange(4))
+    assert a.item_type == "int64" and same_items(a, [0, 1, 2, 3])
+    f = List(np.linspace(0, 1, 3, dtype=np.float32))
+    assert f.item_type == "float64" and same_items(f, [0.0, 0.5, 1.0])
+    f.append(np.float32(2.5))
+    f.append(np.int16(3))
+    assert same_items(f[-2:], [2.5, 3.0])
+    with pytest.raises(TypeError):
+        a.append(np.float64(1.5))  # not a safe cast to int64
+    with pytest.raises(TypeError):
+        f.append("1.5")
+
+
+def test_typed_dict_inside_a_list_argument_is_shared():
+    @njit
+    def bump(ds):
+        for d in ds:
+            d[0] = d.get(0, 0) + 1
+        return len(ds)
+
+    a = Dict.empty(key_type=types.int64, value_type=types.int64)
+    rows = [a, Dict({5: 1})]
+    assert bump(rows) == 2
+    assert rows[0] is a and a == {0: 1} and list(rows[1].items()) == [(5, 1), (0, 1)]
+    assert isinstance(rows[1], Dict)

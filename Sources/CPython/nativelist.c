@@ -165,7 +165,10 @@ static int store_item(NativeList *l, int64_t i, PyObject *v) {
     }
     case 2: {
         if (PyFloat_CheckExact(v)) { ((double *)l->data)[i] = PyFloat_AS_DOUBLE(v); return 0; }
-        if (!PyFloat_Check(v) && !PyLong_Check(v)) break;
+        /* A typed list also takes NumPy numbers (np.float32, np.int64): real numbers with __float__. */
+        int real = typed && !PyComplex_Check(v) && !PyUnicode_Check(v) && !PyBytes_Check(v) &&
+                   Py_TYPE(v)->tp_as_number != NULL && Py_TYPE(v)->tp_as_number->nb_float != NULL;
+        if (!PyFloat_Check(v) && !PyLong_Check(v) && !real) break;
         double x = PyFloat_AsDouble(v);
         if (x == -1.0 && PyErr_Occurred()) return -1;
         ((double *)l->data)[i] = x;

@@ -25,6 +25,8 @@ From Python the native ones behave as Numba's typed containers: storing a value 
 another type raises TypeError unless Numba casts it safely (an int into a float64 list,
 a bool into an int64 one); a float into an int64 list is refused, as Numba refuses it.
 """
+import numbers as _numbers
+
 from . import types as _types
 from ._swiftjit import _NativeList, _NativeDict
 
@@ -56,9 +58,9 @@ def _kind_of_items(items):
     for x in items:
         if isinstance(x, bool):
             r = 0
-        elif isinstance(x, int):
+        elif isinstance(x, _numbers.Integral):  # int, NumPy integers
             r = 1
-        elif isinstance(x, float):
+        elif isinstance(x, _numbers.Real):  # float, NumPy floats
             r = 2
         elif isinstance(x, complex):
             r = 3
