@@ -920,3 +920,16 @@ def test_typed_dict_inside_a_list_argument_is_shared():
     assert bump(rows) == 2
     assert rows[0] is a and a == {0: 1} and list(rows[1].items()) == [(5, 1), (0, 1)]
     assert isinstance(rows[1], Dict)
+
+
+def test_typed_argument_after_a_plain_one_gets_a_fast_path_key_once():
+    @njit
+    def n(xs):
+        return len(xs)
+
+    assert n([1, 2]) == 2  # compiled for list(int64) from a plain list: not keyable
+    size = n._fast_path_size()
+    tl = List([1, 2, 3])
+    for _ in range(5):
+        assert n(tl) == 3 and n([4]) == 1
+    assert n._fast_path_size() == size + 1 and len(n.signatures) == 1

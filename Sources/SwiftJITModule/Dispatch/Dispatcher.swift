@@ -205,6 +205,11 @@ final class DispatcherCore {
         }
         if let index = compiled.firstIndex(where: { $0.signature == types }) {
             let entry = unsafeBitCast(UInt(compiled[index].wrapperAddress), to: WrapperEntry.self)
+            // A typed.List/Dict meeting a specialization first compiled for a plain list/dict:
+            // key it too, so that the next calls take the fast path (TypedContainers.swift).
+            if (0..<argCount).contains(where: { DispatcherCore.typedContainerKey(argv[$0]!) != 0 }) {
+                addAlias(entry: entry, sample: argv)
+            }
             return entry(argv, argCount)
         }
         if explicitSignatures { return callConverted(argv, types) }
