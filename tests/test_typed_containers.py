@@ -933,3 +933,54 @@ def test_typed_argument_after_a_plain_one_gets_a_fast_path_key_once():
     for _ in range(5):
         assert n(tl) == 3 and n([4]) == 1
     assert n._fast_path_size() == size + 1 and len(n.signatures) == 1
+
+
+# ---------------------------------------------------------------- hypothesis: varied contents
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_floats = st.floats(allow_nan=True, allow_infinity=True, width=64)
+_ints = st.integers(min_value=-(2 ** 63), max_value=2 ** 63 - 1)
+
+
+def _sort_sum_slice(xs):
+    xs.sort()
+    total = 0.0
+    for x in xs:
+        total += x
+    return total, len(xs[1:-1])
+
+
+_sort_sum_slice_jit = njit(_sort_sum_slice)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.lists(_floats, max_size=30), st.lists(_ints, max_size=30)))
+def test_hypothesis_jitted_sort_sum_slice_matches_python(items):
+    kind = types.float64 if any(isinstance(x, float) for x in items) else types.int64
+    py = [float(x) for x in items] if kind is types.float64 else list(items)
+    tl = make(kind, py)
+    expected, got = outcome(_sort_sum_slice, py), outcome(_sort_sum_slice_jit, tl)
+    if isinstance(expected, tuple) and isinstance(got, tuple):
+        assert repr(expected[0]) == repr(got[0]) and expected[1] == got[1], (items, expected, got)
+    else:
+        assert expected == got, (items, expected, got)  # e.g. an int overflow in the total
+    assert same_items(py, tl)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(-20, 20), _ints), max_size=40), st.integers(-20, 20))
+def test_hypothesis_typed_dict_from_python_and_jitted_code(pairs, probe):
+    py, td = {}, Dict.empty(key_type=types.int64, value_type=types.int64)
+    for k, v in pairs:
+        py[k] = v
+        td[k] = v
+    assert list(py.items()) == list(td.items())
+    for f in (d_getitem, d_pop2, d_setdefault, d_in):
+        p2, t2 = dict(py), td.copy()
+        expected, got = outcome(f, p2, probe), outcome(_jitted[f], t2, probe)
+        assert same_value(expected, got), (f.__name__, pairs, probe, expected, got)
+        assert list(p2.items()) == list(t2.items())
+
+
+_jitted = {f: njit(f) for f in (d_getitem, d_pop2, d_setdefault, d_in)}
