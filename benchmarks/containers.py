@@ -2,6 +2,8 @@
 
     python benchmarks/containers.py [--repeat N]
 
+The typed_list kernels pass a typed.List of 1e6 floats (a plain list for Python): the
+swiftjit one is the native storage itself, so the call does not copy it.
 The dict kernels count into a dict passed in (a typed Dict for the JITs, so that
 Numba, which cannot infer an empty `{}`, runs the same code; a plain dict for Python).
 Each kernel's source runs in a fresh interpreter per backend (swiftjit: this
@@ -43,12 +45,26 @@ def kernel(text, counts):
         counts[w] = counts.get(w, 0) + 1
     return len(counts)
 ''', "TEXT, make_dict('str')", "'a b a c', make_dict('str')"),
+    "typed_list_sum": ("sum a typed.List argument of 1e6 floats", '''
+@jit(nopython=True)
+def kernel(xs):
+    total = 0.0
+    for x in xs:
+        total += x
+    return total
+''', "FLOATS", "FLOATS"),
+    "typed_list_call": ("call with a 1e6-item typed.List (len)", '''
+@jit(nopython=True)
+def kernel(xs):
+    return len(xs)
+''', "FLOATS", "FLOATS"),
 }
 
 SETUP = '''
 import time, statistics, json, sys
 words = ["alpha", "beta", "gamma", "delta", "épsilon", "zeta", "eta", "theta", "iota", "kappa"]
 TEXT = " ".join(words[(i * 7) % 10] + str(i % 5000) for i in range(1_250_000))[:10_000_000]
+FLOATS = make_list([i * 0.5 for i in range(1_000_000)])
 '''
 
 RUN = '''
@@ -61,7 +77,7 @@ print(json.dumps({{"median": statistics.median(times), "result": r}}))
 
 
 def measure(python, decorator, source, args, warm, repeat):
-    code = SETUP + decorator + source + RUN.format(args=args, warm=warm, repeat=repeat)
+    code = decorator + SETUP + source + RUN.format(args=args, warm=warm, repeat=repeat)
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     r = subprocess.run([python, "-c", code], capture_output=True, text=True, env=env, timeout=1800)
     if r.returncode != 0:
@@ -72,21 +88,27 @@ def measure(python, decorator, source, args, warm, repeat):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--only", nargs="*", help="kernel names to run (default: all)")
     opts = p.parse_args()
     numba_python = os.environ.get("NUMBA_PYTHON", os.path.join(HERE, ".venv-numba", "bin", "python"))
     backends = {
         "python": (sys.executable, "def jit(**kw):\n    return lambda f: f\n"
-                                   "def make_dict(k):\n    return {}\n"),
+                                   "def make_dict(k):\n    return {}\n"
+                                   "def make_list(items):\n    return items\n"),
         "swiftjit": (sys.executable, "from swiftjit import jit, typed, types\n"
                                      "def make_dict(k):\n    return typed.Dict.empty("
-                                     "types.unicode_type if k == 'str' else types.int64, types.int64)\n"),
+                                     "types.unicode_type if k == 'str' else types.int64, types.int64)\n"
+                                     "def make_list(items):\n    return typed.List(items)\n"),
     }
     if os.path.exists(numba_python):
         backends["numba"] = (numba_python, "from numba import jit, typed, types\n"
                                            "def make_dict(k):\n    return typed.Dict.empty("
-                                           "types.unicode_type if k == 'str' else types.int64, types.int64)\n")
+                                           "types.unicode_type if k == 'str' else types.int64, types.int64)\n"
+                                     "def make_list(items):\n    return typed.List(items)\n")
     print(f"{'kernel':40} " + " ".join(f"{b:>10}" for b in backends) + "   swiftjit/numba")
     for name, (label, source, args, warm) in KERNELS.items():
+        if opts.only and name not in opts.only:
+            continue
         row = {}
         for b, (python, decorator) in backends.items():
             res, err = measure(python, decorator, source, args, warm, 1 if b == "python" else opts.repeat)
@@ -94,7 +116,11 @@ def main():
             if err:
                 print(f"  {b}: {err}", file=sys.stderr)
         ratio = row["swiftjit"] / row["numba"] if "numba" in row else float("nan")
-        print(f"{label:40} " + " ".join(f"{row[b] * 1e3:9.1f}ms" for b in backends) + f"   {ratio:.2f}x")
+        print(f"{label:40} " + " ".join(_ms(row[b]) for b in backends) + f"   {ratio:.2f}x")
+
+
+def _ms(seconds):
+    return f"{seconds * 1e3:9.1f}ms" if seconds >= 1e-3 else f"{seconds * 1e6:9.2f}us"
 
 
 if __name__ == "__main__":

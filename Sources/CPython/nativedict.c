@@ -48,6 +48,8 @@ typedef struct {
     int ktag, vtag;
     int dirty;            /* changed since made (write-back to an argument's dict) */
     uint64_t version;     /* changes of the key set (iterators check it) */
+    int fixed;            /* 0: tags widen; 1: a typed.Dict, tags fixed; 2: a typed.Dict() whose
+                             tags the first stored item decides */
 } NativeDict;
 
 static PyTypeObject NativeDictType;
@@ -72,7 +74,12 @@ static inline uint64_t nd_hash(int64_t key) {
     return x;
 }
 
-static inline int is_native(PyObject *o) { return Py_TYPE(o) == &NativeDictType; }
+/* A native dict: `_NativeDict` itself (made by compiled code) or a typed.Dict (a subclass). */
+static inline int is_native(PyObject *o) { return PyObject_TypeCheck(o, &NativeDictType); }
+/* A typed.Dict: passed to and returned from compiled code as it is (no copy, no write-back). */
+static inline int is_typed(PyObject *o) { return is_native(o) && !Py_IS_TYPE(o, &NativeDictType); }
+static const char *ktag_type(int t) { return t == K_BOOL ? "bool" : "int64"; }
+static const char *vtag_type(int t) { return t == V_FLOAT ? "float64" : t == V_BOOL ? "bool" : "int64"; }
 
 /* Allocates tables for an index of `size` slots (a power of two); entries are moved by the caller. */
 static int nd_alloc(NativeDict *d, Py_ssize_t size) {
@@ -113,10 +120,12 @@ static int nd_resize(NativeDict *d) {
     return nd_alloc(d, size);
 }
 
-static NativeDict *nd_make(int ktag, int vtag, Py_ssize_t hint) {
+static NativeDict *nd_make_of(PyTypeObject *type, int ktag, int vtag, Py_ssize_t hint) {
     if (ensure_types() < 0) return NULL;
-    NativeDict *d = PyObject_New(NativeDict, &NativeDictType);
+    NativeDict *d = type == &NativeDictType ? PyObject_New(NativeDict, &NativeDictType)
+                                            : (NativeDict *)type->tp_alloc(type, 0);
     if (d == NULL) return NULL;
+    d->fixed = type == &NativeDictType ? 0 : 1;
     d->used = d->nentries = d->usable = 0;
     d->mask = 0;
     d->index = NULL; d->entries = NULL; d->alive = NULL;
@@ -128,6 +137,8 @@ static NativeDict *nd_make(int ktag, int vtag, Py_ssize_t hint) {
     if (nd_alloc(d, size) < 0) { Py_DECREF(d); return NULL; }
     return d;
 }
+
+static NativeDict *nd_make(int ktag, int vtag, Py_ssize_t hint) { return nd_make_of(&NativeDictType, ktag, vtag, hint); }
 
 /* The entry number of `key`, or -1. */
 static inline Py_ssize_t nd_find(NativeDict *d, int64_t key) {
@@ -189,7 +200,7 @@ static void nd_clear(NativeDict *d) {
 
 /* Widens the value tag to `vtag` (bool -> int -> float), converting stored values. */
 static void nd_widen_values(NativeDict *d, int vtag) {
-    if (d->vtag == vtag || d->vtag == V_FLOAT) return;
+    if (d->vtag == vtag || d->vtag == V_FLOAT || d->fixed) return;
     if (vtag == V_FLOAT) {
         for (Py_ssize_t i = 0; i < d->nentries; i++) d->entries[i].value.f = (double)d->entries[i].value.i;
         d->vtag = V_FLOAT;
@@ -249,6 +260,46 @@ static int unbox_key(PyObject *o, int64_t *k) {
     return 0;
 }
 
+/* A typed.Dict() without types takes them from its first item (-1 when they are not native). */
+static int settle_tags(NativeDict *d, PyObject *key, PyObject *value) {
+    if (d->fixed != 2) return 0;
+    int kt = PyBool_Check(key) ? K_BOOL : PyLong_Check(key) ? K_INT : -1;
+    int vt = PyBool_Check(value) ? V_BOOL : PyLong_Check(value) ? V_INT : PyFloat_Check(value) ? V_FLOAT : -1;
+    if (kt < 0 || vt < 0) {
+        PyErr_Format(PyExc_TypeError, "swiftjit.typed.Dict() holds int or bool keys and int, float or bool values "
+                     "natively, not a %.100s key with a %.100s value: use Dict.empty(key_type=..., value_type=...) "
+                     "for other types", Py_TYPE(key)->tp_name, Py_TYPE(value)->tp_name);
+        return -1;
+    }
+    d->ktag = kt;
+    d->vtag = vt;
+    d->fixed = 1;
+    return 0;
+}
+
+/* A key and value checked against a typed.Dict's types, as Numba's typed.Dict casts them
+ * safely: bool keys take bools, int64 keys ints and bools; bool values take bools, int64
+ * values ints and bools, float64 values floats, ints and bools. */
+static int check_typed_item(NativeDict *d, PyObject *key, PyObject *value) {
+    if (d->fixed != 1) return 0;
+    int key_ok = d->ktag == K_BOOL ? PyBool_Check(key) : PyLong_Check(key);
+    if (!key_ok) {
+        PyErr_Format(PyExc_TypeError, "a typed Dict with %s keys cannot take a %.100s key (cannot safely cast it; "
+                     "cast explicitly)", ktag_type(d->ktag), Py_TYPE(key)->tp_name);
+        return -1;
+    }
+    if (value == NULL) return 0;
+    int value_ok = d->vtag == V_BOOL ? PyBool_Check(value)
+                 : d->vtag == V_INT ? PyLong_Check(value)
+                 : (PyFloat_Check(value) || PyLong_Check(value));
+    if (!value_ok) {
+        PyErr_Format(PyExc_TypeError, "a typed Dict with %s values cannot take a %.100s value (cannot safely cast "
+                     "it; cast explicitly)", vtag_type(d->vtag), Py_TYPE(value)->tp_name);
+        return -1;
+    }
+    return 0;
+}
+
 /* A key to store: an int (or bool) that fits int64; widens the key tag. */
 static int store_key(NativeDict *d, PyObject *o, int64_t *k) {
     if (!PyLong_Check(o)) {
@@ -258,7 +309,7 @@ static int store_key(NativeDict *d, PyObject *o, int64_t *k) {
     }
     long long v = PyLong_AsLongLong(o);
     if (v == -1 && PyErr_Occurred()) return -1;
-    if (!PyBool_Check(o)) d->ktag = K_INT;
+    if (!PyBool_Check(o) && !d->fixed) d->ktag = K_INT;
     *k = (int64_t)v;
     return 0;
 }
@@ -290,6 +341,7 @@ static int store_value(NativeDict *d, PyObject *o, NDValue *out) {
 static int nd_store_object(NativeDict *d, PyObject *key, PyObject *value) {
     int64_t k;
     NDValue v;
+    if (settle_tags(d, key, value) < 0 || check_typed_item(d, key, value) < 0) return -1;
     if (store_key(d, key, &k) < 0) return -1;
     int ktag = d->ktag;
     if (store_value(d, value, &v) < 0) return -1;
@@ -313,6 +365,13 @@ PyObject *swiftjit_nd_new(int64_t kinds) {
 /* Makes the tags of `d` able to hold the static types `kinds`; -1 with TypeError when not. */
 static int nd_adopt(NativeDict *d, int64_t kinds) {
     int vk = (int)(kinds & 3), kk = (int)((kinds >> 4) & 1);
+    if (d->fixed == 2) { d->ktag = kk; d->vtag = vk; d->fixed = 1; return 0; }
+    if (d->fixed) {
+        if (kk == d->ktag && vk == d->vtag) return 0;
+        PyErr_Format(PyExc_TypeError, "a typed Dict[%s, %s] is used where compiled code expects a dict of %s keys "
+                     "and %s values", ktag_type(d->ktag), vtag_type(d->vtag), ktag_type(kk), vtag_type(vk));
+        return -1;
+    }
     if (kk == K_INT) d->ktag = K_INT;
     if (vk == d->vtag) return 0;
     if (vk == V_FLOAT || (vk == V_INT && d->vtag == V_BOOL)) { nd_widen_values(d, vk); return 0; }
@@ -327,7 +386,7 @@ static int nd_adopt(NativeDict *d, int64_t kinds) {
 int32_t swiftjit_nd_set(PyObject *o, int64_t k, int64_t bits, int64_t kinds) {
     NativeDict *d = (NativeDict *)o;
     int vk = (int)(kinds & 3);
-    if (((kinds >> 4) & 1) == K_INT) d->ktag = K_INT;
+    if (((kinds >> 4) & 1) == K_INT && !d->fixed) d->ktag = K_INT;
     if (vk != d->vtag && (vk == V_FLOAT || (vk == V_INT && d->vtag == V_BOOL))) nd_widen_values(d, vk);
     NDValue v;
     if (vk == V_FLOAT) {
@@ -444,7 +503,13 @@ static PyObject *nd_from_mapping(PyObject *src, int64_t kinds) {
 }
 
 /* A dict argument for compiled code: a new native dict with the items of `src` (borrowed). */
-PyObject *swiftjit_nd_from_dict(PyObject *src, int64_t kinds) { return nd_from_mapping(src, kinds); }
+PyObject *swiftjit_nd_from_dict(PyObject *src, int64_t kinds) {
+    if (is_typed(src) && ((NativeDict *)src)->fixed == 1) {  /* a typed.Dict is the caller's object itself */
+        Py_INCREF(src);
+        return src;
+    }
+    return nd_from_mapping(src, kinds);
+}
 
 /* A value read from a container where compiled code expects a native dict: a native
  * dict is taken as it is, a Python dict is copied (consumes `o`). */
@@ -486,7 +551,7 @@ static PyObject *nd_to_pydict(NativeDict *d) {
 
 /* A dict returned to Python: a new Python dict with the items (consumes `o`). */
 PyObject *swiftjit_nd_export_steal(PyObject *o) {
-    if (o == NULL || !is_native(o)) return o;
+    if (o == NULL || !is_native(o) || is_typed(o)) return o;  /* a typed.Dict goes back as it is */
     PyObject *r = nd_to_pydict((NativeDict *)o);
     Py_DECREF(o);
     return r;
@@ -523,7 +588,7 @@ int32_t swiftjit_nd_writeback(PyObject *orig, PyObject *o) {
 static void nd_dealloc(PyObject *o) {
     NativeDict *d = (NativeDict *)o;
     PyMem_Free(d->index); PyMem_Free(d->entries); PyMem_Free(d->alive);
-    PyObject_Free(o);
+    Py_TYPE(o)->tp_free(o);
 }
 
 /* The entry of Python key `key`: its index, -1 when absent (or not an int key), -2 with an
@@ -709,6 +774,19 @@ static PyObject *m_popitem(PyObject *o, PyObject *unused) {
 static PyObject *m_copy(PyObject *o, PyObject *unused) {
     (void)unused;
     NativeDict *d = (NativeDict *)o;
+    if (is_typed(o)) {  /* a copy of a typed.Dict is a typed.Dict of the same types */
+        NativeDict *c = nd_make_of(Py_TYPE(o), d->ktag, d->vtag, d->used);
+        if (c == NULL) return NULL;
+        c->fixed = d->fixed;
+        for (Py_ssize_t i = 0; i < d->nentries; i++) {
+            if (!d->alive[i]) continue;
+            int inserted;
+            NDEntry *e = nd_slot(c, d->entries[i].key, &inserted);
+            if (e == NULL) { Py_DECREF(c); return NULL; }
+            e->value = d->entries[i].value;
+        }
+        return (PyObject *)c;
+    }
     PyObject *c = nd_from_mapping(o, d->vtag | (d->ktag << 4));
     if (c) ((NativeDict *)c)->dirty = 1;
     return c;
@@ -724,7 +802,7 @@ static PyObject *m_update(PyObject *o, PyObject *const *args, Py_ssize_t n) {
     NativeDict *d = (NativeDict *)o;
     if (n != 1) { PyErr_SetString(PyExc_TypeError, "update expected 1 argument"); return NULL; }
     PyObject *src = args[0];
-    if (is_native(src)) {
+    if (is_native(src) && !d->fixed) {
         NativeDict *s = (NativeDict *)src;
         if (s->vtag == V_FLOAT || (s->vtag == V_INT && d->vtag == V_BOOL)) nd_widen_values(d, s->vtag);
         if (s->ktag == K_INT) d->ktag = K_INT;
@@ -803,6 +881,61 @@ static PyNumberMethods nd_as_number = { .nb_or = nd_or, .nb_inplace_or = nd_ior 
 static PyMappingMethods nd_as_mapping = { nd_length, nd_subscript, nd_ass_subscript };
 static PySequenceMethods nd_as_sequence = { .sq_contains = nd_sq_contains };
 
+/* _NativeDict(ktag=-1, vtag=-1): an empty typed dict (subclasses: swiftjit.typed.Dict) with
+ * fixed key and value tags, or (-1, -1) tags taken from the first item stored. */
+static PyObject *nd_tp_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    int ktag = -1, vtag = -1;
+    Py_ssize_t hint = 0;
+    static char *names[] = {"ktag", "vtag", "n_keys", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|iin", names, &ktag, &vtag, &hint)) return NULL;
+    int untyped = ktag == -1 && vtag == -1;
+    if (!untyped && (ktag < 0 || ktag > 1 || vtag < 0 || vtag > 2)) {
+        PyErr_SetString(PyExc_ValueError, "ktag must be 0 (int64) or 1 (bool), vtag 0 (int64), 1 (float64) or 2 (bool)");
+        return NULL;
+    }
+    NativeDict *d = nd_make_of(type, untyped ? K_INT : ktag, untyped ? V_INT : vtag, hint < 0 ? 0 : hint);
+    if (d == NULL) return NULL;
+    d->fixed = untyped ? 2 : 1;
+    d->dirty = 0;
+    return (PyObject *)d;
+}
+
+static PyObject *get_types(PyObject *o, void *unused) {
+    (void)unused;
+    NativeDict *d = (NativeDict *)o;
+    if (d->fixed == 2) Py_RETURN_NONE;
+    return Py_BuildValue("(ss)", ktag_type(d->ktag), vtag_type(d->vtag));
+}
+
+static PyGetSetDef nd_getset[] = {
+    {"_types", get_types, NULL, "(key type, value type) names, or None before the first item of a typed.Dict().", NULL},
+    {NULL, NULL, NULL, NULL, NULL}
+};
+
+/* A new empty typed dict of class `type` (a subclass) with the tags of `kinds` (value tag |
+ * key tag << 4), for swiftjit_typed_new. */
+PyObject *swiftjit_nd_new_of(PyTypeObject *type, int64_t kinds) {
+    NativeDict *d = nd_make_of(type, (int)((kinds >> 4) & 1), (int)(kinds & 3), 0);
+    if (d == NULL) return NULL;
+    d->fixed = 1;
+    d->dirty = 0;
+    return (PyObject *)d;
+}
+
+/* The type object (for the module: swiftjit._swiftjit._NativeDict), readied. */
+PyObject *swiftjit_nd_type_object(void) {
+    if (ensure_types() < 0) return NULL;
+    return (PyObject *)&NativeDictType;
+}
+
+/* The dispatcher's key of a typed.Dict argument: (1 << 62) | (1 << 8) | vtag | ktag << 4;
+ * 0 when `o` is not a typed dict or has no types yet. */
+uint64_t swiftjit_nd_typed_key(PyObject *o) {
+    if (!is_typed(o) || ((NativeDict *)o)->fixed != 1) return 0;
+    NativeDict *d = (NativeDict *)o;
+    return ((uint64_t)1 << 62) | ((uint64_t)1 << 8) | (uint64_t)d->vtag | ((uint64_t)d->ktag << 4);
+}
+
 static PyTypeObject NativeDictType = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "swiftjit._NativeDict",
@@ -813,11 +946,13 @@ static PyTypeObject NativeDictType = {
     .tp_as_mapping = &nd_as_mapping,
     .tp_as_sequence = &nd_as_sequence,
     .tp_hash = PyObject_HashNotImplemented,
-    .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "A dict with int keys and numeric values held natively by compiled code.",
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_doc = "A dict with int keys and numeric values held natively (the base of swiftjit.typed.Dict).",
     .tp_richcompare = nd_richcompare,
     .tp_iter = nd_iter,
     .tp_methods = nd_methods,
+    .tp_getset = nd_getset,
+    .tp_new = nd_tp_new,
 };
 
 static PyTypeObject NativeDictIterType = {
@@ -880,7 +1015,7 @@ static PyObject *walk(PyObject *o, const char *d, int import) {
     case 'N': {
         if (import && !is_native(o) && PyDict_Check(o))
             return nd_from_mapping(o, (d[1] - '0') | ((d[2] - '0') << 4));
-        if (!import && is_native(o)) return nd_to_pydict((NativeDict *)o);
+        if (!import && is_native(o) && !is_typed(o)) return nd_to_pydict((NativeDict *)o);
         break;
     }
     case 'O':

@@ -38,7 +38,18 @@ static int64_t item_size(int64_t kind) { return kind == 0 ? 1 : kind == 3 ? 16 :
 static PyTypeObject NativeList_Type;
 static int ready(void);
 
-int swiftjit_nl_check(PyObject *o) { return Py_IS_TYPE(o, &NativeList_Type); }
+/* A native list: `swiftjit._NativeList` itself (made by compiled code) or a subclass
+ * instance (`swiftjit.typed.List`, made by Python code and passed as it is). */
+int swiftjit_nl_check(PyObject *o) { return PyObject_TypeCheck(o, &NativeList_Type); }
+
+/* A typed list: an instance of a subclass of `_NativeList` (swiftjit.typed.List). Such a
+ * list is the caller's object in compiled code: it is neither copied in nor reflected
+ * nor exported, and it keeps its element kind (no kind -1 reaches compiled code). */
+static int is_typed(PyObject *o) { return swiftjit_nl_check(o) && !Py_IS_TYPE(o, &NativeList_Type); }
+
+static const char *kind_names[] = {"bool", "int64", "float64", "complex128"};
+static PyObject *m_register_typed(PyObject *unused, PyObject *const *args, Py_ssize_t n);
+static PyObject *nl_tp_new(PyTypeObject *type, PyObject *args, PyObject *kwds);
 
 /* A native list of `n` zeroed elements of `kind`. */
 PyObject *swiftjit_nl_new(int64_t kind, int64_t n) {
@@ -79,7 +90,7 @@ int swiftjit_nl_grow(PyObject *o) {
 
 static void nl_dealloc(PyObject *o) {
     free(((NativeList *)o)->data);
-    PyObject_Free(o);
+    Py_TYPE(o)->tp_free(o);
 }
 
 static PyObject *box_item(NativeList *l, int64_t i) {
@@ -94,18 +105,59 @@ static PyObject *box_item(NativeList *l, int64_t i) {
     }
 }
 
-/* Stores the number `v` into element i; -1 (TypeError) when it is not of the list's kind. */
+/* The kind of a list whose first element is `v` (typed.List() without an item type), -1 when
+ * a native list cannot hold it. */
+static int64_t kind_of_value(PyObject *v) {
+    if (PyBool_Check(v)) return 0;
+    if (PyLong_Check(v)) return 1;
+    if (PyFloat_Check(v)) return 2;
+    if (PyComplex_Check(v)) return 3;
+    return -1;
+}
+
+/* A typed list without an item type yet (kind -1) takes the kind of its first element. */
+static int settle_kind(NativeList *l, PyObject *v) {
+    if (l->kind >= 0) return 0;
+    int64_t kind = kind_of_value(v);
+    if (kind < 0) {
+        PyErr_Format(PyExc_TypeError, "swiftjit.typed.List() holds bool, int, float or complex items natively, "
+                     "not %.100s: give the item type (List.empty_list(unicode_type)) for other items",
+                     Py_TYPE(v)->tp_name);
+        return -1;
+    }
+    char *data = calloc((size_t)(l->capacity > 0 ? l->capacity : 4), (size_t)item_size(kind));
+    if (data == NULL) { PyErr_NoMemory(); return -1; }
+    free(l->data);
+    l->data = data;
+    if (l->capacity <= 0) l->capacity = 4;
+    l->kind = kind;
+    return 0;
+}
+
+/* Stores the number `v` into element i; -1 (TypeError) when it is not of the list's kind.
+ * A typed list takes only what Numba's typed.List casts safely: bool into bool, bool/int
+ * into int64, bool/int/float into float64, any number into complex128. */
 static int store_item(NativeList *l, int64_t i, PyObject *v) {
+    int typed = !Py_IS_TYPE((PyObject *)l, &NativeList_Type);
     switch (l->kind) {
     case 0: {
-        if (!PyBool_Check(v) && !PyLong_Check(v)) break;
+        if (!PyBool_Check(v) && (typed || !PyLong_Check(v))) break;
         int t = PyObject_IsTrue(v);
         if (t < 0) return -1;
         ((unsigned char *)l->data)[i] = (unsigned char)t;
         return 0;
     }
     case 1: {
-        if (!PyLong_Check(v)) break;
+        if (!PyLong_Check(v)) {
+            if (!typed || PyFloat_Check(v) || PyComplex_Check(v) || !PyIndex_Check(v)) break;
+            PyObject *index = PyNumber_Index(v);  /* numpy integers */
+            if (index == NULL) return -1;
+            long long x = PyLong_AsLongLong(index);
+            Py_DECREF(index);
+            if (x == -1 && PyErr_Occurred()) return -1;
+            ((int64_t *)l->data)[i] = (int64_t)x;
+            return 0;
+        }
         long long x = PyLong_AsLongLong(v);
         if (x == -1 && PyErr_Occurred()) return -1;
         ((int64_t *)l->data)[i] = (int64_t)x;
@@ -113,7 +165,10 @@ static int store_item(NativeList *l, int64_t i, PyObject *v) {
     }
     case 2: {
         if (PyFloat_CheckExact(v)) { ((double *)l->data)[i] = PyFloat_AS_DOUBLE(v); return 0; }
-        if (!PyFloat_Check(v) && !PyLong_Check(v)) break;
+        /* A typed list also takes NumPy numbers (np.float32, np.int64): real numbers with __float__. */
+        int real = typed && !PyComplex_Check(v) && !PyUnicode_Check(v) && !PyBytes_Check(v) &&
+                   Py_TYPE(v)->tp_as_number != NULL && Py_TYPE(v)->tp_as_number->nb_float != NULL;
+        if (!PyFloat_Check(v) && !PyLong_Check(v) && !real) break;
         double x = PyFloat_AsDouble(v);
         if (x == -1.0 && PyErr_Occurred()) return -1;
         ((double *)l->data)[i] = x;
@@ -128,6 +183,11 @@ static int store_item(NativeList *l, int64_t i, PyObject *v) {
         d[1] = c.imag;
         return 0;
     }
+    }
+    if (typed) {
+        PyErr_Format(PyExc_TypeError, "a typed List of %s cannot hold a %.100s (cannot safely cast it to %s; "
+                     "cast explicitly)", kind_names[l->kind & 3], Py_TYPE(v)->tp_name, kind_names[l->kind & 3]);
+        return -1;
     }
     static const char *names[] = {"bool", "int", "float", "complex"};
     PyErr_Format(PyExc_TypeError, "a list of %s in compiled code cannot hold a %.100s "
@@ -154,6 +214,7 @@ static int fill_from(NativeList *l, PyObject *src) {
     if (seq == NULL) return -1;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
     PyObject **items = PySequence_Fast_ITEMS(seq);
+    if (n > 0 && settle_kind(l, items[0]) < 0) { Py_DECREF(seq); return -1; }
     int r = reserve(l, (int64_t)n);
     if (r == 0) {
         /* Checked into a scratch copy first: a failure leaves the list as it was. */
@@ -182,6 +243,15 @@ PyObject *swiftjit_nl_from_list(PyObject *list, int64_t kind) {
 /* The native list for an object read from a container or returned by Python code,
  * consuming the reference to `o`: a native list itself, or a new one made from a `list`. */
 PyObject *swiftjit_nl_unbox_steal(PyObject *o, int64_t kind) {
+    if (swiftjit_nl_check(o) && ((NativeList *)o)->kind < 0 && ((NativeList *)o)->length == 0) {
+        NativeList *l = (NativeList *)o;  /* an empty typed.List() without an item type takes it now */
+        char *data = calloc((size_t)(l->capacity > 0 ? l->capacity : 4), (size_t)item_size(kind));
+        if (data == NULL) { Py_DECREF(o); PyErr_NoMemory(); return NULL; }
+        free(l->data);
+        l->data = data;
+        if (l->capacity <= 0) l->capacity = 4;
+        l->kind = kind;
+    }
     if (swiftjit_nl_check(o) && ((NativeList *)o)->kind == kind) return o;
     if (!PyList_Check(o)) {
         PyErr_Format(PyExc_TypeError, "a container holds a %.100s where compiled code expects a list "
@@ -225,23 +295,74 @@ static PyObject *nl_item(PyObject *o, Py_ssize_t i) {
     return box_item(l, i);
 }
 
+/* `v in list`: each element boxed in turn and compared (no materialized copy). */
 static int nl_contains(PyObject *o, PyObject *v) {
-    PyObject *list = materialize(o);
-    if (list == NULL) return -1;
-    int r = PySequence_Contains(list, v);
-    Py_DECREF(list);
-    return r;
+    NativeList *l = (NativeList *)o;
+    for (int64_t i = 0; i < l->length; i++) {
+        PyObject *item = box_item(l, i);
+        if (item == NULL) return -1;
+        int r = PyObject_RichCompareBool(item, v, Py_EQ);
+        Py_DECREF(item);
+        if (r != 0) return r;
+    }
+    return 0;
+}
+
+/* A new list of the same type and kind as `like` (a typed.List stays a typed.List) with the
+ * elements of the sequence `items`. */
+static PyObject *new_like(PyObject *like, PyObject *items) {
+    NativeList *src = (NativeList *)like;
+    PyTypeObject *type = Py_TYPE(like);
+    NativeList *l = (NativeList *)type->tp_alloc(type, 0);
+    if (l == NULL) return NULL;
+    l->kind = src->kind;
+    l->length = 0;
+    l->capacity = 4;
+    l->data = calloc(4, (size_t)item_size(src->kind));
+    if (l->data == NULL) { l->capacity = 0; Py_DECREF(l); return PyErr_NoMemory(); }
+    if (fill_from(l, items) < 0) { Py_DECREF(l); return NULL; }
+    return (PyObject *)l;
+}
+
+/* An index argument as a position in [0, length) (negative ones count from the end);
+ * -1 with IndexError (`what` as swiftjit_nl_index_error) when out of range, -2 on another error. */
+static int64_t position(NativeList *l, PyObject *key, int64_t what) {
+    Py_ssize_t i = PyNumber_AsSsize_t(key, PyExc_IndexError);
+    if (i == -1 && PyErr_Occurred()) return -2;
+    if (i < 0) i += (Py_ssize_t)l->length;
+    if (i < 0 || i >= (Py_ssize_t)l->length) { swiftjit_nl_index_error(what); return -1; }
+    return (int64_t)i;
 }
 
 static PyObject *nl_subscript(PyObject *o, PyObject *key) {
+    NativeList *l = (NativeList *)o;
+    if (PyIndex_Check(key)) {
+        int64_t i = position(l, key, 0);
+        return i < 0 ? NULL : box_item(l, i);
+    }
     PyObject *list = materialize(o);
     if (list == NULL) return NULL;
     PyObject *r = PyObject_GetItem(list, key);
     Py_DECREF(list);
+    if (r != NULL && is_typed(o) && PyList_Check(r)) {  /* a slice of a typed.List is a typed.List */
+        PyObject *t = new_like(o, r);
+        Py_DECREF(r);
+        return t;
+    }
     return r;
 }
 
 static int nl_ass_subscript(PyObject *o, PyObject *key, PyObject *value) {
+    NativeList *l = (NativeList *)o;
+    if (PyIndex_Check(key)) {
+        int64_t i = position(l, key, 1);
+        if (i < 0) return -1;
+        if (value) return store_item(l, i, value);
+        int64_t size = item_size(l->kind);
+        memmove(l->data + i * size, l->data + (i + 1) * size, (size_t)((l->length - i - 1) * size));
+        l->length--;
+        return 0;
+    }
     PyObject *list = materialize(o);
     if (list == NULL) return -1;
     int r = value ? PyObject_SetItem(list, key, value) : PyObject_DelItem(list, key);
@@ -250,12 +371,60 @@ static int nl_ass_subscript(PyObject *o, PyObject *key, PyObject *value) {
     return r;
 }
 
+/* The iterator: the list and the next index; the length is read at each step, so items
+ * appended during the loop are seen, as with a `list`. */
+typedef struct {
+    PyObject_HEAD
+    NativeList *list;  /* NULL once exhausted */
+    int64_t index;
+} NativeListIter;
+
+static void nlit_dealloc(PyObject *o) {
+    Py_XDECREF(((NativeListIter *)o)->list);
+    PyObject_Free(o);
+}
+
+static PyObject *nlit_next(PyObject *o) {
+    NativeListIter *it = (NativeListIter *)o;
+    NativeList *l = it->list;
+    if (l == NULL) return NULL;
+    if (it->index < l->length) return box_item(l, it->index++);
+    it->list = NULL;
+    Py_DECREF(l);
+    return NULL;
+}
+
+static PyObject *nlit_length_hint(PyObject *o, PyObject *unused) {
+    (void)unused;
+    NativeListIter *it = (NativeListIter *)o;
+    int64_t n = it->list && it->list->length > it->index ? it->list->length - it->index : 0;
+    return PyLong_FromLongLong(n);
+}
+
+static PyMethodDef nlit_methods[] = {
+    {"__length_hint__", (PyCFunction)nlit_length_hint, METH_NOARGS, "Items left."},
+    {NULL, NULL, 0, NULL}
+};
+
+static PyTypeObject NativeListIter_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "swiftjit._NativeListIterator",
+    .tp_basicsize = sizeof(NativeListIter),
+    .tp_dealloc = nlit_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_iter = PyObject_SelfIter,
+    .tp_iternext = nlit_next,
+    .tp_methods = nlit_methods,
+};
+
 static PyObject *nl_iter(PyObject *o) {
-    PyObject *list = materialize(o);
-    if (list == NULL) return NULL;
-    PyObject *it = PyObject_GetIter(list);
-    Py_DECREF(list);
-    return it;
+    if (ready() < 0) return NULL;
+    NativeListIter *it = PyObject_New(NativeListIter, &NativeListIter_Type);
+    if (it == NULL) return NULL;
+    Py_INCREF(o);
+    it->list = (NativeList *)o;
+    it->index = 0;
+    return (PyObject *)it;
 }
 
 static PyObject *nl_repr(PyObject *o) {
@@ -288,6 +457,181 @@ static PyMappingMethods nl_as_mapping = {
     .mp_ass_subscript = nl_ass_subscript,
 };
 
+/* ---- methods for Python code (swiftjit.typed.List builds the rest on these) ---- */
+
+static PyObject *m_append(PyObject *o, PyObject *v) {
+    NativeList *l = (NativeList *)o;
+    if (settle_kind(l, v) < 0 || reserve(l, l->length + 1) < 0) return NULL;
+    if (store_item(l, l->length, v) < 0) return NULL;
+    l->length++;
+    Py_RETURN_NONE;
+}
+
+/* extend(iterable): all or nothing (the items are checked before the length changes). */
+static PyObject *m_extend(PyObject *o, PyObject *src) {
+    NativeList *l = (NativeList *)o;
+    PyObject *seq = o == src ? swiftjit_nl_to_list(o) : PySequence_Fast(src, "extend() needs an iterable");
+    if (seq == NULL) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    int r = n > 0 ? settle_kind(l, items[0]) : 0;
+    if (r == 0) r = reserve(l, l->length + (int64_t)n);
+    for (Py_ssize_t i = 0; r == 0 && i < n; i++) r = store_item(l, l->length + (int64_t)i, items[i]);
+    if (r == 0) l->length += (int64_t)n;
+    Py_DECREF(seq);
+    if (r < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *m_pop(PyObject *o, PyObject *const *args, Py_ssize_t n) {
+    NativeList *l = (NativeList *)o;
+    if (n > 1) { PyErr_SetString(PyExc_TypeError, "pop expected at most 1 argument"); return NULL; }
+    if (l->length == 0) { swiftjit_nl_index_error(2); return NULL; }
+    int64_t i = l->length - 1;
+    if (n == 1) {
+        i = position(l, args[0], 3);
+        if (i < 0) return NULL;
+    }
+    PyObject *item = box_item(l, i);
+    if (item == NULL) return NULL;
+    int64_t size = item_size(l->kind);
+    memmove(l->data + i * size, l->data + (i + 1) * size, (size_t)((l->length - i - 1) * size));
+    l->length--;
+    return item;
+}
+
+/* insert(i, v): before position i, clamped to [0, len] as list.insert does. */
+static PyObject *m_insert(PyObject *o, PyObject *const *args, Py_ssize_t n) {
+    NativeList *l = (NativeList *)o;
+    if (n != 2) { PyErr_SetString(PyExc_TypeError, "insert expected 2 arguments"); return NULL; }
+    Py_ssize_t i = PyNumber_AsSsize_t(args[0], PyExc_OverflowError);
+    if (i == -1 && PyErr_Occurred()) return NULL;
+    if (i < 0) i += (Py_ssize_t)l->length;
+    if (i < 0) i = 0;
+    if (i > (Py_ssize_t)l->length) i = (Py_ssize_t)l->length;
+    if (settle_kind(l, args[1]) < 0 || reserve(l, l->length + 1) < 0) return NULL;
+    if (store_item(l, l->length, args[1]) < 0) return NULL;  /* checked at the end, then moved */
+    int64_t size = item_size(l->kind);
+    char saved[16];
+    memcpy(saved, l->data + l->length * size, (size_t)size);
+    memmove(l->data + (i + 1) * size, l->data + i * size, (size_t)((l->length - i) * size));
+    memcpy(l->data + i * size, saved, (size_t)size);
+    l->length++;
+    Py_RETURN_NONE;
+}
+
+static PyObject *m_clear(PyObject *o, PyObject *unused) {
+    (void)unused;
+    ((NativeList *)o)->length = 0;
+    Py_RETURN_NONE;
+}
+
+static PyObject *m_tolist(PyObject *o, PyObject *unused) { (void)unused; return swiftjit_nl_to_list(o); }
+
+/* _assign(sequence): replaces every element, all or nothing. */
+static PyObject *m_assign(PyObject *o, PyObject *src) {
+    if (fill_from((NativeList *)o, src) < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *m_copy(PyObject *o, PyObject *unused) {
+    (void)unused;
+    PyObject *items = swiftjit_nl_to_list(o);
+    if (items == NULL) return NULL;
+    PyObject *r = new_like(o, items);
+    Py_DECREF(items);
+    return r;
+}
+
+static PyObject *get_kind(PyObject *o, void *unused) { (void)unused; return PyLong_FromLongLong(((NativeList *)o)->kind); }
+
+static PyMethodDef nl_methods[] = {
+    {"append", (PyCFunction)m_append, METH_O, "Appends one item."},
+    {"extend", (PyCFunction)m_extend, METH_O, "Appends the items of an iterable (all or none)."},
+    {"pop", (PyCFunction)(void (*)(void))m_pop, METH_FASTCALL, "Removes and returns the item at index (default last)."},
+    {"insert", (PyCFunction)(void (*)(void))m_insert, METH_FASTCALL, "Inserts an item before index."},
+    {"clear", (PyCFunction)m_clear, METH_NOARGS, "Removes every item."},
+    {"copy", (PyCFunction)m_copy, METH_NOARGS, "A shallow copy of the same type."},
+    {"_tolist", (PyCFunction)m_tolist, METH_NOARGS, "The items as a new list."},
+    {"_assign", (PyCFunction)m_assign, METH_O, "Replaces every item by those of a sequence (all or none)."},
+    {"_register_typed", (PyCFunction)(void (*)(void))m_register_typed, METH_FASTCALL | METH_STATIC,
+     "Registers the classes swiftjit.typed.List and typed.Dict (for containers made by compiled code)."},
+    {NULL, NULL, 0, NULL}
+};
+
+static PyGetSetDef nl_getset[] = {
+    {"_kind", get_kind, NULL, "The element kind: 0 bool, 1 int64, 2 float64, 3 complex128, -1 not yet known.", NULL},
+    {NULL, NULL, NULL, NULL, NULL}
+};
+
+/* _NativeList(kind): an empty list of that kind (-1: taken from the first item). */
+static PyObject *nl_tp_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    long long kind = -1;
+    static char *names[] = {"kind", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|L", names, &kind)) return NULL;
+    if (kind < -1 || kind > 3) { PyErr_SetString(PyExc_ValueError, "kind must be -1, 0, 1, 2 or 3"); return NULL; }
+    NativeList *l = (NativeList *)type->tp_alloc(type, 0);
+    if (l == NULL) return NULL;
+    l->kind = kind;
+    l->length = 0;
+    l->capacity = 4;
+    l->data = calloc(4, (size_t)item_size(kind));
+    if (l->data == NULL) { l->capacity = 0; Py_DECREF(l); return PyErr_NoMemory(); }
+    return (PyObject *)l;
+}
+
+/* The Python classes swiftjit.typed.List and typed.Dict (registered by typed.py through
+ * `_NativeList._register_typed(List, Dict)`), for typed containers made by compiled code. */
+static PyObject *typed_classes[2];
+
+static PyObject *m_register_typed(PyObject *unused, PyObject *const *args, Py_ssize_t n) {
+    (void)unused;
+    if (n != 2 || !PyType_Check(args[0]) || !PyType_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "_register_typed(List, Dict) takes the two classes");
+        return NULL;
+    }
+    for (int i = 0; i < 2; i++) {
+        Py_INCREF(args[i]);
+        Py_XSETREF(typed_classes[i], args[i]);
+    }
+    Py_RETURN_NONE;
+}
+
+/* The registered class (0: typed.List, 1: typed.Dict), borrowed; NULL before registration. */
+PyObject *swiftjit_typed_class(int64_t which) { return typed_classes[which & 1]; }
+
+PyObject *swiftjit_nd_new_of(PyTypeObject *type, int64_t kinds);
+
+/* A typed container made by compiled code (`List.empty_list(int64)`, `Dict.empty(int64,
+ * float64)`): a typed.List of `kinds` (the list kind) or, when `dict`, a typed.Dict of
+ * `kinds` (value tag | key tag << 4). */
+PyObject *swiftjit_typed_new(int64_t dict, int64_t kinds) {
+    PyObject *cls = typed_classes[dict ? 1 : 0];
+    if (cls == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "swiftjit.typed is not initialized");
+        return NULL;
+    }
+    if (dict) return swiftjit_nd_new_of((PyTypeObject *)cls, kinds);
+    PyObject *args = Py_BuildValue("(L)", (long long)kinds);
+    if (args == NULL) return NULL;
+    PyObject *r = nl_tp_new((PyTypeObject *)cls, args, NULL);
+    Py_DECREF(args);
+    return r;
+}
+
+/* The type object (for the module: swiftjit._swiftjit._NativeList), readied. */
+PyObject *swiftjit_nl_type_object(void) {
+    if (ready() < 0) return NULL;
+    return (PyObject *)&NativeList_Type;
+}
+
+/* The dispatcher's key of a typed.List argument: (1 << 62) | (kind + 1); 0 when `o` is not
+ * a typed list or has no item type yet. */
+uint64_t swiftjit_nl_typed_key(PyObject *o) {
+    if (!is_typed(o) || ((NativeList *)o)->kind < 0) return 0;
+    return ((uint64_t)1 << 62) | (uint64_t)(((NativeList *)o)->kind + 1);
+}
+
 static PyTypeObject NativeList_Type = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "swiftjit._NativeList",
@@ -298,17 +642,20 @@ static PyTypeObject NativeList_Type = {
     .tp_as_sequence = &nl_as_sequence,
     .tp_as_mapping = &nl_as_mapping,
     .tp_hash = PyObject_HashNotImplemented,
-    .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "A list of numbers stored unboxed by compiled code (private).",
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_doc = "A list of numbers stored unboxed (the base of swiftjit.typed.List).",
     .tp_richcompare = nl_richcompare,
     .tp_iter = nl_iter,
+    .tp_methods = nl_methods,
+    .tp_getset = nl_getset,
+    .tp_new = nl_tp_new,
 };
 
 /* Readies the type (once, from the module initialization or the first use). */
 static int ready(void) {
     static int done = 0;
     if (done) return 0;
-    if (PyType_Ready(&NativeList_Type) < 0) return -1;
+    if (PyType_Ready(&NativeList_Type) < 0 || PyType_Ready(&NativeListIter_Type) < 0) return -1;
     done = 1;
     return 0;
 }
@@ -325,6 +672,12 @@ PyObject *swiftjit_nl_call_method(PyObject *receiver, PyObject *name, PyObject *
     stack[0] = receiver;
     if (r != NULL && write_back(receiver, list) < 0) Py_CLEAR(r);
     Py_DECREF(list);
+    if (r != NULL && is_typed(receiver) && PyList_CheckExact(r) && PyUnicode_Check(name) &&
+        PyUnicode_CompareWithASCIIString(name, "copy") == 0) {  /* a copy of a typed.List is a typed.List */
+        PyObject *t = new_like(receiver, r);
+        Py_DECREF(r);
+        r = t;
+    }
     return r;
 }
 
@@ -381,6 +734,15 @@ static PyObject *convert_list(PyObject *o, const char *item, int out) {
 static PyObject *convert(PyObject *o, const char *d, int out) {
     switch (*d) {
     case 'n':
+        /* A typed.List is passed and returned as it is: no copy, no reflection. */
+        if (is_typed(o) && (out || ((NativeList *)o)->kind == d[1] - '0')) { Py_INCREF(o); return o; }
+        if (is_typed(o) && !out) {  /* a copy would not be reflected: refuse rather than lose changes */
+            int64_t k = ((NativeList *)o)->kind;
+            PyErr_Format(PyExc_TypeError, "a typed List of %s is used where compiled code expects a list of %s "
+                         "(typed lists keep their item type; pass a List.empty_list of that type)",
+                         k >= 0 ? kind_names[k & 3] : "undefined items", kind_names[(d[1] - '0') & 3]);
+            return NULL;
+        }
         if (out) return materialize(o);
         if (ready() < 0) return NULL;
         return swiftjit_nl_from_list(o, d[1] - '0');
@@ -506,6 +868,7 @@ void *swiftjit_nativelist_symbol(int i, const char **name) {
     case 5: SYM(swiftjit_nl_export_steal);
     case 6: SYM(swiftjit_nl_reflect);
     case 7: SYM(swiftjit_nl_to_list);
+    case 8: SYM(swiftjit_typed_new);
     default: return NULL;
     }
 #undef SYM

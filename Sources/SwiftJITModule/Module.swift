@@ -147,5 +147,11 @@ public func PyInit__swiftjit() -> UnsafeMutablePointer<PyObject>? {
     let typeObject = UnsafeMutableRawPointer(t).assumingMemoryBound(to: PyObject.self)
     Py_IncRef(typeObject)
     PyModule_AddObject(module, "Dispatcher", typeObject)
+    // The bases of swiftjit.typed.List and typed.Dict (python/swiftjit/typed.py).
+    for (name, type) in [("_NativeList", swiftjit_nl_type_object()), ("_NativeDict", swiftjit_nd_type_object())] {
+        guard let type = type else { Py_DecRef(module); return nil }
+        Py_IncRef(type)
+        PyModule_AddObject(module, name, type)
+    }
     return module
 }

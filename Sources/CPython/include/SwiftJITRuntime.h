@@ -87,6 +87,15 @@ PyObject *swiftjit_nl_binop(PyObject *a, PyObject *b, int64_t op, PyObject *(*ap
 PyObject *swiftjit_binop(PyObject *a, PyObject *b, int64_t op);
 /// The i-th helper for native dicts (int keys, numeric values; nativedict.c), NULL past the last one.
 void *swiftjit_nativedict_symbol(int i, const char **name);
+/// swiftjit.typed.List / typed.Dict (subclasses of the native list / dict types): the type
+/// objects the module exports, and the dispatcher's fast-path key of such an argument
+/// ((1 << 62) | element kinds; 0 when `o` is not one or has no element types yet).
+PyObject *swiftjit_nl_type_object(void);
+PyObject *swiftjit_nd_type_object(void);
+uint64_t swiftjit_nl_typed_key(PyObject *o);
+uint64_t swiftjit_nd_typed_key(PyObject *o);
+/// The class swiftjit.typed.List (0) or typed.Dict (1) once typed.py registered them, borrowed.
+PyObject *swiftjit_typed_class(int64_t which);
 /// Most threads of the pool, and most chunks of a parallel region.
 #define SWIFTJIT_MAX_THREADS 64
 

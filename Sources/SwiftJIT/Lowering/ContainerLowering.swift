@@ -478,6 +478,8 @@ extension FunctionLowering {
             failIfNull(r)
             if toList { r = toPyList(r) }
             return try unboxNew(r, t)
+        case .builtin(let name, _) where name.hasPrefix("swiftjit.typed."):
+            return try typedContainerNew(t)  // TypedContainerLowering.swift
         case .builtin(let name, let toList):
             let array = try boxedArray(args)
             var r = rt("swiftjit_call_builtin", b.ptr, [b.ptr, b.ptr, b.i64, b.ptr],

@@ -248,6 +248,7 @@ extension TypeInference {
     /// the expression is not one of these, `.some(nil)` while an operand has no type.
     mutating func typeContainer(_ e: Expr, _ pos: SourcePosition, call: inout CallResolution?) throws -> JITType?? {
         func t(_ v: Var) -> JITType? { varTypes[v.id] }
+        if let typedContainer = try typeTypedContainer(e, pos, call: &call) { return .some(typedContainer) }
         let pending: JITType?? = .some(nil)
         func wrap<T>(_ body: () throws -> T) throws -> T {
             do { return try body() } catch var e as CompileError {

@@ -129,12 +129,12 @@ public struct TypeInference {
         case .builtin(let f):
             if f.hasPrefix("math.") || f.hasPrefix("cmath.") { return .function(f) }
             guard Registry.builtinFunctions.contains(f) || LanguageTyping.builtins.contains(f)
-                    || ContainerTyping.builtins.contains(f) else {
+                    || ContainerTyping.builtins.contains(f) || TypedContainerTyping.classes.contains(f) else {
                 throw err("the builtin '\(f)' is not supported in nopython mode", pos)
             }
             return .function(f)
         case .module(let m):
-            guard m == "math" || m == "cmath" || m == "numpy" || m == "numpy.random" || m == "random" || m == "swiftjit" || m == "swiftjit.types" else { throw err("the module '\(m)' is not supported in nopython mode", pos) }
+            guard m == "math" || m == "cmath" || m == "numpy" || m == "numpy.random" || m == "random" || m == "swiftjit" || m == "swiftjit.types" || m == "swiftjit.typed" else { throw err("the module '\(m)' is not supported in nopython mode", pos) }
             return .module(m)
         case .exceptionClass(let c): return .exceptionClass(c)
         case .int: return .int64

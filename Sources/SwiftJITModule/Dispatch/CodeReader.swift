@@ -104,6 +104,9 @@ enum CodeReader {
         default:
             break
         }
+        // swiftjit.typed.List / typed.Dict imported by name (TypedContainerTyping.swift).
+        if let list = swiftjit_typed_class(0), o == list { return .builtin("typed.List") }
+        if let dict = swiftjit_typed_class(1), o == dict { return .builtin("typed.Dict") }
         // A builtin function or type, if it is the very object builtins holds under its name.
         if let name = Py.stringAttr(o, "__name__"), let b = builtins,
            let inBuiltins = PyDict_GetItemString(b, name), inBuiltins == o {

@@ -12,6 +12,8 @@ extension DispatcherCore {
     /// (or with a Python exception set when it cannot be typed).
     func containerType(_ o: PyPtr, argument i: Int) -> JITType? {
         if PyObject_TypeCheck(o, &PyUnicode_Type) != 0 { return .string }
+        if let typed = typedContainerType(o, argument: i) { return typed }
+        if PyErr_Occurred() != nil { return nil }
         let isList = PyObject_TypeCheck(o, &PyList_Type) != 0
         let isDict = PyObject_TypeCheck(o, &PyDict_Type) != 0
         let isSet = PyObject_TypeCheck(o, &PySet_Type) != 0

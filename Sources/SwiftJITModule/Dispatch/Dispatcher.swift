@@ -91,6 +91,8 @@ final class DispatcherCore {
         add(c) { a in
             let t = UInt(bitPattern: swiftjit_type(sample[a]!))
             if DispatcherCore.keyableTypes.contains(t) { return t }
+            let typed = DispatcherCore.typedContainerKey(sample[a]!)
+            if typed != 0 { return typed }
             if let nd = swiftjit_ndarray_type(), swiftjit_type(sample[a]!) == nd {
                 return UInt(swiftjit_array_key(sample[a]!))
             }
@@ -133,6 +135,8 @@ final class DispatcherCore {
                 if key == UInt(bitPattern: t) { continue }
                 // Arrays are keyed by dtype, ndim, layout and flags (the high bit marks such keys).
                 if key >> 63 == 1, t == DispatcherCore.ndarrayType, UInt(swiftjit_array_key(args[a]!)) == key { continue }
+                // typed.List / typed.Dict: keyed by their element kinds (bit 62 marks such keys).
+                if key >> 62 == 1, DispatcherCore.typedContainerKey(args[a]!) == key { continue }
                 i += 1
                 continue outer
             }
@@ -201,6 +205,11 @@ final class DispatcherCore {
         }
         if let index = compiled.firstIndex(where: { $0.signature == types }) {
             let entry = unsafeBitCast(UInt(compiled[index].wrapperAddress), to: WrapperEntry.self)
+            // A typed.List/Dict meeting a specialization first compiled for a plain list/dict:
+            // key it too, so that the next calls take the fast path (TypedContainers.swift).
+            if (0..<argCount).contains(where: { DispatcherCore.typedContainerKey(argv[$0]!) != 0 }) {
+                addAlias(entry: entry, sample: argv)
+            }
             return entry(argv, argCount)
         }
         if explicitSignatures { return callConverted(argv, types) }
