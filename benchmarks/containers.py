@@ -43,10 +43,51 @@ def kernel(text, counts):
         counts[w] = counts.get(w, 0) + 1
     return len(counts)
 ''', "TEXT, make_dict('str')", "'a b a c', make_dict('str')"),
+    "sort_key": ("sort 2e5 floats with key=lambda", '''
+@jit(nopython=True)
+def kernel(n):
+    xs = [((i * 7919) % 100003) * 0.5 for i in range(n)]
+    xs.sort(key=lambda x: -x)
+    return xs[0] + xs[-1]
+''', "200_000", "10"),
+    "genexpr_sum": ("sum(x * x for x in xs), 1e6 floats", '''
+@jit(nopython=True)
+def kernel(xs):
+    return sum(x * x for x in xs) + any(x < 0.0 for x in xs)
+''', "FLOATS", "[1.0, 2.0]"),
+    "np_array_list": ("np.array of a list of 1e6 floats", '''
+@jit(nopython=True)
+def kernel(n):
+    xs = [i * 0.5 for i in range(n)]
+    return np.array(xs).sum()
+''', "1_000_000", "10"),
+    "list_of_arrays": ("1e5 arrays in a list: write, sum", '''
+@jit(nopython=True)
+def kernel(n):
+    xs = [np.zeros(8) for _ in range(n)]
+    for i in range(n):
+        xs[i][i % 8] = 1.0
+    s = 0.0
+    for a in xs:
+        s += a.sum()
+    return s
+''', "100_000", "10"),
+    "dict_values": ("sum over d.values(), 1e6 items", '''
+@jit(nopython=True)
+def kernel(n, d):
+    for i in range(n):
+        d[i] = i * 3
+    s = 0
+    for v in d.values():
+        s += v
+    return s + len(d.keys())
+''', "1_000_000, make_dict('int')", "10, make_dict('int')"),
 }
 
 SETUP = '''
 import time, statistics, json, sys
+import numpy as np
+FLOATS = [i * 0.5 for i in range(1_000_000)]
 words = ["alpha", "beta", "gamma", "delta", "épsilon", "zeta", "eta", "theta", "iota", "kappa"]
 TEXT = " ".join(words[(i * 7) % 10] + str(i % 5000) for i in range(1_250_000))[:10_000_000]
 '''
@@ -72,6 +113,7 @@ def measure(python, decorator, source, args, warm, repeat):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("kernels", nargs="*", help="kernel names (default: all)")
     opts = p.parse_args()
     numba_python = os.environ.get("NUMBA_PYTHON", os.path.join(HERE, ".venv-numba", "bin", "python"))
     backends = {
@@ -87,6 +129,8 @@ def main():
                                            "types.unicode_type if k == 'str' else types.int64, types.int64)\n")
     print(f"{'kernel':40} " + " ".join(f"{b:>10}" for b in backends) + "   swiftjit/numba")
     for name, (label, source, args, warm) in KERNELS.items():
+        if opts.kernels and name not in opts.kernels:
+            continue
         row = {}
         for b, (python, decorator) in backends.items():
             res, err = measure(python, decorator, source, args, warm, 1 if b == "python" else opts.repeat)

@@ -310,8 +310,16 @@ PyObject *swiftjit_array_from_list(SwiftJITContext *ctx, PyObject *obj, int64_t 
         src = obj;
     }
     if (src == NULL) return NULL;
-    PyObject *arr = PyArray_FromAny(src, PyArray_DescrFromType((int)typenum), 0, 0,
-                                    NPY_ARRAY_DEFAULT | NPY_ARRAY_ENSURECOPY | NPY_ARRAY_FORCECAST, NULL);
+    PyObject *arr;
+    if (PySequence_Check(src) && PySequence_Size(src) == 0) {
+        /* No elements: NumPy would give float64 of shape (0,); compiled code gives the static
+         * dtype and number of dimensions, every dimension 0. */
+        npy_intp dims[NPY_MAXDIMS] = { 0 };
+        arr = PyArray_Zeros((int)ndim, dims, PyArray_DescrFromType((int)typenum), 0);
+    } else {
+        arr = PyArray_FromAny(src, PyArray_DescrFromType((int)typenum), 0, 0,
+                              NPY_ARRAY_DEFAULT | NPY_ARRAY_ENSURECOPY | NPY_ARRAY_FORCECAST, NULL);
+    }
     Py_DECREF(src);
     if (arr == NULL) return NULL;
     if (PyArray_NDIM((PyArrayObject *)arr) != ndim) {

@@ -440,9 +440,12 @@ extension FunctionLowering {
         }
     }
 
-    func containerCall(_ c: ContainerCall, _ f: Var, _ args: [Var], _ keywords: [String], _ t: JITType) throws -> LLVMValueRef {
+    func containerCall(_ c: ContainerCall, _ f: Var, _ args: [Var], _ keywords: [String], _ t: JITType,
+                       generic: Bool = false) throws -> LLVMValueRef {
         let kwname: LLVMValueRef = keywords.first.map { b.cString($0) } ?? LLVMConstNull(b.ptr)
         switch c {
+        case .builtin(let name, false) where !generic && isNativeReduction(name, args):
+            return try nativeListReduction(name, args[0], t)
         case .len where typed.type(of: args[0]).asValue.nativeListKind != nil:
             return nlLength(try load(args[0]))
         case .listAppend where typed.type(of: f).receiver.nativeListKind != nil:

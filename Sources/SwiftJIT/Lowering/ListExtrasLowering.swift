@@ -173,3 +173,89 @@ extension FunctionLowering {
         return b.load(ty(k.keyType), retSlot)
     }
 }
+
+extension FunctionLowering {
+    /// Whether `sum`/`min`/`max` of this argument runs as a loop over a native list's buffer.
+    func isNativeReduction(_ name: String, _ args: [Var]) -> Bool {
+        guard ["sum", "min", "max"].contains(name), args.count == 1,
+              let kind = typed.type(of: args[0]).asValue.nativeListKind else { return false }
+        return kind <= 2  // bool, int64, float64
+    }
+
+    /// `sum(xs)`, `min(xs)`, `max(xs)` of a native list of bool/int/float (also the list a generator
+    /// expression fills), as Python computes them: sum adds left to right from the int 0 (3.12+:
+    /// floats through Neumaier's compensated summation, as CPython's float path); min/max keep the
+    /// first element and replace it by each one that is smaller (larger). An empty list goes to
+    /// Python's builtin for its ValueError.
+    func nativeListReduction(_ name: String, _ arg: Var, _ t: JITType) throws -> LLVMValueRef {
+        let listType = typed.type(of: arg).asValue
+        guard let kind = listType.nativeListKind else { throw fail("\(name) of \(listType)") }
+        let list = try load(arg)
+        let n = nlLength(list)
+        let bb = b.builder
+        let isFloat = kind == 2
+        let counter = entryAlloca(b.i64, "red.i")
+        let accType: LLVMTypeRef = isFloat ? b.f64 : b.i64
+        let acc = entryAlloca(accType, "red.acc"), comp = entryAlloca(b.f64, "red.c")
+        func element(_ i: LLVMValueRef) -> LLVMValueRef {
+            let v = nlLoad(list, i, kind)
+            return kind == 0 ? LLVMBuildZExt(bb, v, b.i64, "")! : v
+        }
+        if name == "sum" {
+            b.store(isFloat ? b.double(0) : b.int(0), acc)
+            b.store(b.double(0), comp)
+            b.store(b.int(0), counter)
+        } else {
+            let empty = b.appendBlock(fn, "red.empty"), start = b.appendBlock(fn, "red.start")
+            b.condBr(b.icmp(LLVMIntEQ, n, b.int(0)), empty, start)
+            b.position(at: empty)
+            // Python's own min()/max() raises its ValueError (whose text depends on the version).
+            let r = try containerCall(.builtin(name, toList: false), arg, [arg], [], t, generic: true)
+            _ = r
+            LLVMBuildUnreachable(bb)
+            b.position(at: start)
+            b.store(element(b.int(0)), acc)
+            b.store(b.int(1), counter)
+        }
+        let head = b.appendBlock(fn, "red.head"), body = b.appendBlock(fn, "red.body"), done = b.appendBlock(fn, "red.done")
+        b.br(head)
+        b.position(at: head)
+        let i = b.load(b.i64, counter)
+        b.condBr(b.icmp(LLVMIntSLT, i, n), body, done)
+        b.position(at: body)
+        let x = element(i)
+        let a = b.load(accType, acc)
+        if name == "sum" {
+            if !isFloat {
+                b.store(LLVMBuildAdd(bb, a, x, "")!, acc)
+            } else if PythonVersion.running.compensatedFloatSum {
+                func fabs(_ v: LLVMValueRef) -> LLVMValueRef { b.intrinsic("llvm.fabs", [b.f64], [v]) }
+                let s = LLVMBuildFAdd(bb, a, x, "")!
+                let accBigger = b.fcmp(LLVMRealOGE, fabs(a), fabs(x))
+                let ifBigger = LLVMBuildFAdd(bb, LLVMBuildFSub(bb, a, s, "")!, x, "")!
+                let ifSmaller = LLVMBuildFAdd(bb, LLVMBuildFSub(bb, x, s, "")!, a, "")!
+                b.store(LLVMBuildFAdd(bb, b.load(b.f64, comp), b.select(accBigger, ifBigger, ifSmaller), "")!, comp)
+                b.store(s, acc)
+            } else {
+                b.store(LLVMBuildFAdd(bb, a, x, "")!, acc)
+            }
+        } else {
+            let better = isFloat ? b.fcmp(name == "min" ? LLVMRealOLT : LLVMRealOGT, x, a)
+                                 : b.icmp(name == "min" ? LLVMIntSLT : LLVMIntSGT, x, a)
+            b.store(b.select(better, x, a), acc)
+        }
+        b.store(LLVMBuildAdd(bb, i, b.int(1), "")!, counter)
+        b.br(head)
+        b.position(at: done)
+        var result = b.load(accType, acc)
+        if name == "sum", isFloat, PythonVersion.running.compensatedFloatSum {
+            let c = b.load(b.f64, comp)
+            let use = b.and(b.fcmp(LLVMRealONE, c, b.double(0)),
+                            b.fcmp(LLVMRealOLT, b.intrinsic("llvm.fabs", [b.f64], [c]), b.double(.infinity)))
+            result = b.select(use, LLVMBuildFAdd(bb, result, c, "")!, result)
+        }
+        let resultType: JITType = isFloat ? .float64 : (name != "sum" && kind == 0 ? .boolean : .int64)
+        if resultType == .boolean { result = b.icmp(LLVMIntNE, result, b.int(0)) }
+        return try cast(result, from: resultType, to: t)
+    }
+}
