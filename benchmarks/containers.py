@@ -1,6 +1,6 @@
 """Container and string kernels (issue 11) side by side: plain Python, swiftjit, Numba.
 
-    python benchmarks/containers.py [--repeat N]
+    python benchmarks/containers.py [--repeat N] [kernel ...]
 
 The typed_list kernels pass a typed.List of 1e6 floats (a plain list for Python): the
 swiftjit one is the native storage itself, so the call does not copy it.
@@ -52,19 +52,60 @@ def kernel(xs):
     for x in xs:
         total += x
     return total
-''', "FLOATS", "FLOATS"),
+''', "TYPED_FLOATS", "TYPED_FLOATS"),
     "typed_list_call": ("call with a 1e6-item typed.List (len)", '''
 @jit(nopython=True)
 def kernel(xs):
     return len(xs)
-''', "FLOATS", "FLOATS"),
+''', "TYPED_FLOATS", "TYPED_FLOATS"),
+    "sort_key": ("sort 2e5 floats with key=lambda", '''
+@jit(nopython=True)
+def kernel(n):
+    xs = [((i * 7919) % 100003) * 0.5 for i in range(n)]
+    xs.sort(key=lambda x: -x)
+    return xs[0] + xs[-1]
+''', "200_000", "10"),
+    "genexpr_sum": ("sum(x * x for x in xs), 1e6 floats", '''
+@jit(nopython=True)
+def kernel(xs):
+    return sum(x * x for x in xs) + any(x < 0.0 for x in xs)
+''', "FLOATS", "[1.0, 2.0]"),
+    "np_array_list": ("np.array of a list of 1e6 floats", '''
+@jit(nopython=True)
+def kernel(n):
+    xs = [i * 0.5 for i in range(n)]
+    return np.array(xs).sum()
+''', "1_000_000", "10"),
+    "list_of_arrays": ("1e5 arrays in a list: write, sum", '''
+@jit(nopython=True)
+def kernel(n):
+    xs = [np.zeros(8) for _ in range(n)]
+    for i in range(n):
+        xs[i][i % 8] = 1.0
+    s = 0.0
+    for a in xs:
+        s += a.sum()
+    return s
+''', "100_000", "10"),
+    "dict_values": ("sum over d.values(), 1e6 items", '''
+@jit(nopython=True)
+def kernel(n, d):
+    for i in range(n):
+        d[i] = i * 3
+    s = 0
+    for v in d.values():
+        s += v
+    return s + len(d.keys())
+''', "1_000_000, make_dict('int')", "10, make_dict('int')"),
 }
 
 SETUP = '''
 import time, statistics, json, sys
+import numpy as np
+FLOATS = [i * 0.5 for i in range(1_000_000)]
 words = ["alpha", "beta", "gamma", "delta", "épsilon", "zeta", "eta", "theta", "iota", "kappa"]
 TEXT = " ".join(words[(i * 7) % 10] + str(i % 5000) for i in range(1_250_000))[:10_000_000]
-FLOATS = make_list([i * 0.5 for i in range(1_000_000)])
+TYPED_FLOATS = make_list(FLOATS)
 '''
 
 RUN = '''
@@ -89,6 +130,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--only", nargs="*", help="kernel names to run (default: all)")
+    p.add_argument("kernels", nargs="*", help="kernel names (default: all)")
     opts = p.parse_args()
     numba_python = os.environ.get("NUMBA_PYTHON", os.path.join(HERE, ".venv-numba", "bin", "python"))
     backends = {
@@ -104,10 +146,11 @@ def main():
         backends["numba"] = (numba_python, "from numba import jit, typed, types\n"
                                            "def make_dict(k):\n    return typed.Dict.empty("
                                            "types.unicode_type if k == 'str' else types.int64, types.int64)\n"
-                                     "def make_list(items):\n    return typed.List(items)\n")
+                                           "def make_list(items):\n    return typed.List(items)\n")
     print(f"{'kernel':40} " + " ".join(f"{b:>10}" for b in backends) + "   swiftjit/numba")
     for name, (label, source, args, warm) in KERNELS.items():
-        if opts.only and name not in opts.only:
+        selected = (opts.only or []) + opts.kernels
+        if selected and name not in selected:
             continue
         row = {}
         for b, (python, decorator) in backends.items():

@@ -21,6 +21,7 @@
  * changed it, written back to the caller's dict at exit (swiftjit_nd_writeback);
  * a returned dict is exported as a new Python dict. */
 #include "SwiftJITRuntime.h"
+#include "SwiftJITLists.h"
 #include <string.h>
 #include <stdlib.h>
 
@@ -706,17 +707,17 @@ static PyObject *nditer_next(PyObject *o) {
     return t;
 }
 
-static PyObject *nd_list(PyObject *o, int mode) {
-    PyObject *it = nd_iter_mode(o, mode);
-    if (it == NULL) return NULL;
-    PyObject *l = PySequence_List(it);
-    Py_DECREF(it);
-    return l;
-}
+/* keys()/values()/items(): live views over the dict (dictview.c), as Python's. */
+static PyObject *m_keys(PyObject *o, PyObject *unused) { (void)unused; return swiftjit_dictview_new(o, 0); }
+static PyObject *m_values(PyObject *o, PyObject *unused) { (void)unused; return swiftjit_dictview_new(o, 1); }
+static PyObject *m_items(PyObject *o, PyObject *unused) { (void)unused; return swiftjit_dictview_new(o, 2); }
 
-static PyObject *m_keys(PyObject *o, PyObject *unused) { (void)unused; return nd_list(o, 0); }
-static PyObject *m_values(PyObject *o, PyObject *unused) { (void)unused; return nd_list(o, 1); }
-static PyObject *m_items(PyObject *o, PyObject *unused) { (void)unused; return nd_list(o, 2); }
+/* An iterator over the keys (mode 0), values (1) or items (2) of a native dict. */
+PyObject *swiftjit_nd_iter_mode(PyObject *o, int mode) { return nd_iter_mode(o, mode); }
+/* A new Python dict with the items of the native dict `o` (borrowed). */
+PyObject *swiftjit_nd_to_pydict(PyObject *o) { return nd_to_pydict((NativeDict *)o); }
+/* Whether `o` is a native dict. */
+int swiftjit_nd_check(PyObject *o) { return ensure_types() == 0 && is_native(o); }
 
 static PyObject *m_get(PyObject *o, PyObject *const *args, Py_ssize_t n) {
     if (n < 1 || n > 2) { PyErr_SetString(PyExc_TypeError, "get expected 1 or 2 arguments"); return NULL; }
@@ -841,9 +842,9 @@ static PyObject *m_update(PyObject *o, PyObject *const *args, Py_ssize_t n) {
 }
 
 static PyMethodDef nd_methods[] = {
-    {"keys", (PyCFunction)m_keys, METH_NOARGS, "The keys, as a list."},
-    {"values", (PyCFunction)m_values, METH_NOARGS, "The values, as a list."},
-    {"items", (PyCFunction)m_items, METH_NOARGS, "The (key, value) pairs, as a list."},
+    {"keys", (PyCFunction)m_keys, METH_NOARGS, "A view of the keys."},
+    {"values", (PyCFunction)m_values, METH_NOARGS, "A view of the values."},
+    {"items", (PyCFunction)m_items, METH_NOARGS, "A view of the (key, value) pairs."},
     {"get", (PyCFunction)(void (*)(void))m_get, METH_FASTCALL, "d.get(k[, default])"},
     {"setdefault", (PyCFunction)(void (*)(void))m_setdefault, METH_FASTCALL, "d.setdefault(k[, default])"},
     {"pop", (PyCFunction)(void (*)(void))m_pop, METH_FASTCALL, "d.pop(k[, default])"},

@@ -110,6 +110,13 @@ private func registerRuntimeSymbols() {
         symbols.append((String(cString: n), UInt64(UInt(bitPattern: address))))
         i += 1
     }
+    i = 0
+    while true {
+        var name: UnsafePointer<CChar>? = nil
+        guard let address = swiftjit_listextras_symbol(i, &name), let n = name else { break }
+        symbols.append((String(cString: n), UInt64(UInt(bitPattern: address))))
+        i += 1
+    }
     symbols += ObjectModeSupport.runtimeSymbols()
     Backend.runtimeSymbols = symbols
 }

@@ -49,6 +49,10 @@ public struct Translator {
     var prelude: [Located<Stmt>] = []
     /// Comprehension results being built: they stay on the stack as themselves, without phis.
     var pinned: Set<Var> = []
+    /// An inlined generator expression: what its YIELD_VALUE does (TranslatorGenerators.swift).
+    var genexprMode: GenexprMode? = nil
+    /// Results of fused any()/all() generator expressions, whose consuming call is replaced.
+    var fusedResults: Set<Var> = []
 
     /// `objectMode`: translate for object mode (`Lowering/ObjectLowering.swift`), which
     /// also takes the opcodes of `TranslatorObjectMode.swift`.
@@ -309,6 +313,12 @@ public struct Translator {
                                                    : .buildMap(keys: [], values: []), ins)
                 pinned.insert(acc)
                 stack.append(acc)
+            case "YIELD_VALUE" where genexprMode != nil, "GEN_START" where genexprMode != nil,
+                 "RETURN_GENERATOR" where genexprMode != nil:
+                if try translateGenexprOp(ins, index: index, b: b, stack: &stack, block: &block) { return block }
+            case "CALL" where callsFusedGenexpr(stack, argc: ins.arg),
+                 "CALL_FUNCTION" where callsFusedGenexpr(stack, argc: ins.arg):
+                try replaceFusedCall(ins, stack: &stack, block: &block)
             case "CALL" where comprehensionCall(stack, argc: ins.arg) != nil,
                  "CALL_FUNCTION" where comprehensionCall(stack, argc: ins.arg) != nil:
                 try inlineComprehension(ins, index: index, b: b, stack: &stack, block: &block)

@@ -18,7 +18,8 @@ extension Translator {
     /// Names of the code objects of comprehensions (3.10, 3.11).
     static let comprehensionNames: Set<String> = ["<listcomp>", "<setcomp>", "<dictcomp>"]
 
-    static func isComprehension(_ c: CodeObject) -> Bool { comprehensionNames.contains(c.name) }
+    /// Comprehensions and generator expressions: both are inlined.
+    static func isComprehension(_ c: CodeObject) -> Bool { comprehensionNames.contains(c.name) || isGenexpr(c) }
 
     /// Names captured by nested code objects other than comprehensions, directly or
     /// through comprehensions (those are inlined; other inner functions take cells).
@@ -99,12 +100,6 @@ extension Translator {
         let above = code.version.minor <= 10 ? 1 : 0
         guard stack.count > above, let codeVar = stack[stack.count - 1 - above],
               let (i, e) = definition(of: codeVar, in: block), case .const(.code(let c)) = e else { return false }
-        if c.name == "<genexpr>" {
-            let pos = ins.position.line >= 0 ? ins.position : SourcePosition(line: code.firstLineNumber)
-            throw CompileError(.unsupported, "generator expressions are not supported in nopython mode; use a list "
-                               + "comprehension instead (sum([x for x in a]) rather than sum(x for x in a))",
-                               at: pos, stage: "frontend")
-        }
         guard Self.isComprehension(c) else { return false }
         if above == 1, let q = stack.last ?? nil, let (j, _) = definition(of: q, in: block), j > i {
             block.statements.remove(at: j)  // a str nobody reads (nogil functions could not hold it)
@@ -146,7 +141,10 @@ extension Translator {
             throw CompileError(.internal, "malformed comprehension call", at: ins.position, stage: "frontend")
         }
         stack.removeLast()
+        var mode: GenexprMode? = nil
+        if Self.isGenexpr(c) { mode = try chooseGenexprMode(ins, index: index, stack: stack + [nil, iterator], block: &block) }
         let result = temp()
+        if case .anyAll? = mode { fusedResults.insert(result) }
         let key = -(continuations.count + 1)
         continuations[key] = (b, index + 1)
         let after = label(for: key)
@@ -154,6 +152,7 @@ extension Translator {
         entryStacks[key] = stack + [result]
         entryOverrides[key] = localOverrides
         var sub = try Translator(inlining: c, into: self, iterator: iterator, returnTo: (result, after))
+        sub.genexprMode = mode
         let entry = sub.label(for: 0)
         sub.entryStacks[0] = []
         sub.worklist = [0]
@@ -173,7 +172,7 @@ extension Translator {
     /// The terminator of a return: a comprehension being inlined gives its value to the caller.
     func returnTerminator(_ v: Var, _ ins: Instruction, _ block: inout Block) -> Located<Terminator> {
         guard let (result, label) = returnTarget else { return Located(.ret(v), ins.position) }
-        block.statements.append(Located(.assign(result, .copy(v)), ins.position))
+        block.statements.append(Located(.assign(result, genexprMode.map(genexprResult) ?? .copy(v)), ins.position))
         return Located(.jump(label), ins.position)
     }
 }

@@ -622,6 +622,9 @@ extension FunctionLowering {
             case "dot":
                 return try dot(v[0], t[0], v[1], t[1], result: result)
             default:
+                if ListExtrasTyping.numpyFunctions[name] != nil {
+                    return try numpyArrayOf(name, v, t, present: present, result: result)
+                }
                 if NumpyLibTyping.functions[name] != nil || name.hasPrefix("py.") {
                     return try numpyLib(name, v, t, present: present, result: result)
                 }

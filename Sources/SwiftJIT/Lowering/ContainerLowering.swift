@@ -51,7 +51,7 @@ extension FunctionLowering {
     /// The object pointers inside a value of type `t` (null where an optional is None).
     func managedLeaves(_ v: LLVMValueRef, _ t: JITType) -> [LLVMValueRef] {
         switch t {
-        case .string, .list, .dict, .set: return [v]
+        case .string, .list, .dict, .set, .dictView: return [v]
         case .tuple(let items):
             return items.enumerated().flatMap { (i, it) in it.isManaged ? managedLeaves(b.extract(v, i), it) : [] }
         case .optional(let inner):
@@ -71,7 +71,7 @@ extension FunctionLowering {
     func stateLeaves(_ v: LLVMValueRef, _ x: JITType) -> [LLVMValueRef] {
         if x.nativeListKind != nil { return [b.extract(v, 0)] }
         switch x {
-        case .string, .list, .dict, .set: return [v]
+        case .string, .list, .dict, .set, .dictView: return [v]
         case .tuple: return x.isManaged ? managedLeaves(b.extract(v, 1), x) : []
         case .enumerate(let y): return y.iteratorStateIsManaged ? stateLeaves(b.extract(v, 1), y) : []
         case .zip(let ys):
@@ -153,9 +153,11 @@ extension FunctionLowering {
         case .complex128:
             return rt("PyComplex_FromDoubles", b.ptr, [b.f64, b.f64], [b.extract(v, 0), b.extract(v, 1)])
         case .literalString(let s): return stringConstant(s)
-        case .string, .list, .dict, .set:
+        case .string, .list, .dict, .set, .dictView:
             incref(v)
             return v
+        case .array(let a):
+            return try boxArrayValue(v, a)
         case .tuple(let items):
             let tuple = rt("PyTuple_New", b.ptr, [b.i64], [b.int(Int64(items.count))])
             failIfNull(tuple)
@@ -222,6 +224,8 @@ extension FunctionLowering {
         case .dict where t.isNativeDict: return coerceNativeDict(obj, t)
         case .dict: kindCheck(3); return obj
         case .set: kindCheck(4); return obj
+        case .dictView: return obj  // only compiled code makes views
+        case .array(let a): return try unboxArrayObject(obj, a)
         case .int64, .float64:
             let flag = entryAlloca(b.i32, "unbox.failed")
             let v = t == .int64 ? rt("swiftjit_unbox_int", b.i64, [b.ptr, b.ptr], [obj, flag])
@@ -437,9 +441,12 @@ extension FunctionLowering {
         }
     }
 
-    func containerCall(_ c: ContainerCall, _ f: Var, _ args: [Var], _ keywords: [String], _ t: JITType) throws -> LLVMValueRef {
+    func containerCall(_ c: ContainerCall, _ f: Var, _ args: [Var], _ keywords: [String], _ t: JITType,
+                       generic: Bool = false) throws -> LLVMValueRef {
         let kwname: LLVMValueRef = keywords.first.map { b.cString($0) } ?? LLVMConstNull(b.ptr)
         switch c {
+        case .builtin(let name, false) where !generic && isNativeReduction(name, args):
+            return try nativeListReduction(name, args[0], t)
         case .len where typed.type(of: args[0]).asValue.nativeListKind != nil:
             return nlLength(try load(args[0]))
         case .listAppend where typed.type(of: f).receiver.nativeListKind != nil:
@@ -487,6 +494,8 @@ extension FunctionLowering {
             failIfNull(r)
             if toList { r = toPyList(r) }
             return try unboxNew(r, t)
+        case .keyed(let k):
+            return try keyedCall(k, f, args, t)
         case .strToInt, .strToFloat:
             let o = try boxed(args[0])
             let flag = entryAlloca(b.i32, "conv.failed")

@@ -13,7 +13,7 @@ extension FunctionLowering {
         case .tuple: return b.structType([b.i64, llvmType(iterable, b)])
         case .enumerate(let x): return b.structType([b.i64, iteratorStateType(x, b)])
         case .zip(let xs): return b.structType(xs.map { iteratorStateType($0, b) })
-        case .string, .list, .dict, .set: return b.ptr
+        case .string, .list, .dict, .set, .dictView: return b.ptr
         case .array(let a): return llvmType(.arrayIter(a), b)
         default: return b.i8
         }
@@ -29,7 +29,7 @@ extension FunctionLowering {
         case .tuple:
             retain(value, iterable)  // the state holds the tuple
             return b.insert(b.insert(LLVMGetUndef(st), b.int(0), 0), value, 1)
-        case .string, .list, .dict, .set:
+        case .string, .list, .dict, .set, .dictView:
             let it = rt("swiftjit_getiter", b.ptr, [b.ptr], [value])
             failIfNull(it)
             return it
@@ -76,7 +76,7 @@ extension FunctionLowering {
             // A new reference for the loop variable (none past the end).
             for leaf in managedLeaves(value, first) { incref(b.select(valid, leaf, LLVMConstNull(b.ptr))) }
             return (valid, value)
-        case .string, .list, .dict, .set:
+        case .string, .list, .dict, .set, .dictView:
             guard let y = ContainerTyping.yieldType(iterable) else { throw fail("cannot iterate over \(iterable)") }
             let flag = entryAlloca(b.i32, "iter.failed")
             let item = rt("swiftjit_iternext", b.ptr, [b.ptr, b.ptr], [b.load(b.ptr, p), flag])

@@ -10,7 +10,7 @@ extension FunctionLowering {
         case .enumerate(let x): return b.structType([b.i64, llvmType(x, b)])
         case .zip(let xs): return b.structType(xs.map { llvmType($0, b) })
         case .boundMethod(let receiver, _): return llvmType(receiver, b)
-        case .string, .list, .dict, .set: return b.ptr
+        case .string, .list, .dict, .set, .dictView: return b.ptr
         default: return b.i8
         }
     }

@@ -213,6 +213,7 @@ enum ArrayTyping {
                 return predicate ? .boolean : .float64
             }
             if NumpyLibTyping.functions[name] != nil { return try NumpyLibTyping.call(name, args) }
+            if ListExtrasTyping.numpyFunctions[name] != nil { return try ListExtrasTyping.numpyCall(name, args) }
             throw err("np.\(name) is not supported in nopython mode")
         }
     }

@@ -13,6 +13,7 @@ extension JITType {
         case .dict(let k, let v): return "dict(\(k), \(v))"
         case .set(let e): return "set(\(e))"
         case .undetermined: return "undetermined"
+        case .dictView(let kind, let d): return "\(kind.pythonName)(\(d))"
         default: return "?"
         }
     }
@@ -20,7 +21,7 @@ extension JITType {
     /// Whether the value is a CPython object compiled code holds a reference to.
     public var isObject: Bool {
         switch self {
-        case .string, .list, .dict, .set: return true
+        case .string, .list, .dict, .set, .dictView: return true
         default: return false
         }
     }
@@ -29,7 +30,7 @@ extension JITType {
     /// optionals and iterator states included), so that copies and drops count them.
     public var isManaged: Bool {
         switch self {
-        case .string, .list, .dict, .set: return true
+        case .string, .list, .dict, .set, .dictView: return true
         case .tuple(let items): return items.contains { $0.isManaged }
         case .optional(let t): return t.isManaged
         case .iterator(let x): return x.iteratorStateIsManaged
@@ -43,7 +44,7 @@ extension JITType {
     /// Whether the state of an iterator over this iterable holds references.
     var iteratorStateIsManaged: Bool {
         switch self {
-        case .string, .list, .dict, .set: return true
+        case .string, .list, .dict, .set, .dictView: return true
         case .tuple: return isManaged
         case .enumerate(let x): return x.iteratorStateIsManaged
         case .zip(let xs): return xs.contains { $0.iteratorStateIsManaged }

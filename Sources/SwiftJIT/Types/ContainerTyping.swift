@@ -19,6 +19,8 @@ public enum ContainerCall: Hashable, Sendable {
     case strToInt, strToFloat
     /// `bool(x)` of a container.
     case truth
+    /// `sort`/`sorted`/`min`/`max` with `key=` (ListExtrasTypes.swift).
+    case keyed(KeyedCall)
 }
 
 enum ContainerTyping {
@@ -34,6 +36,7 @@ enum ContainerTyping {
         case .literalString: return .string
         case .list(let e), .set(let e): return e
         case .dict(let k, _): return k
+        case .dictView: return t.dictViewYield
         default: return nil
         }
     }
@@ -42,6 +45,7 @@ enum ContainerTyping {
     static func storable(_ t: JITType) -> Bool {
         switch t {
         case .boolean, .int64, .float64, .complex128, .none, .string, .literalString, .undetermined: return true
+        case .array: return true  // an ndarray object (ListExtrasLowering.swift)
         case .list(let e), .set(let e): return storable(e)
         case .dict(let k, let v): return storable(k) && storable(v)
         case .tuple(let items): return items.allSatisfy(storable)
@@ -291,7 +295,7 @@ extension TypeInference {
         case .getattr(let v, let attr):
             guard let tv = t(v) else { return nil }
             switch tv.asValue {
-            case .string, .list, .dict, .set:
+            case .string, .list, .dict, .set, .dictView:
                 return .boundMethod(tv.asValue, attr)
             default: return nil
             }
@@ -338,6 +342,9 @@ extension TypeInference {
                  (.xor, .set(let x), .set(let y)):
                 guard let u = JITType.unifyElement(x, y) else { throw err("cannot combine \(ta) and \(tb)", pos) }
                 return .set(u)
+            case (.or, .dictView, _), (.and, .dictView, _), (.sub, .dictView, _), (.xor, .dictView, _),
+                 (.or, _, .dictView), (.and, _, .dictView), (.sub, _, .dictView), (.xor, _, .dictView):
+                return try viewSetOperation(op, ta, tb, pos)
             case (.or, .dict(let k1, let v1), .dict(let k2, let v2)):
                 guard let k = JITType.unifyElement(k1, k2), let v = JITType.unifyElement(v1, v2) else {
                     throw err("cannot merge \(ta) and \(tb)", pos)
@@ -371,6 +378,11 @@ extension TypeInference {
             switch tf {
             case .boundMethod(let recv, let m) where recv.isObject:
                 let r = try wrap { try typeMethod(recv, m, argTypes, keywords: keywords, receiverVar: f, pos) }
+                guard let r = r else { return pending }
+                call = r
+                return r.result
+            case .function(let name) where ["sorted", "min", "max"].contains(name) && keywords.contains("key"):
+                let r = try wrap { try typeKeyedBuiltin(name, argTypes, keywords: keywords, pos) }
                 guard let r = r else { return pending }
                 call = r
                 return r.result
@@ -413,6 +425,9 @@ extension TypeInference {
             try refine(r, to: t, what, pos)
         }
         let isInt: (JITType) -> Bool = { $0 == .int64 || $0 == .boolean }
+        if recv.isList, m == "sort", keywords.contains("key") {
+            return try typeKeyedSort(recv, args, keywords: keywords, pos)
+        }
         if !keywords.isEmpty, !(recv.isList && m == "sort" && keywords == ["reverse"]) {
             throw ContainerTyping.fail("keyword arguments are not supported for \(recv).\(m)() in nopython mode")
         }
@@ -477,9 +492,11 @@ extension TypeInference {
                 if args.count == 1 { return ok(v, .method(m, toList: false)) }
                 guard let u = JITType.unifyElement(v, args[1]) else { throw bad() }
                 return ok(u, .method(m, toList: false))
-            case "keys": guard args.isEmpty else { throw bad() }; return ok(.list(k), .method(m, toList: true))
-            case "values": guard args.isEmpty else { throw bad() }; return ok(.list(v), .method(m, toList: true))
-            case "items": guard args.isEmpty else { throw bad() }; return ok(.list(.tuple([k, v])), .method(m, toList: true))
+            case "keys", "values", "items":
+                guard args.isEmpty else { throw bad() }
+                _ = (k, v)
+                let kind: DictViewKind = m == "keys" ? .keys : m == "values" ? .values : .items
+                return ok(.dictView(kind, recv), .method(m, toList: false))
             case "popitem": guard args.isEmpty else { throw bad() }; return ok(.tuple([k, v]), .method(m, toList: false))
             case "copy": guard args.isEmpty else { throw bad() }; return ok(recv, .method(m, toList: false))
             case "clear": guard args.isEmpty else { throw bad() }; return ok(.none, .method(m, toList: false))
@@ -490,6 +507,13 @@ extension TypeInference {
             default:
                 throw ContainerTyping.fail("dict has no method '\(m)' in nopython mode")
             }
+        case .dictView(let kind, _):
+            guard m == "isdisjoint", kind != .values, args.count == 1,
+                  ContainerTyping.yieldType(args[0]) ?? LanguageTyping.yieldType(args[0]) != nil else {
+                throw ContainerTyping.fail("\(recv) has no method '\(m)' in nopython mode (views support iteration, len, in, "
+                                           + "comparisons, set operators and isdisjoint)")
+            }
+            return ok(.boolean, .method(m, toList: false))
         case .set(let e):
             switch m {
             case "add":
@@ -576,7 +600,13 @@ extension TypeInference {
             guard args.count == 1, let y = elements(args[0]) else { throw bad(": the argument must be iterable") }
             return ok(name == "list" ? .list(y.asValue) : .set(y.asValue), .builtin(name == "frozenset" ? "set" : name, toList: false))
         case "dict":
-            guard args.isEmpty else { throw bad(": dict() takes no arguments here; use a dict literal") }
+            if args.count == 1, let y = elements(args[0]), case .tuple(let kv) = y.asValue, kv.count == 2 {
+                // dict(pairs): a list of (key, value) tuples, a generator expression of pairs, d.items().
+                try ContainerTyping.checkKey(kv[0], in: "dict key")
+                try ContainerTyping.checkElement(kv[1], in: "a dict")
+                return ok(.dict(kv[0], kv[1]), .builtin(name, toList: false))
+            }
+            guard args.isEmpty else { throw bad(": dict() takes no arguments or one iterable of (key, value) pairs here") }
             return ok(.dict(.undetermined, .undetermined), .builtin(name, toList: false))
         case "sorted":
             guard args.count == 1 + keywords.count, let y = elements(args[0]) else { throw bad(": the argument must be iterable") }

@@ -182,7 +182,8 @@ public struct TypeInference {
                 do { return try ArrayTyping.getattr(a, attr) } catch var e as CompileError { e.position = pos; throw e }
             }
             if case .module("numpy") = vt {
-                if ArrayTyping.numpyFunctions[attr] != nil || NumpyLibTyping.functions[attr] != nil { return .function("np.\(attr)") }
+                if ArrayTyping.numpyFunctions[attr] != nil || NumpyLibTyping.functions[attr] != nil
+                    || ListExtrasTyping.numpyFunctions[attr] != nil { return .function("np.\(attr)") }
                 if attr == "random" { return .module("numpy.random") }
                 if let d = ArrayTyping.dtypeNames[attr] { return .dtypeObject(d) }
                 if Registry.mathConstants[attr] != nil { return .float64 }

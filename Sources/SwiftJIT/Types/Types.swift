@@ -52,6 +52,8 @@ public indirect enum JITType: Hashable, Sendable, CustomStringConvertible {
     case set(JITType)
     /// The element type of an empty container literal, until a use tells it.
     case undetermined
+    /// A live view `d.keys()` / `d.values()` / `d.items()` of a dict of this type (ListExtrasTypes.swift).
+    case dictView(DictViewKind, JITType)
 
     public var description: String {
         switch self {

@@ -88,10 +88,11 @@ extension DispatcherCore {
         }
         if let t = containerType(o, argument: i) { return t }
         if PyErr_Occurred() != nil { return nil }
+        if let t = arrayType(o, argument: i) { return t }  // lists of arrays (ListExtrasLowering.swift)
         _ = ensureCode()
         setCompileError(CompileError(.typing,
             "argument '\(argName(i))' holds a \(Py.typeName(o)), which nopython containers cannot hold "
-            + "(supported: numbers, str, tuples and other lists, dicts and sets)",
+            + "(supported: numbers, str, arrays, tuples and other lists, dicts and sets)",
             at: SourcePosition(line: code?.firstLineNumber ?? -1), stage: "typing"))
         return nil
     }
