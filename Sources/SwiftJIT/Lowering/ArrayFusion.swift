@@ -11,7 +11,9 @@ import CLLVM
 /// array produced by an element-wise operation is *deferred* when it is read exactly
 /// once, later in the same block, by another element-wise operation or a reduction, and
 /// every statement in between is free of side effects on arrays (constants, globals,
-/// attribute reads, other element-wise operations, non-raising scalar arithmetic).
+/// attribute reads, other element-wise operations, non-raising scalar arithmetic). The
+/// read may go through copies into named locals assigned once in the function and read
+/// once (`t = a * b` then `t + c`): those are deferred with it.
 /// Lowering a deferred statement records its tree instead of emitting a loop; the
 /// consumer evaluates the whole tree per element. Semantics are those of the unfused
 /// code: each intermediate value is converted to its array's dtype (float32 rounding,
@@ -139,11 +141,17 @@ extension FunctionLowering {
             }
             for v in read { uses[v, default: 0] += 1; site[v] = (bi, block.statements.count) }
         }
-        func temporary(_ v: Var) -> Bool { typed.ir.name(of: v).hasPrefix("$") }
+        var defs: [Var: Int] = [:]
+        for block in typed.ir.blocks {
+            for s in block.statements { if case .assign(let v, _) = s.node { defs[v, default: 0] += 1 } }
+        }
+        /// Temporaries, and named locals assigned once in the function (`t = a * b`): a value
+        /// read exactly once can then be read only by that reader.
+        func forwardable(_ v: Var) -> Bool { typed.ir.name(of: v).hasPrefix("$") || defs[v] == 1 }
         /// The statement index of the single later read of `v` in block `bi` after `si`, when
         /// all statements in between are inert.
         func soleReader(_ v: Var, _ bi: Int, _ si: Int) -> Int? {
-            guard temporary(v), uses[v] == 1, let (ub, us) = site[v], ub == bi, us > si,
+            guard forwardable(v), uses[v] == 1, let (ub, us) = site[v], ub == bi, us > si,
                   us < typed.ir.blocks[bi].statements.count else { return nil }
             let stmts = typed.ir.blocks[bi].statements
             for k in (si + 1)..<us {
@@ -154,19 +162,29 @@ extension FunctionLowering {
         for (bi, block) in typed.ir.blocks.enumerated() {
             for (si, s) in block.statements.enumerated() {
                 let ref = StmtRef(block: bi, index: si)
-                guard case .assign(let v, let e) = s.node, fusibleOperation(e, ref) != nil,
-                      let et = typed.exprTypes[ref], typed.type(of: v) == et,
-                      let us = soleReader(v, bi, si), case .assign(let w, let ue) = block.statements[us].node else { continue }
+                guard case .assign(let v0, let e) = s.node, fusibleOperation(e, ref) != nil,
+                      let et = typed.exprTypes[ref], typed.type(of: v0) == et,
+                      var us = soleReader(v0, bi, si) else { continue }
+                // Through copies (`t = $3; $6 = t`: a named local between the operation and its
+                // reader), each read once, later in the block, with inert statements in between.
+                var v = v0, chain = [v0]
+                while case .assign(let w, .copy(let src)) = block.statements[us].node, src == v,
+                      typed.type(of: w) == et, let next = soleReader(w, bi, us) {
+                    v = w
+                    chain.append(w)
+                    us = next
+                }
+                guard case .assign(let w, let ue) = block.statements[us].node else { continue }
                 let uref = StmtRef(block: bi, index: us)
                 if let (_, args) = fusibleOperation(ue, uref), args.contains(v) {
-                    plan.deferred.insert(v)
+                    plan.deferred.formUnion(chain)
                 } else if let (_, arg) = fusibleReduction(ue, uref), arg == v {
-                    plan.deferred.insert(v)
+                    plan.deferred.formUnion(chain)
                 } else if case .getattr(_, let m) = ue, FusionPlan.reductions.contains(m),
                           case .boundMethod(.array, m) = typed.type(of: w), let cs = soleReader(w, bi, us),
                           case .assign(_, let ce) = block.statements[cs].node,
                           let (_, callee) = fusibleReduction(ce, StmtRef(block: bi, index: cs)), callee == w {
-                    plan.deferred.insert(v)
+                    plan.deferred.formUnion(chain)
                     plan.deferred.insert(w)
                 }
             }
@@ -180,6 +198,11 @@ extension FunctionLowering {
     /// returns whether `s` was one.
     func deferFusedStatement(_ s: Stmt, _ ref: StmtRef) throws -> Bool {
         guard case .assign(let v, let e) = s, fusion.deferred.contains(v) else { return false }
+        if case .copy(let x) = e {
+            guard let tree = fusion.trees.removeValue(forKey: x) else { throw fail("fused copy of \(typed.ir.name(of: x)) has no tree") }
+            fusion.trees[v] = tree
+            return true
+        }
         if case .getattr(let x, _) = e {
             guard let tree = fusion.trees.removeValue(forKey: x) else { throw fail("fused receiver \(typed.ir.name(of: x)) has no tree") }
             fusion.trees[v] = tree
