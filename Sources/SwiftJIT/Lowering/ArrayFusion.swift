@@ -70,6 +70,11 @@ extension FunctionLowering {
         case .compare(let o, let x, let y):
             guard [.lt, .le, .eq, .ne, .gt, .ge].contains(o) else { return nil }
             op = .compare(o); args = [x, y]
+        case .call(_, let callArgs, let keywords) where callArgs.count == 3:
+            // np.where(cond, x, y): both sides are computed per element, as NumPy computes both arrays.
+            guard keywords.isEmpty, let res = typed.calls[ref], case .numpy("where") = res.impl,
+                  res.parameters.isEmpty || res.parameters == [0, 1, 2] else { return nil }
+            op = .select; args = callArgs
         case .call(_, let callArgs, let keywords):
             guard keywords.isEmpty, callArgs.count == 1, let res = typed.calls[ref], positionalFirst(res),
                   case .numpy(let name) = res.impl, FusionPlan.mathUfuncs.contains(name) else { return nil }
