@@ -8,11 +8,31 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <time.h>
+
+/* How [0, n) is cut into chunks (plan_chunks): with few threads, "guided" chunks, each
+ * 1/(2 * threads) of the iterations not yet given out, down to a floor of
+ * n / (32 * threads): the first chunks are large (cheap to hand out, long vectorized
+ * loops), the last ones small, so the thread that started late (a worker still waking
+ * up) or drew the slower part of the range finishes within a small chunk of the
+ * others. With many threads (more than 8) or a short range, equal chunks, 4 per
+ * thread. Either way the boundaries depend only on n and the thread count, so float
+ * reductions, combined in chunk order, give the same result on every call. */
 #define SWIFTJIT_CHUNKS_PER_THREAD 4
+#define SWIFTJIT_GUIDED_MAX_THREADS 8
+#define SWIFTJIT_GUIDED_FLOOR 32     /* smallest chunk: n / (this * threads) */
+
+/* Spinning before sleeping: a worker that has finished a region looks for the next
+ * one for this long before it waits on the condition variable (waking a sleeping
+ * thread costs tens of microseconds, more on a virtual machine), and the calling
+ * thread looks this long for the workers to finish before it sleeps.
+ * SWIFTJIT_PARALLEL_SPIN_US overrides it (0: never spin). */
+#define SWIFTJIT_DEFAULT_SPIN_NS 200000
 
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
 static int pool_size = 1;               /* threads, the calling thread included */
 static _Atomic int active_threads = 1;  /* swiftjit.set_num_threads */
+static int64_t spin_ns = SWIFTJIT_DEFAULT_SPIN_NS;
 
 /* One parallel region runs on the pool at a time; others (concurrent calls
  * from other Python threads, nested regions) run their chunks inline. */
@@ -24,7 +44,8 @@ static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
 typedef struct {
     swiftjit_chunk_fn fn;
     void *env;
-    int64_t n, nchunks, red_size;
+    int64_t nchunks, red_size;
+    int64_t bounds[SWIFTJIT_MAX_THREADS + 1];  /* chunk c is [bounds[c], bounds[c + 1]) */
     char *red;
     SwiftJITContext *ctxs;
     int32_t *status;
@@ -32,15 +53,75 @@ typedef struct {
     _Atomic int failed;  /* a chunk raised: chunks not started yet are skipped */
 } Job;
 
-static Job *current_job = NULL;   /* guarded by job_mutex */
-static uint64_t generation = 0;   /* guarded by job_mutex */
-static int job_open = 0;          /* guarded by job_mutex */
-static int busy = 0;              /* workers inside the current job, guarded by job_mutex */
+/* Written under job_mutex; generation and busy are also read without it by spinning threads. */
+static Job *current_job = NULL;
+static _Atomic uint64_t generation = 0;
+static int job_open = 0;
+static _Atomic int busy = 0;              /* workers inside the current job */
 
-static void chunk_bounds(int64_t n, int64_t nchunks, int64_t c, int64_t *start, int64_t *end) {
-    int64_t base = n / nchunks, rem = n % nchunks;
-    *start = c * base + (c < rem ? c : rem);
-    *end = *start + base + (c < rem ? 1 : 0);
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+static int64_t now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* Spins (for at most spin_ns) until done(arg) holds; returns whether it does. */
+static int spin_until(int (*done)(void *), void *arg) {
+    if (spin_ns <= 0) return done(arg);
+    int64_t deadline = 0;
+    for (unsigned i = 0;; i++) {
+        if (done(arg)) return 1;
+        cpu_relax();
+        if ((i & 255) == 255) {
+            int64_t t = now_ns();
+            if (deadline == 0) deadline = t + spin_ns;
+            else if (t >= deadline) return done(arg);
+        }
+    }
+}
+
+static int generation_moved(void *seen) {
+    return atomic_load_explicit(&generation, memory_order_acquire) != *(uint64_t *)seen;
+}
+
+static int workers_done(void *unused) {
+    (void)unused;
+    return atomic_load_explicit(&busy, memory_order_acquire) == 0;
+}
+
+/* Fills j->bounds and j->nchunks for [0, n) on `threads` threads (n >= 2, threads >= 2). */
+static void plan_chunks(Job *j, int64_t n, int64_t threads) {
+    int64_t *b = j->bounds;
+    int64_t floor = n / (SWIFTJIT_GUIDED_FLOOR * threads);
+    if (threads > SWIFTJIT_GUIDED_MAX_THREADS || floor < 1) {
+        int64_t nchunks = threads * SWIFTJIT_CHUNKS_PER_THREAD;
+        if (nchunks > SWIFTJIT_MAX_THREADS) nchunks = SWIFTJIT_MAX_THREADS;
+        if (nchunks > n) nchunks = n;
+        int64_t base = n / nchunks, rem = n % nchunks;
+        b[0] = 0;
+        for (int64_t c = 0; c < nchunks; c++) b[c + 1] = b[c] + base + (c < rem ? 1 : 0);
+        j->nchunks = nchunks;
+        return;
+    }
+    int64_t c = 0, start = 0;
+    b[0] = 0;
+    while (start < n) {
+        int64_t left = n - start;
+        int64_t size = (left + 2 * threads - 1) / (2 * threads);
+        if (size < floor) size = floor;
+        if (size > left || c == SWIFTJIT_MAX_THREADS - 1) size = left;
+        start += size;
+        b[++c] = start;
+    }
+    j->nchunks = c;
 }
 
 static void run_chunks(Job *j) {
@@ -48,11 +129,9 @@ static void run_chunks(Job *j) {
         int64_t c = atomic_fetch_add(&j->next, 1);
         if (c >= j->nchunks) return;
         if (atomic_load_explicit(&j->failed, memory_order_relaxed)) continue;
-        int64_t s, e;
-        chunk_bounds(j->n, j->nchunks, c, &s, &e);
         /* Each thread checks recursion depth against its own stack. */
         j->ctxs[c].stack_limit = swiftjit_stack_limit();
-        j->status[c] = j->fn(j->env, s, e, j->red + c * j->red_size, &j->ctxs[c]);
+        j->status[c] = j->fn(j->env, j->bounds[c], j->bounds[c + 1], j->red + c * j->red_size, &j->ctxs[c]);
         if (j->status[c] != 0) atomic_store(&j->failed, 1);
     }
 }
@@ -60,18 +139,22 @@ static void run_chunks(Job *j) {
 static void *worker_main(void *arg) {
     (void)arg;
     uint64_t seen = 0;
-    pthread_mutex_lock(&job_mutex);
     for (;;) {
-        while (generation == seen) pthread_cond_wait(&job_cond, &job_mutex);
-        seen = generation;
-        if (!job_open) continue;
+        spin_until(generation_moved, &seen);
+        pthread_mutex_lock(&job_mutex);
+        while (atomic_load(&generation) == seen) pthread_cond_wait(&job_cond, &job_mutex);
+        seen = atomic_load(&generation);
+        if (!job_open) {
+            pthread_mutex_unlock(&job_mutex);
+            continue;
+        }
         Job *j = current_job;
-        busy++;
+        atomic_fetch_add(&busy, 1);
         pthread_mutex_unlock(&job_mutex);
         run_chunks(j);
         pthread_mutex_lock(&job_mutex);
-        busy--;
-        pthread_cond_broadcast(&done_cond);
+        if (atomic_fetch_sub(&busy, 1) == 1) pthread_cond_broadcast(&done_cond);
+        pthread_mutex_unlock(&job_mutex);
     }
     return NULL;
 }
@@ -84,9 +167,9 @@ static void pool_after_fork_child(void) {
     pthread_cond_init(&job_cond, NULL);
     pthread_cond_init(&done_cond, NULL);
     current_job = NULL;
-    generation = 0;
+    atomic_store(&generation, 0);
     job_open = 0;
-    busy = 0;
+    atomic_store(&busy, 0);
     pool_size = 1;
     atomic_store(&active_threads, 1);
     pool_once = (pthread_once_t)PTHREAD_ONCE_INIT;
@@ -97,6 +180,11 @@ static void pool_init(void) {
     if (!atfork_registered) {
         pthread_atfork(NULL, NULL, pool_after_fork_child);
         atfork_registered = 1;
+    }
+    const char *spin = getenv("SWIFTJIT_PARALLEL_SPIN_US");
+    if (spin && *spin) {
+        long us = strtol(spin, NULL, 10);
+        spin_ns = us > 0 ? (int64_t)us * 1000 : 0;
     }
     long n = 0;
     const char *env = getenv("SWIFTJIT_NUM_THREADS");
@@ -164,19 +252,17 @@ int64_t swiftjit_parallel_for(swiftjit_chunk_fn fn, void *env, int64_t n, void *
     if (threads <= 1 || n == 1) {
         return fn(env, 0, n, red, ctx) == 0 ? 1 : -1;
     }
-    /* A few chunks per thread, taken dynamically: a thread the OS delays does not hold the others up. */
-    int64_t nchunks = threads * SWIFTJIT_CHUNKS_PER_THREAD;
-    if (nchunks > SWIFTJIT_MAX_THREADS) nchunks = SWIFTJIT_MAX_THREADS;
-    if (nchunks > n) nchunks = n;
+    SwiftJITContext ctxs[SWIFTJIT_MAX_THREADS];
+    int32_t status[SWIFTJIT_MAX_THREADS];
+    Job job = { .fn = fn, .env = env, .red_size = red_size, .red = (char *)red, .ctxs = ctxs, .status = status };
+    /* Chunks taken dynamically by the caller and the workers: a thread the OS delays does not hold the others up. */
+    plan_chunks(&job, n, threads);
+    int64_t nchunks = job.nchunks;
     if (nchunks <= 1) {
         return fn(env, 0, n, red, ctx) == 0 ? 1 : -1;
     }
-    SwiftJITContext ctxs[SWIFTJIT_MAX_THREADS];
-    int32_t status[SWIFTJIT_MAX_THREADS];
-    memset(ctxs, 0, sizeof ctxs);
-    memset(status, 0, sizeof status);
-    Job job = { .fn = fn, .env = env, .n = n, .nchunks = nchunks, .red_size = red_size, .red = (char *)red,
-                .ctxs = ctxs, .status = status };
+    memset(ctxs, 0, (size_t)nchunks * sizeof ctxs[0]);
+    memset(status, 0, (size_t)nchunks * sizeof status[0]);
     atomic_store(&job.next, 0);
     atomic_store(&job.failed, 0);
     /* Chunks may create arrays (which takes the GIL): never wait for workers while holding it. */
@@ -186,15 +272,19 @@ int64_t swiftjit_parallel_for(swiftjit_chunk_fn fn, void *env, int64_t n, void *
         pthread_mutex_lock(&job_mutex);
         current_job = &job;
         job_open = 1;
-        generation++;
+        atomic_fetch_add(&generation, 1);
         pthread_cond_broadcast(&job_cond);
         pthread_mutex_unlock(&job_mutex);
     }
     run_chunks(&job);
     if (pooled) {
+        /* Close the job (no worker joins it any more), then wait for those inside it. */
         pthread_mutex_lock(&job_mutex);
         job_open = 0;
-        while (busy > 0) pthread_cond_wait(&done_cond, &job_mutex);
+        pthread_mutex_unlock(&job_mutex);
+        spin_until(workers_done, NULL);
+        pthread_mutex_lock(&job_mutex);
+        while (atomic_load(&busy) > 0) pthread_cond_wait(&done_cond, &job_mutex);
         current_job = NULL;
         pthread_mutex_unlock(&job_mutex);
         pthread_mutex_unlock(&region_mutex);

@@ -8,7 +8,8 @@
 | SWIFTJIT_DEBUG | DEBUG | sets both dumps below |
 | SWIFTJIT_DEBUG_IR | DEBUG_IR | print the typed IR of each new specialization to stderr |
 | SWIFTJIT_DEBUG_LLVM | DEBUG_LLVM | print the optimized LLVM IR of each new specialization to stderr |
-| SWIFTJIT_NUM_THREADS | NUM_THREADS | threads for ``parallel=True`` (default: CPU count; prange runs serially today) |
+| SWIFTJIT_NUM_THREADS | NUM_THREADS | threads for ``parallel=True`` (default: CPU count) |
+| SWIFTJIT_PARALLEL_SPIN_US | (read by the runtime) | microseconds idle pool threads spin before sleeping (default 200, 0: never) |
 | SWIFTJIT_CACHE_DIR | CACHE_DIR | folder of the ``cache=True`` files (default: ``__pycache__`` next to the source) |
 
 The dumps are read by the compiler when it compiles, so setting

@@ -11,7 +11,9 @@ import CLLVM
 /// array produced by an element-wise operation is *deferred* when it is read exactly
 /// once, later in the same block, by another element-wise operation or a reduction, and
 /// every statement in between is free of side effects on arrays (constants, globals,
-/// attribute reads, other element-wise operations, non-raising scalar arithmetic).
+/// attribute reads, other element-wise operations, non-raising scalar arithmetic). The
+/// read may go through copies into named locals assigned once in the function and read
+/// once (`t = a * b` then `t + c`): those are deferred with it.
 /// Lowering a deferred statement records its tree instead of emitting a loop; the
 /// consumer evaluates the whole tree per element. Semantics are those of the unfused
 /// code: each intermediate value is converted to its array's dtype (float32 rounding,
@@ -24,7 +26,8 @@ struct FusionPlan {
     /// Trees of deferred variables lowered so far (a bound reduction method maps to its receiver's tree).
     var trees: [Var: FusedTree] = [:]
 
-    static let reductions: Set<String> = ["sum", "prod", "mean", "min", "max", "amin", "amax"]
+    static let reductions: Set<String> = ["sum", "prod", "mean", "min", "max", "amin", "amax", "argmin", "argmax",
+                                          "any", "all"]
     static let mathUfuncs: Set<String> = Set(ArrayTyping.unaryUfuncs.keys)
         .union(["abs", "absolute", "negative", "square", "floor", "ceil", "trunc"])
 }
@@ -67,6 +70,11 @@ extension FunctionLowering {
         case .compare(let o, let x, let y):
             guard [.lt, .le, .eq, .ne, .gt, .ge].contains(o) else { return nil }
             op = .compare(o); args = [x, y]
+        case .call(_, let callArgs, let keywords) where callArgs.count == 3:
+            // np.where(cond, x, y): both sides are computed per element, as NumPy computes both arrays.
+            guard keywords.isEmpty, let res = typed.calls[ref], case .numpy("where") = res.impl,
+                  res.parameters.isEmpty || res.parameters == [0, 1, 2] else { return nil }
+            op = .select; args = callArgs
         case .call(_, let callArgs, let keywords):
             guard keywords.isEmpty, callArgs.count == 1, let res = typed.calls[ref], positionalFirst(res),
                   case .numpy(let name) = res.impl, FusionPlan.mathUfuncs.contains(name) else { return nil }
@@ -139,11 +147,17 @@ extension FunctionLowering {
             }
             for v in read { uses[v, default: 0] += 1; site[v] = (bi, block.statements.count) }
         }
-        func temporary(_ v: Var) -> Bool { typed.ir.name(of: v).hasPrefix("$") }
+        var defs: [Var: Int] = [:]
+        for block in typed.ir.blocks {
+            for s in block.statements { if case .assign(let v, _) = s.node { defs[v, default: 0] += 1 } }
+        }
+        /// Temporaries, and named locals assigned once in the function (`t = a * b`): a value
+        /// read exactly once can then be read only by that reader.
+        func forwardable(_ v: Var) -> Bool { typed.ir.name(of: v).hasPrefix("$") || defs[v] == 1 }
         /// The statement index of the single later read of `v` in block `bi` after `si`, when
         /// all statements in between are inert.
         func soleReader(_ v: Var, _ bi: Int, _ si: Int) -> Int? {
-            guard temporary(v), uses[v] == 1, let (ub, us) = site[v], ub == bi, us > si,
+            guard forwardable(v), uses[v] == 1, let (ub, us) = site[v], ub == bi, us > si,
                   us < typed.ir.blocks[bi].statements.count else { return nil }
             let stmts = typed.ir.blocks[bi].statements
             for k in (si + 1)..<us {
@@ -154,19 +168,29 @@ extension FunctionLowering {
         for (bi, block) in typed.ir.blocks.enumerated() {
             for (si, s) in block.statements.enumerated() {
                 let ref = StmtRef(block: bi, index: si)
-                guard case .assign(let v, let e) = s.node, fusibleOperation(e, ref) != nil,
-                      let et = typed.exprTypes[ref], typed.type(of: v) == et,
-                      let us = soleReader(v, bi, si), case .assign(let w, let ue) = block.statements[us].node else { continue }
+                guard case .assign(let v0, let e) = s.node, fusibleOperation(e, ref) != nil,
+                      let et = typed.exprTypes[ref], typed.type(of: v0) == et,
+                      var us = soleReader(v0, bi, si) else { continue }
+                // Through copies (`t = $3; $6 = t`: a named local between the operation and its
+                // reader), each read once, later in the block, with inert statements in between.
+                var v = v0, chain = [v0]
+                while case .assign(let w, .copy(let src)) = block.statements[us].node, src == v,
+                      typed.type(of: w) == et, let next = soleReader(w, bi, us) {
+                    v = w
+                    chain.append(w)
+                    us = next
+                }
+                guard case .assign(let w, let ue) = block.statements[us].node else { continue }
                 let uref = StmtRef(block: bi, index: us)
                 if let (_, args) = fusibleOperation(ue, uref), args.contains(v) {
-                    plan.deferred.insert(v)
+                    plan.deferred.formUnion(chain)
                 } else if let (_, arg) = fusibleReduction(ue, uref), arg == v {
-                    plan.deferred.insert(v)
+                    plan.deferred.formUnion(chain)
                 } else if case .getattr(_, let m) = ue, FusionPlan.reductions.contains(m),
                           case .boundMethod(.array, m) = typed.type(of: w), let cs = soleReader(w, bi, us),
                           case .assign(_, let ce) = block.statements[cs].node,
                           let (_, callee) = fusibleReduction(ce, StmtRef(block: bi, index: cs)), callee == w {
-                    plan.deferred.insert(v)
+                    plan.deferred.formUnion(chain)
                     plan.deferred.insert(w)
                 }
             }
@@ -180,6 +204,11 @@ extension FunctionLowering {
     /// returns whether `s` was one.
     func deferFusedStatement(_ s: Stmt, _ ref: StmtRef) throws -> Bool {
         guard case .assign(let v, let e) = s, fusion.deferred.contains(v) else { return false }
+        if case .copy(let x) = e {
+            guard let tree = fusion.trees.removeValue(forKey: x) else { throw fail("fused copy of \(typed.ir.name(of: x)) has no tree") }
+            fusion.trees[v] = tree
+            return true
+        }
         if case .getattr(let x, _) = e {
             guard let tree = fusion.trees.removeValue(forKey: x) else { throw fail("fused receiver \(typed.ir.name(of: x)) has no tree") }
             fusion.trees[v] = tree
@@ -206,6 +235,7 @@ extension FunctionLowering {
             return try fusedElementwise(.node(op, try args.map { try fusedOperand($0) }, r), r)
         }
         if let (name, arg) = fusibleReduction(e, ref), let tree = fusion.trees.removeValue(forKey: arg) {
+            if name == "argmin" || name == "argmax" { return try fusedArgReduction(isMax: name == "argmax", tree) }
             return try fusedReduction(name, tree, result: t)
         }
         return nil
@@ -332,22 +362,24 @@ extension FunctionLowering {
         return out
     }
 
-    /// A reduction (`sum`, `prod`, `mean`, `min`, `max`) of `tree` in one loop, no array allocated.
+    /// A reduction (`sum`, `prod`, `mean`, `min`, `max`, `any`, `all`) of `tree` in one loop, no array allocated.
     func fusedReduction(_ name: String, _ tree: FusedTree, result: JITType) throws -> LLVMValueRef {
         guard case .node(_, _, let r) = tree else { throw fail("fused reduction of a leaf") }
         let (outShape, leaves, scalarTypes, flat) = fusedOperands(tree, ndim: r.ndim)
         let size = product(outShape)
         let n = b.select(flat, size, outShape[0])
         let st = r.dtype.scalar
-        let isMinMax = !["sum", "prod", "mean"].contains(name)
+        let isMinMax = ["min", "max", "amin", "amax"].contains(name)
+        let isTruth = name == "any" || name == "all"
         let isMax = name.hasSuffix("max")
         if isMinMax {
             raiseIf(b.icmp(LLVMIntEQ, size, b.int(0)), "ValueError",
                     "zero-size array to reduction operation \(isMax ? "maximum" : "minimum") which has no identity")
         }
-        let acc: JITType = isMinMax ? st : (r.dtype.isFloat || name == "mean" ? .float64 : .int64)
+        let acc: JITType = isTruth ? .boolean : isMinMax ? st : (r.dtype.isFloat || name == "mean" ? .float64 : .int64)
         let op: BinaryOperator = name == "prod" ? .mul : .add
         func identity(_ L: FunctionLowering) -> LLVMValueRef {
+            if isTruth { return L.b.bool(name == "all") }
             if isMinMax {
                 switch st {
                 case .float64: return L.b.double(isMax ? -.infinity : .infinity)
@@ -359,6 +391,10 @@ extension FunctionLowering {
             return L.b.int(name == "prod" ? 1 : 0)
         }
         func fold(_ L: FunctionLowering, _ cur: LLVMValueRef, _ x: LLVMValueRef, _ xt: JITType) throws -> LLVMValueRef {
+            if isTruth {
+                let t = try L.truth(x, xt)
+                return name == "any" ? L.b.or(cur, t) : L.b.and(cur, t)
+            }
             guard isMinMax else { return try L.binary(op, cur, acc, x, xt, result: acc) }
             // NaN propagates, as in NumPy.
             var better = try L.compare(isMax ? .gt : .lt, x, st, cur, st)
@@ -370,7 +406,7 @@ extension FunctionLowering {
         // A float sum over the flat range keeps `lanes` partial sums (as NumPy's pairwise sum keeps
         // 8): the additions are independent, so the tree's operations vectorize (results agree
         // with the sequential order to rounding, as NumPy's own do).
-        let lanes = (st == .float64 && !isMinMax && name != "prod") ? 4 : 0
+        let lanes = (st == .float64 && !isMinMax && !isTruth && name != "prod") ? 4 : 0
         let body: (FunctionLowering, [LLVMValueRef], LLVMValueRef, LLVMValueRef) throws -> [LLVMValueRef] = { L, cap, start, end in
             let ls = zip(leaves, cap).map { ($1, $0.1) }
             let total = L.variable(L.ty(acc), identity(L))
@@ -434,6 +470,66 @@ extension FunctionLowering {
             return LLVMBuildFDiv(b.builder, total, LLVMBuildSIToFP(b.builder, size, b.f64, "")!, "")
         }
         return try cast(total, from: acc, to: result)
+    }
+
+    /// `argmin` / `argmax` of `tree` in one loop, no array allocated: the C-order position of the
+    /// first smallest (largest) element of the tree's result, the first NaN if there is one (as
+    /// NumPy). Each chunk starts from the worst value at its first position, so a chunk of equal
+    /// values reports its first one; chunks are folded in order, earlier ones winning ties.
+    func fusedArgReduction(isMax: Bool, _ tree: FusedTree) throws -> LLVMValueRef {
+        guard case .node(_, _, let r) = tree else { throw fail("fused reduction of a leaf") }
+        let (outShape, leaves, scalarTypes, flat) = fusedOperands(tree, ndim: r.ndim)
+        let size = product(outShape)
+        let n = b.select(flat, size, outShape[0])
+        let st = r.dtype.scalar
+        let name = isMax ? "argmax" : "argmin"
+        raiseIf(b.icmp(LLVMIntEQ, size, b.int(0)), "ValueError", "attempt to get \(name) of an empty sequence")
+        func worst(_ L: FunctionLowering) -> LLVMValueRef {
+            switch st {
+            case .float64: return L.b.double(isMax ? -.infinity : .infinity)
+            case .boolean: return L.b.bool(!isMax)
+            default: return L.b.int(isMax ? Int64.min : Int64.max)
+            }
+        }
+        func better(_ L: FunctionLowering, _ x: LLVMValueRef, _ cur: LLVMValueRef) throws -> LLVMValueRef {
+            let strict = try L.compare(isMax ? .gt : .lt, x, st, cur, st)
+            guard st == .float64 else { return strict }
+            return L.b.and(L.b.or(strict, L.b.fcmp(LLVMRealUNO, x, x)), L.b.fcmp(LLVMRealORD, cur, cur))
+        }
+        let body: (FunctionLowering, [LLVMValueRef], LLVMValueRef, LLVMValueRef) throws -> [LLVMValueRef] = { L, cap, start, end in
+            let bb = L.b.builder
+            let ls = zip(leaves, cap).map { ($1, $0.1) }
+            let shape = L.shapeCaptured(cap, leaves.count, r.ndim)
+            let rowSize = L.product(Array(shape.dropFirst()))
+            let best = L.variable(L.ty(st), worst(L))
+            let bestIndex = L.variable(L.b.i64, L.b.select(cap[leaves.count], start, LLVMBuildMul(bb, start, rowSize, "")!))
+            try self.fusedLoop(L, shape: shape, flat: cap[leaves.count], start: start, end: end) { k, idx in
+                var position = k ?? idx[0]
+                if k == nil {
+                    for d in 1..<r.ndim { position = LLVMBuildAdd(bb, LLVMBuildMul(bb, position, shape[d], "")!, idx[d], "")! }
+                }
+                var next = 0
+                let (v, vt) = try L.evaluate(tree, ls, scalarTypes, idx: idx, flatIndex: k, next: &next)
+                let x = try L.throughElement(v, vt, r.dtype)
+                let cur = L.b.load(L.ty(st), best)
+                let c = try better(L, x, cur)
+                L.b.store(L.b.select(c, x, cur), best)
+                L.b.store(L.b.select(c, position, L.b.load(L.b.i64, bestIndex)), bestIndex)
+            }
+            return [L.b.load(L.ty(st), best), L.b.load(L.b.i64, bestIndex)]
+        }
+        var shapeTuple = LLVMGetUndef(b.structType(Array(repeating: b.i64, count: r.ndim)))!
+        for (k, s) in outShape.enumerated() { shapeTuple = b.insert(shapeTuple, s, k) }
+        let captures = leaves.map { $0.0 } + [flat, shapeTuple]
+        if arrayParallelism {
+            return try runChunked("fused \(name)() of an array expression (\(tree.operations) operations)", n: n, work: size,
+                                  captures: captures, partials: [ty(st), b.i64], body: body,
+                                  combine: { cur, part in
+                                      let c = try better(self, part[0], cur[0])
+                                      return [self.b.select(c, part[0], cur[0]), self.b.select(c, part[1], cur[1])]
+                                  })[1]
+        }
+        return try body(self, captures, b.int(0), n)[1]
     }
 
     /// The iteration shape captured after the leaves and the flat flag (`fusedReduction`).

@@ -8,6 +8,8 @@ enum ElementwiseOp {
     /// A scalar math function applied to each element (`np.sqrt`).
     case math(String)
     case cast
+    /// `np.where(cond, x, y)` per element (only in fused trees, `ArrayFusion.swift`).
+    case select
 }
 
 /// Lowering of NumPy arrays: the array value is
@@ -566,6 +568,9 @@ extension FunctionLowering {
             }
         case .cast:
             return (v[0], t[0])
+        case .select:
+            let rt = resultDType.scalar
+            return (b.select(try truth(v[0], t[0]), try cast(v[1], from: t[1], to: rt), try cast(v[2], from: t[2], to: rt)), rt)
         }
     }
 

@@ -216,6 +216,7 @@ extension ElementwiseOp {
         case .compare(let o): return "comparison \(o.rawValue)"
         case .math(let name): return "np.\(name)"
         case .cast: return "cast"
+        case .select: return "np.where"
         }
     }
 }
