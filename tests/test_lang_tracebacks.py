@@ -105,6 +105,15 @@ def dict_key(k):
     d = {1: 2.0, 3: 4.0}
     return d[k]
 
+def multi_call(x):
+    r = leaf(
+        x - 1)
+    return r
+
+def with_lambda(x):
+    f = lambda v: 10 // v
+    return f(x) + 1
+
 def in_loop(n):
     s = 0
     for i in range(n):
@@ -201,6 +210,7 @@ CASES = [
     ("list_index", 3, 5),
     ("dict_key", 2),
     ("in_loop", 9),
+    ("multi_call", 0), ("with_lambda", 0),
 ]
 
 

@@ -297,6 +297,7 @@ enum Native {
         ExceptionSymbols.install()
         var options = CompileOptions()
         options.withWrapper = false
+        options.tracebacks = false  // no runtime context here
         return try Compiler.compile(code, argTypes: argTypes, options: options) { name in
             if let g = globals[name] { return g }
             switch name {
@@ -344,6 +345,7 @@ enum ExceptionSymbols {
         var state = State()
         var options = CompileOptions()
         options.withWrapper = false
+        options.tracebacks = false  // no runtime context here
         do {
             _ = try Compiler.compile(floorDivCode, argTypes: [.int64, .int64], options: options) { _ in .undefined }
         } catch {

@@ -183,6 +183,13 @@ def case_slice_runtime_bounds(t, n):
     return t[:n]
 
 
+def case_optional_may_be_none(n):
+    y = None
+    if n > 0:
+        y = n
+    return y + 1
+
+
 ARGS = {
     "add_int_tuple": (1,), "add_int_none": (1,), "generator": (3,), "with_statement": (1,), "try_except": (1,),
     "list_mixed": (1,), "generator_expression": (3,), "dict": (1,), "set": (1,), "string_concat": (1,),
@@ -192,5 +199,5 @@ ARGS = {
     "unify_return": (1,), "math_unknown": (1.0,), "lambda": (1,), "global_assignment": (1,), "index_int": (1,),
     "tuple_runtime_index": ((1, 2.5), 0), "iterate_mixed_tuple": ((1, 2.5),), "complex_ordering": (1j, 2j),
     "raise_runtime_message": (1,), "attribute_of_int": (1,), "star_args": (1,), "list_argument": ([],),
-    "keyword_to_builtin": (1,), "slice_runtime_bounds": ((1, 2, 3), 2),
+    "keyword_to_builtin": (1,), "slice_runtime_bounds": ((1, 2, 3), 2), "optional_may_be_none": (1,),
 }

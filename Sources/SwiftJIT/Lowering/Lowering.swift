@@ -11,6 +11,9 @@ public struct CompileOptions: Hashable, Sendable {
     public var optLevel = 3
     /// Generate the CPython wrapper entry (off only for tests that run without CPython).
     public var withWrapper = true
+    /// Record traceback locations on error exits (Lowering/Traceback.swift); off only for
+    /// tests that run native code without the runtime's call context.
+    public var tracebacks = true
     /// Where compiled code is kept between processes (`cache=True`), or nil.
     public var cache: ObjectCache? = nil
     /// The return type declared by an explicit signature (`@jit("float64(int64)")`), or nil to infer it.

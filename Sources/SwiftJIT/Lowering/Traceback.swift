@@ -37,7 +37,7 @@ extension FunctionLowering {
     /// Records the current statement in the context's traceback (status convention only;
     /// emit just before the exit that returns the failure).
     func recordTraceEntry() {
-        guard convention == .status, position.line > 0 else { return }
+        guard options.tracebacks, convention == .status, position.line > 0 else { return }
         let ft = b.functionType(b.void, [b.ptr, b.ptr])
         let call = b.call(ft, b.declare("swiftjit_trace_add", ft), [context, locationGlobal()])
         let cold = LLVMCreateEnumAttribute(b.context, LLVMGetEnumAttributeKindForName("cold", 4), 0)

@@ -37,6 +37,7 @@ enum InnerFunctions {
         var options = CompileOptions(fastmath: outer.fastmath, boundscheck: outer.boundscheck, nogil: outer.nogil,
                                      optLevel: outer.optLevel)
         options.withWrapper = false
+        options.tracebacks = outer.tracebacks
         return options
     }
 
