@@ -156,6 +156,19 @@ def test_sort_key_stable_like_python(xs, m, rev):
     check(f, xs, m, rev)
 
 
+@CONFIG
+@given(st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0.0, -0.0, 1.5])),
+                min_size=1, max_size=25), st.booleans())
+def test_sort_float_keys_like_python(xs, rev):
+    # Float keys are sorted natively when none is NaN; with NaN, Python's own sort orders them.
+    def f(xs, rev):
+        ys = list(xs)
+        ys.sort(key=lambda x: x * 2.0, reverse=rev)
+        return (ys, sorted(xs, key=lambda x: -x, reverse=rev), min(xs, key=lambda x: x + 1.0),
+                max(xs, key=lambda x: abs(x)), sorted(range(len(xs)), key=lambda i: i % 3, reverse=rev))
+    check(f, xs, rev)
+
+
 def test_sort_key_errors():
     def not_jitted(xs):
         return sorted(xs, key=len)

@@ -109,11 +109,15 @@ extension FunctionLowering {
         b.position(at: ok)
     }
 
-    /// A new `list` of the boxed keys of the elements of `list` (a native list of `kind`, or a
-    /// `list` when `kind` is nil). `cleanup` are objects to release if the key function raises.
+    /// The keys of the elements of `list` (a native list of `kind`, or a `list` when `kind` is nil):
+    /// a native list for int/float keys, else a `list` of the boxed keys. `cleanup` are objects to
+    /// release if the key function raises.
     func computeKeys(_ list: LLVMValueRef, _ kind: Int64?, _ k: KeyedCall, cleanup: [LLVMValueRef]) throws -> LLVMValueRef {
         let n = kind != nil ? nlLength(list) : rt("PyList_Size", b.i64, [b.ptr], [list])
-        let keys = rt("PyList_New", b.ptr, [b.i64], [b.int(0)])
+        // int and float keys stay unboxed in a native list (ordered natively by listextras.c).
+        let keyKind: Int64? = k.keyType == .int64 ? 1 : k.keyType == .float64 ? 2 : nil
+        let keys = keyKind.map { rt("swiftjit_nl_make", b.ptr, [b.i64, b.i64], [b.int($0), n]) }
+            ?? rt("PyList_New", b.ptr, [b.i64], [b.int(0)])
         failIfNull(keys)
         let counter = entryAlloca(b.i64, "keys.i")
         b.store(b.int(0), counter)
@@ -133,9 +137,13 @@ extension FunctionLowering {
         }
         let key = try callKey(k, element, cleanup: [keys] + cleanup)
         release(element, k.element)
-        let boxedKey = try boxValue(key, k.keyType)
-        release(key, k.keyType)
-        failIfNegative(rt("swiftjit_list_append_steal", b.i32, [b.ptr, b.ptr], [keys, boxedKey]))
+        if let kk = keyKind {
+            nlStore(keys, i, key, kk)
+        } else {
+            let boxedKey = try boxValue(key, k.keyType)
+            release(key, k.keyType)
+            failIfNegative(rt("swiftjit_list_append_steal", b.i32, [b.ptr, b.ptr], [keys, boxedKey]))
+        }
         b.store(LLVMBuildAdd(b.builder, i, b.int(1), "")!, counter)
         b.br(head)
         b.position(at: done)
