@@ -360,6 +360,7 @@ def gen_strings(s): return sum(1 for c in s if c in "aeiou")
 def gen_short_circuit_any(xs): return any(10 // x > 2 for x in xs)
 def gen_short_circuit_all(xs): return all(10 // x < 20 for x in xs)
 def gen_min_empty(n): return min(i for i in range(n))
+def sum_overflow(xs): return sum(x for x in xs), sum(xs), min(xs), max(xs)
 def gen_in_loop(n):
     t = 0
     for k in range(n):
@@ -378,6 +379,8 @@ GEN_CASES = [
     (gen_short_circuit_any, ([1, 0],)), (gen_short_circuit_any, ([5, 0],)),
     (gen_short_circuit_all, ([1, 0],)), (gen_short_circuit_all, ([5, 0],)),
     (gen_min_empty, (0,)), (gen_min_empty, (3,)), (gen_in_loop, (6,)),
+    (sum_overflow, ([2 ** 62, 2 ** 62, -5],)), (sum_overflow, ([2 ** 62, -2 ** 62, 3],)),
+    (sum_overflow, ([True, False, True],)), (sum_overflow, ([1.5, -0.0, 1e308, 1e308],)),
 ]
 
 

@@ -233,9 +233,17 @@ extension FunctionLowering {
         b.position(at: body)
         let x = element(i)
         let a = b.load(accType, acc)
+        let checked = name == "sum" && !isFloat
+        let overflowed = checked ? b.appendBlock(fn, "red.overflow") : nil
         if name == "sum" {
-            if !isFloat {
-                b.store(LLVMBuildAdd(bb, a, x, "")!, acc)
+            if let slow = overflowed {
+                // An int total beyond int64: Python's own sum, whose big result cannot be unboxed
+                // (OverflowError), rather than a wrapped total.
+                let r = b.intrinsic("llvm.sadd.with.overflow", [b.i64], [a, x])
+                let ok = b.appendBlock(fn, "red.ok")
+                b.condBr(b.extract(r, 1), slow, ok)
+                b.position(at: ok)
+                b.store(b.extract(r, 0), acc)
             } else if PythonVersion.running.compensatedFloatSum {
                 func fabs(_ v: LLVMValueRef) -> LLVMValueRef { b.intrinsic("llvm.fabs", [b.f64], [v]) }
                 let s = LLVMBuildFAdd(bb, a, x, "")!
@@ -264,6 +272,15 @@ extension FunctionLowering {
         }
         let resultType: JITType = isFloat ? .float64 : (name != "sum" && kind == 0 ? .boolean : .int64)
         if resultType == .boolean { result = b.icmp(LLVMIntNE, result, b.int(0)) }
-        return try cast(result, from: resultType, to: t)
+        let value = try cast(result, from: resultType, to: t)
+        guard let slow = overflowed else { return value }
+        let out = entryAlloca(ty(t), "red.out"), join = b.appendBlock(fn, "red.join")
+        b.store(value, out)
+        b.br(join)
+        b.position(at: slow)
+        b.store(try containerCall(.builtin(name, toList: false), arg, [arg], [], t, generic: true), out)
+        b.br(join)
+        b.position(at: join)
+        return b.load(ty(t), out)
     }
 }
