@@ -156,6 +156,19 @@ def test_sort_key_stable_like_python(xs, m, rev):
     check(f, xs, m, rev)
 
 
+@CONFIG
+@given(st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0.0, -0.0, 1.5])),
+                min_size=1, max_size=25), st.booleans())
+def test_sort_float_keys_like_python(xs, rev):
+    # Float keys are sorted natively when none is NaN; with NaN, Python's own sort orders them.
+    def f(xs, rev):
+        ys = list(xs)
+        ys.sort(key=lambda x: x * 2.0, reverse=rev)
+        return (ys, sorted(xs, key=lambda x: -x, reverse=rev), min(xs, key=lambda x: x + 1.0),
+                max(xs, key=lambda x: abs(x)), sorted(range(len(xs)), key=lambda i: i % 3, reverse=rev))
+    check(f, xs, rev)
+
+
 def test_sort_key_errors():
     def not_jitted(xs):
         return sorted(xs, key=len)
@@ -347,6 +360,7 @@ def gen_strings(s): return sum(1 for c in s if c in "aeiou")
 def gen_short_circuit_any(xs): return any(10 // x > 2 for x in xs)
 def gen_short_circuit_all(xs): return all(10 // x < 20 for x in xs)
 def gen_min_empty(n): return min(i for i in range(n))
+def sum_overflow(xs): return sum(x for x in xs), sum(xs), min(xs), max(xs)
 def gen_in_loop(n):
     t = 0
     for k in range(n):
@@ -365,6 +379,8 @@ GEN_CASES = [
     (gen_short_circuit_any, ([1, 0],)), (gen_short_circuit_any, ([5, 0],)),
     (gen_short_circuit_all, ([1, 0],)), (gen_short_circuit_all, ([5, 0],)),
     (gen_min_empty, (0,)), (gen_min_empty, (3,)), (gen_in_loop, (6,)),
+    (sum_overflow, ([2 ** 62, 2 ** 62, -5],)), (sum_overflow, ([2 ** 62, -2 ** 62, 3],)),
+    (sum_overflow, ([True, False, True],)), (sum_overflow, ([1.5, -0.0, 1e308, 1e308],)),
 ]
 
 

@@ -164,6 +164,51 @@ static PyTypeObject DictViewType = {
 
 /* ---- sorting and min/max with a key ---- */
 
+/* Native list layout (nativelist.c): length at 16, data at 32, kind at 40. */
+static int64_t nl_length(PyObject *o) { return *(int64_t *)((char *)o + 16); }
+static char *nl_data(PyObject *o) { return *(char **)((char *)o + 32); }
+static int64_t nl_kind(PyObject *o) { return *(int64_t *)((char *)o + 40); }
+
+/* Stable bottom-up merge sort of the indices 0..n-1 by native keys (kind 1 int64, 2 float64 with no
+ * NaN): the order list.sort gives (a stable sort's result is unique for a strict weak order);
+ * reverse keeps equal keys in their original order, as list.sort(reverse=True) does. */
+static int native_order(const char *keys, int64_t kind, Py_ssize_t n, int64_t reverse, Py_ssize_t *order) {
+    Py_ssize_t *tmp = malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
+    if (tmp == NULL) { PyErr_NoMemory(); return -1; }
+    const int64_t *ik = (const int64_t *)keys;
+    const double *fk = (const double *)keys;
+    for (Py_ssize_t i = 0; i < n; i++) order[i] = i;
+    for (Py_ssize_t width = 1; width < n; width *= 2) {
+        for (Py_ssize_t lo = 0; lo < n; lo += 2 * width) {
+            Py_ssize_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+            Py_ssize_t a = lo, b = mid, k = lo;
+            while (a < mid && b < hi) {
+                Py_ssize_t x = order[a], y = order[b];
+                /* take y first only when it must come strictly before x */
+                int before = kind == 1 ? (reverse ? ik[y] > ik[x] : ik[y] < ik[x])
+                                       : (reverse ? fk[y] > fk[x] : fk[y] < fk[x]);
+                tmp[k++] = before ? order[b++] : order[a++];
+            }
+            while (a < mid) tmp[k++] = order[a++];
+            while (b < hi) tmp[k++] = order[b++];
+        }
+        memcpy(order, tmp, (size_t)n * sizeof(Py_ssize_t));
+    }
+    free(tmp);
+    return 0;
+}
+
+/* Whether the native keys (`keys`, a native list) can be ordered natively: int64, or float64
+ * without NaN (with NaN, list.sort's result depends on its algorithm: Python's own sort runs). */
+static int native_keys_orderable(PyObject *keys) {
+    int64_t kind = nl_kind(keys);
+    if (kind == 1) return 1;
+    if (kind != 2) return 0;
+    const double *k = (const double *)nl_data(keys);
+    for (int64_t i = 0; i < nl_length(keys); i++) if (k[i] != k[i]) return 0;
+    return 1;
+}
+
 /* The indices 0..n-1 ordered as Python orders them with key=keys.__getitem__
  * (list.sort(key=..., reverse=...)): a new list of ints, or NULL. */
 static PyObject *sorted_indices(PyObject *keys, int64_t reverse) {
@@ -186,21 +231,36 @@ static PyObject *sorted_indices(PyObject *keys, int64_t reverse) {
     return order;
 }
 
-/* Native list layout (nativelist.c): length at 16, data at 32, kind at 40. */
-static int64_t nl_length(PyObject *o) { return *(int64_t *)((char *)o + 16); }
-static char *nl_data(PyObject *o) { return *(char **)((char *)o + 32); }
-static int64_t nl_kind(PyObject *o) { return *(int64_t *)((char *)o + 40); }
 
 /* Sorts `list` (a `list` or a native list) in place by `keys` (a `list` of the same length,
  * one key per element): stable, Python's comparisons. 0, or -1 with an exception set. */
 int32_t swiftjit_sort_by_keys(PyObject *list, PyObject *keys, int64_t reverse) {
     int native = swiftjit_nl_check(list);
     Py_ssize_t n = native ? (Py_ssize_t)nl_length(list) : PyList_GET_SIZE(list);
-    if (!PyList_Check(keys) || PyList_GET_SIZE(keys) != n) {
+    int native_keys = swiftjit_nl_check(keys);
+    Py_ssize_t nk = native_keys ? (Py_ssize_t)nl_length(keys) : PyList_Check(keys) ? PyList_GET_SIZE(keys) : -1;
+    if (nk != n) {
         PyErr_SetString(PyExc_ValueError, "list modified during sort");
         return -1;
     }
-    PyObject *order = sorted_indices(keys, reverse);
+    PyObject *order;
+    if (native_keys && native_keys_orderable(keys)) {
+        Py_ssize_t *idx = malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
+        if (idx == NULL) { PyErr_NoMemory(); return -1; }
+        if (native_order(nl_data(keys), nl_kind(keys), n, reverse, idx) < 0) { free(idx); return -1; }
+        order = PyList_New(n);
+        for (Py_ssize_t i = 0; order != NULL && i < n; i++) {
+            PyObject *x = PyLong_FromSsize_t(idx[i]);
+            if (x == NULL) { Py_CLEAR(order); break; }
+            PyList_SET_ITEM(order, i, x);
+        }
+        free(idx);
+    } else {
+        PyObject *boxed = native_keys ? swiftjit_nl_to_list(keys) : (Py_INCREF(keys), keys);
+        if (boxed == NULL) return -1;
+        order = sorted_indices(boxed, reverse);
+        Py_DECREF(boxed);
+    }
     if (order == NULL) return -1;
     if (native) {
         int64_t kind = nl_kind(list);
@@ -228,6 +288,25 @@ int32_t swiftjit_sort_by_keys(PyObject *list, PyObject *keys, int64_t reverse) {
 /* The index Python's min (is_max 0) or max (1) with key=keys.__getitem__ picks among
  * range(len(keys)) (the first of equal keys); -1 with Python's exception for no keys. */
 int64_t swiftjit_best_index(PyObject *keys, int64_t is_max) {
+    if (swiftjit_nl_check(keys) && (nl_kind(keys) == 1 || nl_kind(keys) == 2) && nl_length(keys) > 0) {
+        /* Python's min/max: keep the first, replace by each key that compares < (>) it. */
+        int64_t n = nl_length(keys), best = 0;
+        const int64_t *ik = (const int64_t *)nl_data(keys);
+        const double *fk = (const double *)nl_data(keys);
+        for (int64_t i = 1; i < n; i++) {
+            int better = nl_kind(keys) == 1 ? (is_max ? ik[i] > ik[best] : ik[i] < ik[best])
+                                            : (is_max ? fk[i] > fk[best] : fk[i] < fk[best]);
+            if (better) best = i;
+        }
+        return best;
+    }
+    if (swiftjit_nl_check(keys)) {
+        PyObject *boxed = swiftjit_nl_to_list(keys);
+        if (boxed == NULL) return -1;
+        int64_t r = swiftjit_best_index(boxed, is_max);
+        Py_DECREF(boxed);
+        return r;
+    }
     PyObject *builtins = PyEval_GetBuiltins();
     PyObject *f = builtins ? PyDict_GetItemString(builtins, is_max ? "max" : "min") : NULL;
     if (f == NULL) { PyErr_SetString(PyExc_RuntimeError, "min/max not found"); return -1; }

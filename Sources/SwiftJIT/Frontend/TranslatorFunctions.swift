@@ -130,8 +130,12 @@ extension Translator {
         case "SET_FUNCTION_ATTRIBUTE":
             // 3.13: function on top, the attribute's value below it.
             guard ins.arg == 0x08 else { throw unsupported("inner functions and lambdas with default values or annotations", ins) }
-            guard let top = stack.popLast(), let fnVar = top, stack.popLast() != nil,
-                  let inner = codeConstant(fnVar, in: block) else {
+            guard let top = stack.popLast(), let fnVar = top, stack.popLast() != nil else {
+                throw unsupported("closures (inner functions that capture variables)", ins)
+            }
+            // A generator expression to inline: its free variables are found by name.
+            if comprehensionCodes[fnVar] != nil { stack.append(fnVar); return true }
+            guard let inner = codeConstant(fnVar, in: block) else {
                 throw unsupported("closures (inner functions that capture variables)", ins)
             }
             let v = temp()

@@ -109,11 +109,15 @@ extension FunctionLowering {
         b.position(at: ok)
     }
 
-    /// A new `list` of the boxed keys of the elements of `list` (a native list of `kind`, or a
-    /// `list` when `kind` is nil). `cleanup` are objects to release if the key function raises.
+    /// The keys of the elements of `list` (a native list of `kind`, or a `list` when `kind` is nil):
+    /// a native list for int/float keys, else a `list` of the boxed keys. `cleanup` are objects to
+    /// release if the key function raises.
     func computeKeys(_ list: LLVMValueRef, _ kind: Int64?, _ k: KeyedCall, cleanup: [LLVMValueRef]) throws -> LLVMValueRef {
         let n = kind != nil ? nlLength(list) : rt("PyList_Size", b.i64, [b.ptr], [list])
-        let keys = rt("PyList_New", b.ptr, [b.i64], [b.int(0)])
+        // int and float keys stay unboxed in a native list (ordered natively by listextras.c).
+        let keyKind: Int64? = k.keyType == .int64 ? 1 : k.keyType == .float64 ? 2 : nil
+        let keys = keyKind.map { rt("swiftjit_nl_make", b.ptr, [b.i64, b.i64], [b.int($0), n]) }
+            ?? rt("PyList_New", b.ptr, [b.i64], [b.int(0)])
         failIfNull(keys)
         let counter = entryAlloca(b.i64, "keys.i")
         b.store(b.int(0), counter)
@@ -133,9 +137,13 @@ extension FunctionLowering {
         }
         let key = try callKey(k, element, cleanup: [keys] + cleanup)
         release(element, k.element)
-        let boxedKey = try boxValue(key, k.keyType)
-        release(key, k.keyType)
-        failIfNegative(rt("swiftjit_list_append_steal", b.i32, [b.ptr, b.ptr], [keys, boxedKey]))
+        if let kk = keyKind {
+            nlStore(keys, i, key, kk)
+        } else {
+            let boxedKey = try boxValue(key, k.keyType)
+            release(key, k.keyType)
+            failIfNegative(rt("swiftjit_list_append_steal", b.i32, [b.ptr, b.ptr], [keys, boxedKey]))
+        }
         b.store(LLVMBuildAdd(b.builder, i, b.int(1), "")!, counter)
         b.br(head)
         b.position(at: done)
@@ -225,9 +233,17 @@ extension FunctionLowering {
         b.position(at: body)
         let x = element(i)
         let a = b.load(accType, acc)
+        let checked = name == "sum" && !isFloat
+        let overflowed = checked ? b.appendBlock(fn, "red.overflow") : nil
         if name == "sum" {
-            if !isFloat {
-                b.store(LLVMBuildAdd(bb, a, x, "")!, acc)
+            if let slow = overflowed {
+                // An int total beyond int64: Python's own sum, whose big result cannot be unboxed
+                // (OverflowError), rather than a wrapped total.
+                let r = b.intrinsic("llvm.sadd.with.overflow", [b.i64], [a, x])
+                let ok = b.appendBlock(fn, "red.ok")
+                b.condBr(b.extract(r, 1), slow, ok)
+                b.position(at: ok)
+                b.store(b.extract(r, 0), acc)
             } else if PythonVersion.running.compensatedFloatSum {
                 func fabs(_ v: LLVMValueRef) -> LLVMValueRef { b.intrinsic("llvm.fabs", [b.f64], [v]) }
                 let s = LLVMBuildFAdd(bb, a, x, "")!
@@ -256,6 +272,15 @@ extension FunctionLowering {
         }
         let resultType: JITType = isFloat ? .float64 : (name != "sum" && kind == 0 ? .boolean : .int64)
         if resultType == .boolean { result = b.icmp(LLVMIntNE, result, b.int(0)) }
-        return try cast(result, from: resultType, to: t)
+        let value = try cast(result, from: resultType, to: t)
+        guard let slow = overflowed else { return value }
+        let out = entryAlloca(ty(t), "red.out"), join = b.appendBlock(fn, "red.join")
+        b.store(value, out)
+        b.br(join)
+        b.position(at: slow)
+        b.store(try containerCall(.builtin(name, toList: false), arg, [arg], [], t, generic: true), out)
+        b.br(join)
+        b.position(at: join)
+        return b.load(ty(t), out)
     }
 }
