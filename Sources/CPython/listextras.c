@@ -371,13 +371,20 @@ PyObject *swiftjit_array_from_list(SwiftJITContext *ctx, PyObject *obj, int64_t 
     if (swiftjit_numpy_init() < 0) return NULL;
     PyObject *src;
     if (swiftjit_nl_check(obj)) {
-        /* A native list of numbers: NumPy reads its buffer through a temporary view when the
-         * dtype is its own; other dtypes convert the Python values, as NumPy does for a list. */
+        /* A native list of numbers: its buffer is copied when the dtype is its own; other
+         * dtypes convert the Python values, as NumPy does for a list. */
         static const int kinds[4] = { NPY_BOOL, NPY_INT64, NPY_FLOAT64, NPY_COMPLEX128 };
         int64_t kind = nl_kind(obj);
         if (kind >= 0 && kind < 4 && kinds[kind] == typenum && ndim == 1) {
+            /* Same layout as NumPy's (bool: one byte 0/1): one copy of the buffer. */
             npy_intp n = (npy_intp)nl_length(obj);
-            src = PyArray_SimpleNewFromData(1, &n, (int)typenum, nl_data(obj));
+            PyObject *arr = PyArray_SimpleNew(1, &n, (int)typenum);
+            if (arr == NULL) return NULL;
+            size_t size = kind == 0 ? 1 : kind == 3 ? 16 : 8;
+            if (n > 0) memcpy(PyArray_DATA((PyArrayObject *)arr), nl_data(obj), (size_t)n * size);
+            swiftjit_context_keep(ctx, arr);
+            Py_DECREF(arr);
+            return arr;
         } else {
             src = swiftjit_nl_to_list(obj);
         }
