@@ -243,45 +243,35 @@ int32_t swiftjit_sort_by_keys(PyObject *list, PyObject *keys, int64_t reverse) {
         PyErr_SetString(PyExc_ValueError, "list modified during sort");
         return -1;
     }
-    PyObject *order;
+    Py_ssize_t *idx = malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
+    if (idx == NULL) { PyErr_NoMemory(); return -1; }
     if (native_keys && native_keys_orderable(keys)) {
-        Py_ssize_t *idx = malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
-        if (idx == NULL) { PyErr_NoMemory(); return -1; }
         if (native_order(nl_data(keys), nl_kind(keys), n, reverse, idx) < 0) { free(idx); return -1; }
-        order = PyList_New(n);
-        for (Py_ssize_t i = 0; order != NULL && i < n; i++) {
-            PyObject *x = PyLong_FromSsize_t(idx[i]);
-            if (x == NULL) { Py_CLEAR(order); break; }
-            PyList_SET_ITEM(order, i, x);
-        }
-        free(idx);
     } else {
         PyObject *boxed = native_keys ? swiftjit_nl_to_list(keys) : (Py_INCREF(keys), keys);
-        if (boxed == NULL) return -1;
-        order = sorted_indices(boxed, reverse);
-        Py_DECREF(boxed);
+        PyObject *order = boxed ? sorted_indices(boxed, reverse) : NULL;
+        Py_XDECREF(boxed);
+        if (order == NULL) { free(idx); return -1; }
+        for (Py_ssize_t i = 0; i < n; i++) idx[i] = PyLong_AsSsize_t(PyList_GET_ITEM(order, i));
+        Py_DECREF(order);
     }
-    if (order == NULL) return -1;
     if (native) {
         int64_t kind = nl_kind(list);
         size_t size = kind == 0 ? 1 : kind == 3 ? 16 : 8;
         char *data = nl_data(list);
         char *tmp = malloc((size_t)(n ? n : 1) * size);
-        if (tmp == NULL) { Py_DECREF(order); PyErr_NoMemory(); return -1; }
-        for (Py_ssize_t i = 0; i < n; i++) {
-            Py_ssize_t j = PyLong_AsSsize_t(PyList_GET_ITEM(order, i));
-            memcpy(tmp + (size_t)i * size, data + (size_t)j * size, size);
-        }
+        if (tmp == NULL) { free(idx); PyErr_NoMemory(); return -1; }
+        for (Py_ssize_t i = 0; i < n; i++) memcpy(tmp + (size_t)i * size, data + (size_t)idx[i] * size, size);
         memcpy(data, tmp, (size_t)n * size);
         free(tmp);
     } else {
         PyObject **items = malloc((size_t)(n ? n : 1) * sizeof(PyObject *));
-        if (items == NULL) { Py_DECREF(order); PyErr_NoMemory(); return -1; }
-        for (Py_ssize_t i = 0; i < n; i++) items[i] = PyList_GET_ITEM(list, PyLong_AsSsize_t(PyList_GET_ITEM(order, i)));
+        if (items == NULL) { free(idx); PyErr_NoMemory(); return -1; }
+        for (Py_ssize_t i = 0; i < n; i++) items[i] = PyList_GET_ITEM(list, idx[i]);
         for (Py_ssize_t i = 0; i < n; i++) PyList_SET_ITEM(list, i, items[i]);  /* a permutation: counts unchanged */
         free(items);
     }
-    Py_DECREF(order);
+    free(idx);
     return 0;
 }
 
