@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from container_support import deep_same
-from jitcheck import Raised, outcome
+from jitcheck import Raised, check_memory_flat, outcome
 from swiftjit import njit
 from swiftjit.errors import TypingError, UnsupportedError
 
@@ -463,3 +463,42 @@ def test_np_array_of_empty_list_keeps_the_static_type():
 def test_np_array_rejects_non_lists():
     with pytest.raises(TypingError, match="np.array"):
         njit(arr)(3)
+
+
+# ------------------------------------------------------------------ memory
+
+MEMORY_SCRIPT = """
+    import numpy as np
+
+    @njit
+    def in_loop(n):
+        total = 0
+        for i in range(n):
+            d = {i: 1.5, i + 1: 2.5, -i: 0.5}
+            s = {"a": i, "bb": i + 1}
+            total += len(d.keys()) + (d.keys() == {i, i + 1, -i}) + len(sorted(s.items(), key=lambda kv: kv[1]))
+            xs = [i % 7, 3, 1]
+            xs.sort(key=lambda x: -x)
+            ws = sorted(["bb", "a", str(i)], key=lambda w: len(w))
+            total += xs[0] + len(ws) + sum(x * 2 for x in xs) + any(x > 5 for x in xs) + len(",".join(w for w in ws))
+        return total
+
+    @njit
+    def per_call(n):
+        arrays = [np.zeros(4) for _ in range(n)]
+        arrays[0][1] = 2.0
+        a = np.array([[1.0, 2.0], [3.0, 4.0]])
+        return sum(x.sum() for x in arrays) + a.sum() + min(arrays, key=lambda x: x[1])[1]
+
+    in_loop(10)
+    per_call(3)
+    before = rss_mb()
+    in_loop(200_000)
+    for _ in range(20_000):
+        per_call(5)
+    grown = rss_mb() - before
+"""
+
+
+def test_memory_stays_flat():
+    check_memory_flat(MEMORY_SCRIPT)

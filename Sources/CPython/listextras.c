@@ -243,45 +243,35 @@ int32_t swiftjit_sort_by_keys(PyObject *list, PyObject *keys, int64_t reverse) {
         PyErr_SetString(PyExc_ValueError, "list modified during sort");
         return -1;
     }
-    PyObject *order;
+    Py_ssize_t *idx = malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
+    if (idx == NULL) { PyErr_NoMemory(); return -1; }
     if (native_keys && native_keys_orderable(keys)) {
-        Py_ssize_t *idx = malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
-        if (idx == NULL) { PyErr_NoMemory(); return -1; }
         if (native_order(nl_data(keys), nl_kind(keys), n, reverse, idx) < 0) { free(idx); return -1; }
-        order = PyList_New(n);
-        for (Py_ssize_t i = 0; order != NULL && i < n; i++) {
-            PyObject *x = PyLong_FromSsize_t(idx[i]);
-            if (x == NULL) { Py_CLEAR(order); break; }
-            PyList_SET_ITEM(order, i, x);
-        }
-        free(idx);
     } else {
         PyObject *boxed = native_keys ? swiftjit_nl_to_list(keys) : (Py_INCREF(keys), keys);
-        if (boxed == NULL) return -1;
-        order = sorted_indices(boxed, reverse);
-        Py_DECREF(boxed);
+        PyObject *order = boxed ? sorted_indices(boxed, reverse) : NULL;
+        Py_XDECREF(boxed);
+        if (order == NULL) { free(idx); return -1; }
+        for (Py_ssize_t i = 0; i < n; i++) idx[i] = PyLong_AsSsize_t(PyList_GET_ITEM(order, i));
+        Py_DECREF(order);
     }
-    if (order == NULL) return -1;
     if (native) {
         int64_t kind = nl_kind(list);
         size_t size = kind == 0 ? 1 : kind == 3 ? 16 : 8;
         char *data = nl_data(list);
         char *tmp = malloc((size_t)(n ? n : 1) * size);
-        if (tmp == NULL) { Py_DECREF(order); PyErr_NoMemory(); return -1; }
-        for (Py_ssize_t i = 0; i < n; i++) {
-            Py_ssize_t j = PyLong_AsSsize_t(PyList_GET_ITEM(order, i));
-            memcpy(tmp + (size_t)i * size, data + (size_t)j * size, size);
-        }
+        if (tmp == NULL) { free(idx); PyErr_NoMemory(); return -1; }
+        for (Py_ssize_t i = 0; i < n; i++) memcpy(tmp + (size_t)i * size, data + (size_t)idx[i] * size, size);
         memcpy(data, tmp, (size_t)n * size);
         free(tmp);
     } else {
         PyObject **items = malloc((size_t)(n ? n : 1) * sizeof(PyObject *));
-        if (items == NULL) { Py_DECREF(order); PyErr_NoMemory(); return -1; }
-        for (Py_ssize_t i = 0; i < n; i++) items[i] = PyList_GET_ITEM(list, PyLong_AsSsize_t(PyList_GET_ITEM(order, i)));
+        if (items == NULL) { free(idx); PyErr_NoMemory(); return -1; }
+        for (Py_ssize_t i = 0; i < n; i++) items[i] = PyList_GET_ITEM(list, idx[i]);
         for (Py_ssize_t i = 0; i < n; i++) PyList_SET_ITEM(list, i, items[i]);  /* a permutation: counts unchanged */
         free(items);
     }
-    Py_DECREF(order);
+    free(idx);
     return 0;
 }
 
@@ -371,13 +361,20 @@ PyObject *swiftjit_array_from_list(SwiftJITContext *ctx, PyObject *obj, int64_t 
     if (swiftjit_numpy_init() < 0) return NULL;
     PyObject *src;
     if (swiftjit_nl_check(obj)) {
-        /* A native list of numbers: NumPy reads its buffer through a temporary view when the
-         * dtype is its own; other dtypes convert the Python values, as NumPy does for a list. */
+        /* A native list of numbers: its buffer is copied when the dtype is its own; other
+         * dtypes convert the Python values, as NumPy does for a list. */
         static const int kinds[4] = { NPY_BOOL, NPY_INT64, NPY_FLOAT64, NPY_COMPLEX128 };
         int64_t kind = nl_kind(obj);
         if (kind >= 0 && kind < 4 && kinds[kind] == typenum && ndim == 1) {
+            /* Same layout as NumPy's (bool: one byte 0/1): one copy of the buffer. */
             npy_intp n = (npy_intp)nl_length(obj);
-            src = PyArray_SimpleNewFromData(1, &n, (int)typenum, nl_data(obj));
+            PyObject *arr = PyArray_SimpleNew(1, &n, (int)typenum);
+            if (arr == NULL) return NULL;
+            size_t size = kind == 0 ? 1 : kind == 3 ? 16 : 8;
+            if (n > 0) memcpy(PyArray_DATA((PyArrayObject *)arr), nl_data(obj), (size_t)n * size);
+            swiftjit_context_keep(ctx, arr);
+            Py_DECREF(arr);
+            return arr;
         } else {
             src = swiftjit_nl_to_list(obj);
         }
