@@ -164,3 +164,60 @@ def test_diagnostics():
     j = njit(parallel=True)(any_tree)
     j(*arrays(10))
     assert "fused any() of an array expression" in j.parallel_diagnostics()
+
+
+# ---------------------------------------------------------------- plain arrays on the pool
+
+def plain_argmax(a):
+    return a.argmax()
+
+
+def plain_argmin(a):
+    return np.argmin(a)
+
+
+def plain_any(a):
+    return a.any()
+
+
+def plain_all(a):
+    return np.all(a)
+
+
+PLAIN = [plain_argmax, plain_argmin, plain_any, plain_all]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64, np.int8, np.bool_])
+@pytest.mark.parametrize("n", [1, 2, 9, 8191, 8192, 100_003])
+def test_plain_arrays(n, dtype):
+    g = np.random.default_rng(n)
+    a = (g.integers(-3, 4, n) if np.dtype(dtype).kind != "f" else g.standard_normal(n)).astype(dtype)
+    for f in PLAIN:
+        for j in compiled(f):
+            same(j(a), f(a))
+            same(j(a[::-2]), f(a[::-2]))
+            same(j(np.zeros_like(a)), f(np.zeros_like(a)))
+
+
+def test_plain_arrays_nan_2d_and_empty():
+    g = np.random.default_rng(4)
+    a = g.standard_normal((400, 300))
+    a[250, 7] = np.nan
+    a[399, 0] = np.nan
+    for f in PLAIN:
+        for j in compiled(f):
+            same(j(a), f(a))
+            same(j(a.T), f(a.T))
+            same(j(a[:, ::7]), f(a[:, ::7]))
+    for f in (plain_any, plain_all):
+        for j in compiled(f):
+            same(j(np.zeros(0)), f(np.zeros(0)))
+    for j in compiled(plain_argmax):
+        with pytest.raises(ValueError, match="attempt to get argmax of an empty sequence"):
+            j(np.zeros(0))
+
+
+def test_plain_arrays_diagnostics():
+    j = njit(parallel=True)(plain_argmax)
+    j(np.ones(10))
+    assert "a.argmax() at line" in j.parallel_diagnostics()

@@ -363,7 +363,7 @@ extension FunctionLowering {
     }
 
     /// A reduction (`sum`, `prod`, `mean`, `min`, `max`, `any`, `all`) of `tree` in one loop, no array allocated.
-    func fusedReduction(_ name: String, _ tree: FusedTree, result: JITType) throws -> LLVMValueRef {
+    func fusedReduction(_ name: String, _ tree: FusedTree, result: JITType, what: String? = nil) throws -> LLVMValueRef {
         guard case .node(_, _, let r) = tree else { throw fail("fused reduction of a leaf") }
         let (outShape, leaves, scalarTypes, flat) = fusedOperands(tree, ndim: r.ndim)
         let size = product(outShape)
@@ -460,7 +460,7 @@ extension FunctionLowering {
         let captures = leaves.map { $0.0 } + [flat, shapeTuple]
         let total: LLVMValueRef
         if arrayParallelism {
-            total = try runChunked("fused \(name)() of an array expression (\(tree.operations) operations)", n: n, work: size,
+            total = try runChunked(what ?? "fused \(name)() of an array expression (\(tree.operations) operations)", n: n, work: size,
                                    captures: captures, partials: [ty(acc)], body: body,
                                    combine: { cur, part in [try fold(self, cur[0], part[0], acc)] })[0]
         } else {
@@ -476,7 +476,7 @@ extension FunctionLowering {
     /// first smallest (largest) element of the tree's result, the first NaN if there is one (as
     /// NumPy). Each chunk starts from the worst value at its first position, so a chunk of equal
     /// values reports its first one; chunks are folded in order, earlier ones winning ties.
-    func fusedArgReduction(isMax: Bool, _ tree: FusedTree) throws -> LLVMValueRef {
+    func fusedArgReduction(isMax: Bool, _ tree: FusedTree, what: String? = nil) throws -> LLVMValueRef {
         guard case .node(_, _, let r) = tree else { throw fail("fused reduction of a leaf") }
         let (outShape, leaves, scalarTypes, flat) = fusedOperands(tree, ndim: r.ndim)
         let size = product(outShape)
@@ -522,7 +522,7 @@ extension FunctionLowering {
         for (k, s) in outShape.enumerated() { shapeTuple = b.insert(shapeTuple, s, k) }
         let captures = leaves.map { $0.0 } + [flat, shapeTuple]
         if arrayParallelism {
-            return try runChunked("fused \(name)() of an array expression (\(tree.operations) operations)", n: n, work: size,
+            return try runChunked(what ?? "fused \(name)() of an array expression (\(tree.operations) operations)", n: n, work: size,
                                   captures: captures, partials: [ty(st), b.i64], body: body,
                                   combine: { cur, part in
                                       let c = try better(self, part[0], cur[0])
@@ -530,6 +530,19 @@ extension FunctionLowering {
                                   })[1]
         }
         return try body(self, captures, b.int(0), n)[1]
+    }
+
+    /// `argmin`/`argmax`/`any`/`all` of a plain array under parallel=True: the fused reduction
+    /// loops over a one-leaf tree, on the pool; nil when they do not apply (complex or uint64
+    /// elements, 0-d arrays, serial lowering), and the caller runs its serial loop.
+    func parallelArrayReduction(_ name: String, _ arr: LLVMValueRef, _ a: ArrayType) throws -> LLVMValueRef? {
+        guard arrayParallelism, a.ndim > 0, fusibleDType(a.dtype) else { return nil }
+        let tree = FusedTree.node(.cast, [.leaf(arr, .array(a))], a)
+        switch name {
+        case "argmin", "argmax": return try fusedArgReduction(isMax: name == "argmax", tree, what: "a.\(name)()")
+        case "any", "all": return try fusedReduction(name, tree, result: .boolean, what: "a.\(name)()")
+        default: return nil
+        }
     }
 
     /// The iteration shape captured after the leaves and the flat flag (`fusedReduction`).

@@ -803,6 +803,7 @@ extension FunctionLowering {
             }
             return b.load(ty(st), best)
         case "argmin", "argmax":
+            if let r = try parallelArrayReduction(name, arr, a) { return r }
             raiseIf(b.icmp(LLVMIntEQ, size, b.int(0)), "ValueError", "attempt to get \(name) of an empty sequence")
             let st = a.dtype.scalar
             let best = variable(ty(st), loadElement(data(arr), a.dtype))
@@ -819,6 +820,7 @@ extension FunctionLowering {
             }
             return b.load(b.i64, bestIndex)
         case "any", "all":
+            if let r = try parallelArrayReduction(name, arr, a) { return r }
             let acc = variable(b.i1, b.bool(name == "all"))
             try forEachElement(arr, a) { x, _ in
                 let truthy = try truth(x, a.dtype.scalar)
