@@ -692,23 +692,36 @@ int swiftjit_obj_setattr_cached(PyObject *o, PyObject *name, PyObject *v, swiftj
 #endif
 }
 
-/* `args[0].name(*args[1:])` as PyObject_VectorcallMethod, with the function found in
-   the class cached (3.11) when the instance cannot shadow it. */
-PyObject *swiftjit_obj_call_method_cached(PyObject *name, PyObject *const *args, size_t nargsf, PyObject *kwnames,
-                                          swiftjit_attr_cache *c) {
+#if PY_VERSION_HEX >= 0x030D0000
+/* Exported by 3.13 as by 3.10-3.12, no longer declared in the public headers. */
+PyAPI_FUNC(int) _PyObject_GetMethod(PyObject *obj, PyObject *name, PyObject **method);
+#endif
+
+/* Method caches for types whose instances have no dict (str, list, dict, tuple, int,
+   classes with __slots__ ...): the instance cannot shadow a class attribute, so the
+   method descriptor found in the type stays the method while the type's version is
+   unchanged (what 3.11's LOAD_METHOD_NO_DICT relies on). Marked by nentries == -1. */
+static inline int nodict_method_hit(PyTypeObject *tp, swiftjit_attr_cache *c) {
+    return c->type == tp && c->nentries == -1 && c->version == tp->tp_version_tag &&
+           (tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG);
+}
+
 #if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
-    PyObject *self = args[0];
+static inline int instance_method_hit311(PyObject *self, swiftjit_attr_cache *c) {
     PyTypeObject *tp = Py_TYPE(self);
-    if (c->type == tp && c->version == tp->tp_version_tag && (tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) &&
-        c->keys == (void *)shared_keys311(tp) && shared_keys311(tp)->dk_nentries == c->nentries &&
-        values311(self) != NULL) {
-        PyObject *f = c->function;
-        Py_INCREF(f); /* the class may drop it during the call */
-        PyObject *r = PyObject_Vectorcall(f, args, nargsf, kwnames);
-        Py_DECREF(f);
-        return r;
-    }
-    if (cacheable_type311(tp) && tp->tp_getattro == PyObject_GenericGetAttr) {
+    return c->type == tp && c->nentries >= 0 && c->version == tp->tp_version_tag &&
+           (tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) && c->keys == (void *)shared_keys311(tp) &&
+           shared_keys311(tp)->dk_nentries == c->nentries && values311(self) != NULL;
+}
+#endif
+
+/* The function `self.name` resolves to without a bound method, when it is cacheable:
+   fills `c` (else leaves it as it was). */
+static void fill_method_cache(PyObject *self, PyObject *name, swiftjit_attr_cache *c) {
+    PyTypeObject *tp = Py_TYPE(self);
+    if (tp->tp_getattro != PyObject_GenericGetAttr) return;
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+    if (cacheable_type311(tp)) {
         PyObject *f = _PyType_Lookup(tp, name);
         keys311 *k = shared_keys311(tp);
         if (f != NULL && PyFunction_Check(f) && values311(self) != NULL && key_index311(k, name) < 0) {
@@ -718,11 +731,68 @@ PyObject *swiftjit_obj_call_method_cached(PyObject *name, PyObject *const *args,
             c->nentries = k->dk_nentries;
             c->function = f;
         }
+        return;
     }
-#else
-    (void)c;
 #endif
+    if (tp->tp_dictoffset != 0) return;
+#ifdef Py_TPFLAGS_MANAGED_DICT
+    if (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) return;
+#endif
+    PyObject *f = _PyType_Lookup(tp, name); /* borrowed; gives the type a version tag */
+    if (f == NULL || !(Py_TYPE(f)->tp_flags & Py_TPFLAGS_METHOD_DESCRIPTOR)) return;
+    if (!(tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) || tp->tp_version_tag == 0) return;
+    c->type = tp;
+    c->version = tp->tp_version_tag;
+    c->keys = NULL;
+    c->index = -1;
+    c->nentries = -1;
+    c->function = f;
+}
+
+static inline int method_cache_hit(PyObject *self, swiftjit_attr_cache *c) {
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+    if (instance_method_hit311(self, c)) return 1;
+#endif
+    return nodict_method_hit(Py_TYPE(self), c);
+}
+
+/* `args[0].name(*args[1:])` as PyObject_VectorcallMethod, with the function found in
+   the class cached when the instance cannot shadow it. */
+PyObject *swiftjit_obj_call_method_cached(PyObject *name, PyObject *const *args, size_t nargsf, PyObject *kwnames,
+                                          swiftjit_attr_cache *c) {
+    PyObject *self = args[0];
+    if (method_cache_hit(self, c)) {
+        PyObject *f = c->function;
+        Py_INCREF(f); /* the class may drop it during the call */
+        PyObject *r = PyObject_Vectorcall(f, args, nargsf, kwnames);
+        Py_DECREF(f);
+        return r;
+    }
+    fill_method_cache(self, name, c);
     return PyObject_VectorcallMethod(name, args, nargsf, kwnames);
+}
+
+/* LOAD_METHOD: the callable `obj.name` resolves to, as a new reference. When it is a
+   function or method descriptor of the class (no bound method is made), `*self_out`
+   receives a new reference to obj, the first argument of the call; else NULL. */
+PyObject *swiftjit_obj_load_method(PyObject *obj, PyObject *name, swiftjit_attr_cache *c, PyObject **self_out) {
+    if (method_cache_hit(obj, c)) {
+        Py_INCREF(c->function);
+        Py_INCREF(obj);
+        *self_out = obj;
+        return c->function;
+    }
+    PyObject *meth = NULL;
+    int unbound = _PyObject_GetMethod(obj, name, &meth);
+    if (meth == NULL) return NULL;
+    if (unbound) {
+        Py_INCREF(obj);
+        *self_out = obj;
+        fill_method_cache(obj, name, c);
+    } else {
+        *self_out = NULL;
+    }
+    return meth;
 }
 
 /* Item `i` of a sequence: tuples (the constant key tuples of dict displays) directly. */
@@ -912,6 +982,7 @@ void *swiftjit_objmode_symbol(int i, const char **name) {
     SYM(46, swiftjit_obj_getattr_cached)
     SYM(47, swiftjit_obj_setattr_cached)
     SYM(48, swiftjit_obj_call_method_cached)
+    SYM(49, swiftjit_obj_load_method)
     default: return NULL;
     }
 #undef SYM

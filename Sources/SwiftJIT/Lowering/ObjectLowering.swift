@@ -53,6 +53,11 @@ final class ObjectLowering {
     /// `obj.name(...)`: the getattr temporaries only a call in the same block uses, which
     /// becomes `PyObject_VectorcallMethod` (no bound method is made, as CPython's LOAD_METHOD).
     private var methods: [Var: (object: Var, name: String)] = [:]
+    /// `obj.name(...)` where something that can fail comes between the lookup and the call:
+    /// the getattr is a LOAD_METHOD (`swiftjit_obj_load_method`) whose `self`, when the
+    /// callable is the class's function, waits in its own slot (value) for the call.
+    private var loadMethods: [Var: LLVMValueRef] = [:]
+    private var selfSlots: [LLVMValueRef] = []
     /// `compare(op, l, r)` temporaries only a branch's `truth` reads: the comparison is made by
     /// that `truth` without a bool object (`swiftjit_obj_compare_truth`).
     private var fusedCompares: [Var: (op: CompareOperator, left: Var, right: Var)] = [:]
@@ -270,17 +275,27 @@ final class ObjectLowering {
         }
         for block in ir.blocks {
             var candidates: [Var: (object: Var, name: String)] = [:]
+            var fusable: Set<Var> = []  // candidates with nothing that can fail since the lookup
             for s in block.statements {
-                guard case .assign(let v, let e) = s.node else { continue }
-                if case .getattr(let o, let name) = e, singleUse.contains(v), singleUse.contains(o) {
+                guard case .assign(let v, let e) = s.node else { fusable = []; continue }
+                if case .getattr(let o, let name) = e, singleUse.contains(v) {
                     candidates[v] = (o, name)
+                    if singleUse.contains(o) { fusable.insert(v) }
                 } else if case .call(let f, let args, _) = e, let m = candidates[f], !args.contains(f) {
-                    methods[f] = m
-                    candidates = [:]
+                    if fusable.contains(f) {
+                        methods[f] = m
+                    } else {
+                        let selfSlot = alloca(b.ptr, "self.\(m.name)")
+                        LLVMBuildStore(allocas, null, selfSlot)
+                        loadMethods[f] = selfSlot
+                        selfSlots.append(selfSlot)
+                    }
+                    candidates[f] = nil
+                    fusable = []
                 } else if !cannotFail(e) {
                     // The attribute is looked up before the arguments are evaluated: only
-                    // arguments that cannot fail may come between.
-                    candidates = [:]
+                    // arguments that cannot fail may come between a fused lookup and call.
+                    fusable = []
                 }
             }
         }
@@ -350,7 +365,7 @@ final class ObjectLowering {
         b.br(exitBlock)
 
         b.position(at: exitBlock)
-        for s in slots {
+        for s in slots + selfSlots {
             let v = b.load(b.ptr, s)
             xdecref(v)
         }
@@ -518,6 +533,13 @@ final class ObjectLowering {
                            [b.load(p, slots[v.id]), cString(name), b.int(Int64(minor), b.i32), b.int(0, b.i32)]))
         case .makeCell(let v):
             return owned(c("PyCell_New", p, [p], [b.load(p, slots[v.id])]))
+        case .getattr(let v, let name) where loadMethods[target] != nil:
+            let selfSlot = loadMethods[target]!
+            let old = b.load(p, selfSlot)
+            b.store(null, selfSlot)
+            xdecref(old)
+            return owned(c("swiftjit_obj_load_method", p, [p, p, p, p],
+                           [read(v), load(.name(name)), siteCache(attrCacheType, "method.cache.\(name)"), selfSlot]))
         case .getattr(let v, let name):
             return owned(c("swiftjit_obj_getattr_cached", p, [p, p, p],
                            [read(v), load(.name(name)), siteCache(attrCacheType, "getattr.cache.\(name)")]))
@@ -560,6 +582,22 @@ final class ObjectLowering {
             return owned(c("swiftjit_obj_call_method_cached", p, [p, p, b.i64, p, p],
                            [load(.name(m.name)), b.gep(p, argv, [b.int(1)]), nargsf, kwnames,
                             siteCache(attrCacheType, "method.cache.\(m.name)")]))
+        case .call(let f, let args, let keywords) where loadMethods[f] != nil:
+            // argv = [spare, self, args...]: from self when the lookup gave one, else from args.
+            let selfSlot = loadMethods[f]!
+            let argv = array(args, extra: 2)
+            let selfValue = b.load(p, selfSlot)
+            b.store(selfValue, b.gep(p, argv, [b.int(1)]))
+            let hasSelf = b.icmp(LLVMIntNE, selfValue, null)
+            let start = LLVMBuildSelect(b.builder, hasSelf, b.gep(p, argv, [b.int(1)]), b.gep(p, argv, [b.int(2)]), "")!
+            let positional = Int64(args.count - keywords.count)
+            let count = LLVMBuildAdd(b.builder, b.int(positional), LLVMBuildZExt(b.builder, hasSelf, b.i64, ""), "")!
+            let nargsf = LLVMBuildOr(b.builder, count, LLVMConstInt(b.i64, 1 << 63, 0), "")!  // | PY_VECTORCALL_ARGUMENTS_OFFSET
+            let kwnames = keywords.isEmpty ? null : load(.names(keywords))
+            let r = c("swiftjit_obj_vectorcall", p, [p, p, b.i64, p], [read(f), start, nargsf, kwnames])
+            b.store(null, selfSlot)
+            xdecref(selfValue)
+            return owned(r)
         case .call(let f, let args, let keywords):
             let argv = array(args, extra: 1)
             let positional = Int64(args.count - keywords.count)
