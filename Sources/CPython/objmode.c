@@ -129,6 +129,15 @@ PyObject *swiftjit_obj_dict(PyObject *const *keys, PyObject *const *values, int6
     return d;
 }
 
+/* BUILD_CONST_KEY_MAP: the keys are the items of a constant tuple. */
+PyObject *swiftjit_obj_dict_const_keys(PyObject *keys, PyObject *const *values, int64_t n) {
+    if (!PyTuple_CheckExact(keys) || PyTuple_GET_SIZE(keys) != n) {
+        PyErr_SetString(PyExc_SystemError, "bad BUILD_CONST_KEY_MAP keys");
+        return NULL;
+    }
+    return swiftjit_obj_dict(&PyTuple_GET_ITEM(keys, 0), values, n);
+}
+
 PyObject *swiftjit_obj_string(PyObject *const *items, int64_t n) {
     PyObject *empty = PyUnicode_New(0, 0);
     if (empty == NULL) return NULL;
@@ -412,8 +421,58 @@ void swiftjit_obj_wrong_args(const char *funcname, int64_t expected, int64_t got
                  (long long)expected, expected == 1 ? "" : "s", (long long)got, got == 1 ? "was" : "were");
 }
 
+/* The builtins' len function, found once (NULL when builtins.len is not the C builtin). */
+static PyObject *builtin_len;
+static int builtin_len_looked_up;
+
+static void look_up_builtin_len(void) {
+    builtin_len_looked_up = 1;
+    PyObject *builtins = PyEval_GetBuiltins(); /* borrowed */
+    PyObject *f = builtins ? PyDict_GetItemString(builtins, "len") : NULL;
+    if (f == NULL || !PyCFunction_CheckExact(f)) return;
+    PyCFunctionObject *cf = (PyCFunctionObject *)f;
+    if (strcmp(cf->m_ml->ml_name, "len") != 0 || cf->m_self == NULL || !PyModule_Check(cf->m_self)) return;
+    const char *module = PyModule_GetName(cf->m_self);
+    if (module == NULL) { PyErr_Clear(); return; }
+    if (strcmp(module, "builtins") != 0) return;
+    Py_INCREF(f);
+    builtin_len = f;
+}
+
+/* A call: len(x) of the builtin len directly (3.11's CALL_NO_KW_LEN), else vectorcall. */
 PyObject *swiftjit_obj_vectorcall(PyObject *f, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
+    if (PyCFunction_CheckExact(f)) {
+        if (!builtin_len_looked_up) look_up_builtin_len();
+        if (f == builtin_len && kwnames == NULL && PyVectorcall_NARGS(nargsf) == 1) {
+            Py_ssize_t n = PyObject_Length(args[0]);
+            return n < 0 ? NULL : PyLong_FromSsize_t(n);
+        }
+    }
     return PyObject_Vectorcall(f, args, nargsf, kwnames);
+}
+
+/* The value of an exact int that fits one digit ("compact", as 3.11's BINARY_OP_ADD_INT
+   checks); 0 when `o` is not one. */
+static inline int compact_int(PyObject *o, long *v) {
+    if (!PyLong_CheckExact(o)) return 0;
+#if PY_VERSION_HEX >= 0x030C0000
+    if (!PyUnstable_Long_IsCompact((PyLongObject *)o)) return 0;
+    *v = (long)PyUnstable_Long_CompactValue((PyLongObject *)o);
+#else
+    Py_ssize_t size = Py_SIZE(o);
+    if (size < -1 || size > 1) return 0;
+    *v = (long)size * (long)((PyLongObject *)o)->ob_digit[0];
+#endif
+    return 1;
+}
+
+/* l + r and l - r (op 0 / 1; inplace: +=, -=): compact ints inline (no overflow: a digit
+   has at most 30 bits), everything else through the number protocol. */
+PyObject *swiftjit_obj_add_sub(PyObject *l, PyObject *r, int64_t op, int64_t inplace) {
+    long a, b;
+    if (compact_int(l, &a) && compact_int(r, &b)) return PyLong_FromLong(op == 0 ? a + b : a - b);
+    if (op == 0) return inplace ? PyNumber_InPlaceAdd(l, r) : PyNumber_Add(l, r);
+    return inplace ? PyNumber_InPlaceSubtract(l, r) : PyNumber_Subtract(l, r);
 }
 
 PyObject *swiftjit_obj_vectorcall_method(PyObject *name, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
@@ -809,6 +868,17 @@ PyObject *swiftjit_obj_static_getitem(PyObject *o, int64_t i) {
    long and exact floats are compared without making a bool; 1, 0, or -1 with an
    exception set. */
 int swiftjit_obj_compare_truth(PyObject *l, PyObject *r, int op) {
+    long x, y;
+    if (compact_int(l, &x) && compact_int(r, &y)) {
+        switch (op) {
+        case Py_LT: return x < y;
+        case Py_LE: return x <= y;
+        case Py_EQ: return x == y;
+        case Py_NE: return x != y;
+        case Py_GT: return x > y;
+        case Py_GE: return x >= y;
+        }
+    }
     if (PyLong_CheckExact(l) && PyLong_CheckExact(r)) {
         int o1 = 0, o2 = 0;
         long a = PyLong_AsLongAndOverflow(l, &o1);
@@ -983,6 +1053,8 @@ void *swiftjit_objmode_symbol(int i, const char **name) {
     SYM(47, swiftjit_obj_setattr_cached)
     SYM(48, swiftjit_obj_call_method_cached)
     SYM(49, swiftjit_obj_load_method)
+    SYM(50, swiftjit_obj_add_sub)
+    SYM(51, swiftjit_obj_dict_const_keys)
     default: return NULL;
     }
 #undef SYM
