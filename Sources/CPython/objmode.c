@@ -421,32 +421,96 @@ void swiftjit_obj_wrong_args(const char *funcname, int64_t expected, int64_t got
                  (long long)expected, expected == 1 ? "" : "s", (long long)got, got == 1 ? "was" : "were");
 }
 
-/* The builtins' len function, found once (NULL when builtins.len is not the C builtin). */
-static PyObject *builtin_len;
-static int builtin_len_looked_up;
+/* The builtins' len and isinstance functions, found once (NULL when the builtins
+   module's entry is not the C builtin of that name). */
+static PyObject *builtin_len, *builtin_isinstance;
+static int builtins_looked_up;
 
-static void look_up_builtin_len(void) {
-    builtin_len_looked_up = 1;
-    PyObject *builtins = PyEval_GetBuiltins(); /* borrowed */
-    PyObject *f = builtins ? PyDict_GetItemString(builtins, "len") : NULL;
-    if (f == NULL || !PyCFunction_CheckExact(f)) return;
+static PyObject *c_builtin(PyObject *builtins, const char *name) {
+    PyObject *f = PyDict_GetItemString(builtins, name); /* borrowed */
+    if (f == NULL || !PyCFunction_CheckExact(f)) return NULL;
     PyCFunctionObject *cf = (PyCFunctionObject *)f;
-    if (strcmp(cf->m_ml->ml_name, "len") != 0 || cf->m_self == NULL || !PyModule_Check(cf->m_self)) return;
+    if (strcmp(cf->m_ml->ml_name, name) != 0 || cf->m_self == NULL || !PyModule_Check(cf->m_self)) return NULL;
     const char *module = PyModule_GetName(cf->m_self);
-    if (module == NULL) { PyErr_Clear(); return; }
-    if (strcmp(module, "builtins") != 0) return;
-    Py_INCREF(f);
-    builtin_len = f;
+    if (module == NULL) { PyErr_Clear(); return NULL; }
+    if (strcmp(module, "builtins") != 0) return NULL;
+    Py_INCREF(f); /* kept for the process's life */
+    return f;
 }
 
-/* A call: len(x) of the builtin len directly (3.11's CALL_NO_KW_LEN), else vectorcall. */
+static void look_up_builtins(void) {
+    builtins_looked_up = 1;
+    PyObject *builtins = PyEval_GetBuiltins(); /* borrowed */
+    if (builtins == NULL) return;
+    builtin_len = c_builtin(builtins, "len");
+    builtin_isinstance = c_builtin(builtins, "isinstance");
+}
+
+/* A method descriptor of a C type (str.strip, list.append ...) called on args[0]: its C
+   function directly, as 3.11's CALL_NO_KW_METHOD_DESCRIPTOR_* do; NULL with *done = 0
+   when the descriptor's calling convention is not one of these. */
+static PyObject *call_method_descriptor(PyObject *f, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+                                        int *done) {
+    PyMethodDef *m = ((PyMethodDescrObject *)f)->d_method;
+    PyObject *self = args[0];
+    *done = 1;
+    int flags = m->ml_flags & ~(METH_CLASS | METH_STATIC | METH_COEXIST);
+    PyObject *r;
+    switch (flags) {
+    case METH_NOARGS:
+        if (nargs != 1 || kwnames != NULL) break;
+        if (Py_EnterRecursiveCall(" while calling a Python object")) return NULL;
+        r = m->ml_meth(self, NULL);
+        Py_LeaveRecursiveCall();
+        return r;
+    case METH_O:
+        if (nargs != 2 || kwnames != NULL) break;
+        if (Py_EnterRecursiveCall(" while calling a Python object")) return NULL;
+        r = m->ml_meth(self, args[1]);
+        Py_LeaveRecursiveCall();
+        return r;
+    case METH_FASTCALL:
+        if (kwnames != NULL) break;
+        return ((_PyCFunctionFast)(void (*)(void))m->ml_meth)(self, args + 1, nargs - 1);
+    case METH_FASTCALL | METH_KEYWORDS:
+        return ((_PyCFunctionFastWithKeywords)(void (*)(void))m->ml_meth)(self, args + 1, nargs - 1, kwnames);
+    default:
+        break;
+    }
+    *done = 0;
+    return NULL;
+}
+
+/* A call: builtin len / isinstance, str(x), tuple(x), type(x) and method descriptors
+   directly (3.11's specialized CALLs), everything else by vectorcall. */
 PyObject *swiftjit_obj_vectorcall(PyObject *f, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
-    if (PyCFunction_CheckExact(f)) {
-        if (!builtin_len_looked_up) look_up_builtin_len();
-        if (f == builtin_len && kwnames == NULL && PyVectorcall_NARGS(nargsf) == 1) {
-            Py_ssize_t n = PyObject_Length(args[0]);
-            return n < 0 ? NULL : PyLong_FromSsize_t(n);
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    PyTypeObject *ft = Py_TYPE(f);
+    if (ft == &PyCFunction_Type) {
+        if (!builtins_looked_up) look_up_builtins();
+        if (kwnames == NULL) {
+            if (f == builtin_len && nargs == 1) {
+                Py_ssize_t n = PyObject_Length(args[0]);
+                return n < 0 ? NULL : PyLong_FromSsize_t(n);
+            }
+            if (f == builtin_isinstance && nargs == 2) {
+                int r = PyObject_IsInstance(args[0], args[1]);
+                return r < 0 ? NULL : PyBool_FromLong(r);
+            }
         }
+    } else if (ft == &PyType_Type && kwnames == NULL && nargs == 1) {
+        if (f == (PyObject *)&PyUnicode_Type) return PyObject_Str(args[0]);
+        if (f == (PyObject *)&PyTuple_Type) return PySequence_Tuple(args[0]);
+        if (f == (PyObject *)&PyType_Type) {
+            PyObject *t = (PyObject *)Py_TYPE(args[0]);
+            Py_INCREF(t);
+            return t;
+        }
+    } else if (ft == &PyMethodDescr_Type && nargs >= 1 &&
+               PyObject_TypeCheck(args[0], PyDescr_TYPE(f))) {
+        int done;
+        PyObject *r = call_method_descriptor(f, args, nargs, kwnames, &done);
+        if (done) return r;
     }
     return PyObject_Vectorcall(f, args, nargsf, kwnames);
 }
@@ -822,6 +886,12 @@ PyObject *swiftjit_obj_call_method_cached(PyObject *name, PyObject *const *args,
     PyObject *self = args[0];
     if (method_cache_hit(self, c)) {
         PyObject *f = c->function;
+        if (c->nentries == -1 && Py_IS_TYPE(f, &PyMethodDescr_Type)) {
+            /* a C type's method: the type (and so the descriptor) outlives the call */
+            int done;
+            PyObject *r = call_method_descriptor(f, args, PyVectorcall_NARGS(nargsf), kwnames, &done);
+            if (done) return r;
+        }
         Py_INCREF(f); /* the class may drop it during the call */
         PyObject *r = PyObject_Vectorcall(f, args, nargsf, kwnames);
         Py_DECREF(f);

@@ -61,6 +61,8 @@ final class ObjectLowering {
     /// `$t = copy(x)` of a local read once, before anything can change `x`: `$t` borrows
     /// x's reference (no incref/decref, no slot of its own; `read($t)` reads x's slot).
     private var borrowed: [Var: Var] = [:]
+    /// `$t = const(k)` read once by a statement: `read($t)` is the data array's reference.
+    private var borrowedConstants: [Var: Constant] = [:]
     /// `{k1: v1, ...}` with constant keys (BUILD_CONST_KEY_MAP): the dict's constant key
     /// tuple; its `const` and `static_getitem` statements (in `skipped`) are not lowered.
     private var constKeyMaps: [Var: Constant] = [:]
@@ -229,6 +231,7 @@ final class ObjectLowering {
     /// The value of `v` (borrowed); an unbound Python local raises UnboundLocalError.
     private func read(_ v: Var) -> LLVMValueRef {
         if let x = borrowed[v] { return b.load(b.ptr, slots[x.id]) }  // bound: checked at the copy
+        if let k = borrowedConstants[v] { return load(constant(k)) }
         let value = b.load(b.ptr, slots[v.id])
         if isLocal(v) {
             let unbound = b.appendBlock(fn, "unbound"), ok = b.appendBlock(fn, "bound")
@@ -250,7 +253,8 @@ final class ObjectLowering {
 
     /// Releases the single-use temporaries among `vars` (after their one use).
     private func releaseUsed(_ vars: [Var]) {
-        for v in Set(vars) where singleUse.contains(v) && pendingTruth[v] == nil && borrowed[v] == nil {
+        for v in Set(vars) where singleUse.contains(v) && pendingTruth[v] == nil && borrowed[v] == nil
+            && borrowedConstants[v] == nil {
             let old = b.load(b.ptr, slots[v.id])
             b.store(null, slots[v.id])
             xdecref(old)
@@ -417,6 +421,12 @@ final class ObjectLowering {
     /// in between (nor the reader's evaluation) able to store into x's slot.
     private func findBorrowedCopies(_ stmts: [Located<Stmt>]) {
         for (i, s) in stmts.enumerated() {
+            if case .assign(let t, .const(let k)) = s.node, singleUse.contains(t), !skipped.contains(t),
+               let use = stmts[(i + 1)...].firstIndex(where: { $0.node.operands.contains(t) }),
+               readsThroughRead(stmts[use].node) {
+                borrowedConstants[t] = k  // the data array holds the constant while the code runs
+                continue
+            }
             guard case .assign(let t, .copy(let x)) = s.node, isLocal(x), singleUse.contains(t),
                   let use = stmts[(i + 1)...].firstIndex(where: { $0.node.operands.contains(t) }) else { continue }
             var reader = use
@@ -492,7 +502,7 @@ final class ObjectLowering {
                 pendingTruth[v] = b.icmp(LLVMIntNE, t, b.int(0, b.i32))
                 return
             }
-            if methods[v] != nil || skipped.contains(v) { return }  // evaluated by the call / the dict
+            if methods[v] != nil || skipped.contains(v) || borrowedConstants[v] != nil { return }  // evaluated by the call / the dict
             if let x = borrowed[v] {
                 _ = read(x)  // UnboundLocalError here, as the copy would raise
                 return
