@@ -11,7 +11,7 @@ PyObject *swiftjit_objmode_vectorcall(PyObject *callable, PyObject *const *args,
                                       PyObject *kwnames) {
     SwiftJITDispatcherObject *d = (SwiftJITDispatcherObject *)callable;
     if (kwnames == NULL && PyVectorcall_NARGS(nargsf) == d->om_nargs && d->om_entry != NULL)
-        return d->om_entry(args, d->om_nargs, d->om_data);
+        return swiftjit_objmode_enter(d->om_entry, args, d->om_nargs, d->om_data);
     return d->om_slow(callable, args, nargsf, kwnames);
 }
 

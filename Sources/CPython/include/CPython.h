@@ -21,6 +21,16 @@ typedef struct {
     vectorcallfunc om_slow; /* the Swift vectorcall, for every other call */
 } SwiftJITDispatcherObject;
 
+/// Calls an object-mode entry inside the interpreter's recursion limit (its calls of
+/// itself go through no Python frame, so nothing else would count them).
+static inline PyObject *swiftjit_objmode_enter(PyObject *(*entry)(PyObject *const *, Py_ssize_t, PyObject **),
+                                               PyObject *const *args, Py_ssize_t nargs, PyObject **data) {
+    if (Py_EnterRecursiveCall(" while calling a Python object")) return NULL;
+    PyObject *r = entry(args, nargs, data);
+    Py_LeaveRecursiveCall();
+    return r;
+}
+
 /// The vectorcall of a forceobj Dispatcher once its object-mode entry exists: positional
 /// calls with the exact argument count go straight to the compiled code.
 PyObject *swiftjit_objmode_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf,
