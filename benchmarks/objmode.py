@@ -5,8 +5,12 @@
 
 1. A lifted loop: an object-mode function (it builds a dict and an f-string around
    a numeric loop) against the same loop compiled with njit. Target: within 1.2x.
-2. Object-mode code without loops (attribute access, calls, dicts, f-strings):
-   compiled object mode against CPython running the same function. Target: no slower.
+2. Object-mode code without loops, compiled object mode against CPython running the same
+   function, CPU time and wall time, alternating rounds. Target: no slower. Kernels:
+   no_loops (attributes, a Python method call, a dict, an f-string), shapes (a small class:
+   instances made and methods called in Python code), text (str methods, slicing,
+   f-strings, join), records (dict/list copy, insert, get, pop, sort, slices).
+   --kernels a,b picks some; --no-lifted skips part 1.
 """
 import argparse
 import statistics
