@@ -421,6 +421,13 @@ void swiftjit_obj_wrong_args(const char *funcname, int64_t expected, int64_t got
                  (long long)expected, expected == 1 ? "" : "s", (long long)got, got == 1 ? "was" : "were");
 }
 
+/* A Python function called through its own vectorcall slot (what PyObject_Vectorcall
+   would reach, without the generic result check). */
+static inline PyObject *call_python_function(PyObject *f, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
+    vectorcallfunc call = ((PyFunctionObject *)f)->vectorcall;
+    return call != NULL ? call(f, args, nargsf, kwnames) : PyObject_Vectorcall(f, args, nargsf, kwnames);
+}
+
 /* The builtins' len and isinstance functions, found once (NULL when the builtins
    module's entry is not the C builtin of that name). */
 static PyObject *builtin_len, *builtin_isinstance;
@@ -506,6 +513,8 @@ PyObject *swiftjit_obj_vectorcall(PyObject *f, PyObject *const *args, size_t nar
             Py_INCREF(t);
             return t;
         }
+    } else if (ft == &PyFunction_Type) {
+        return call_python_function(f, args, nargsf, kwnames);
     } else if (ft == &PyMethodDescr_Type && nargs >= 1 &&
                PyObject_TypeCheck(args[0], PyDescr_TYPE(f))) {
         int done;
@@ -893,7 +902,8 @@ PyObject *swiftjit_obj_call_method_cached(PyObject *name, PyObject *const *args,
             if (done) return r;
         }
         Py_INCREF(f); /* the class may drop it during the call */
-        PyObject *r = PyObject_Vectorcall(f, args, nargsf, kwnames);
+        PyObject *r = PyFunction_Check(f) ? call_python_function(f, args, nargsf, kwnames)
+                                          : PyObject_Vectorcall(f, args, nargsf, kwnames);
         Py_DECREF(f);
         return r;
     }
