@@ -418,6 +418,7 @@ def loop_in_try_handler_reads(n, k):
     return t
 
 
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="try/except needs 3.11+ in object mode")
 def test_loops_inside_try_blocks_are_lifted_when_the_handler_allows():
     jf = check(loop_in_try, (10, {}), (0, {}), (5, None), (3, {}))
     assert len(jf.lifted_loops) == 1 and jf.lifted_loops[0]["signatures"]

@@ -129,6 +129,15 @@ PyObject *swiftjit_obj_dict(PyObject *const *keys, PyObject *const *values, int6
     return d;
 }
 
+/* BUILD_CONST_KEY_MAP: the keys are the items of a constant tuple. */
+PyObject *swiftjit_obj_dict_const_keys(PyObject *keys, PyObject *const *values, int64_t n) {
+    if (!PyTuple_CheckExact(keys) || PyTuple_GET_SIZE(keys) != n) {
+        PyErr_SetString(PyExc_SystemError, "bad BUILD_CONST_KEY_MAP keys");
+        return NULL;
+    }
+    return swiftjit_obj_dict(&PyTuple_GET_ITEM(keys, 0), values, n);
+}
+
 PyObject *swiftjit_obj_string(PyObject *const *items, int64_t n) {
     PyObject *empty = PyUnicode_New(0, 0);
     if (empty == NULL) return NULL;
@@ -412,8 +421,131 @@ void swiftjit_obj_wrong_args(const char *funcname, int64_t expected, int64_t got
                  (long long)expected, expected == 1 ? "" : "s", (long long)got, got == 1 ? "was" : "were");
 }
 
+/* A Python function called through its own vectorcall slot (what PyObject_Vectorcall
+   would reach, without the generic result check). */
+static inline PyObject *call_python_function(PyObject *f, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
+    vectorcallfunc call = ((PyFunctionObject *)f)->vectorcall;
+    return call != NULL ? call(f, args, nargsf, kwnames) : PyObject_Vectorcall(f, args, nargsf, kwnames);
+}
+
+/* The builtins' len and isinstance functions, found once (NULL when the builtins
+   module's entry is not the C builtin of that name). */
+static PyObject *builtin_len, *builtin_isinstance;
+static int builtins_looked_up;
+
+static PyObject *c_builtin(PyObject *builtins, const char *name) {
+    PyObject *f = PyDict_GetItemString(builtins, name); /* borrowed */
+    if (f == NULL || !PyCFunction_CheckExact(f)) return NULL;
+    PyCFunctionObject *cf = (PyCFunctionObject *)f;
+    if (strcmp(cf->m_ml->ml_name, name) != 0 || cf->m_self == NULL || !PyModule_Check(cf->m_self)) return NULL;
+    const char *module = PyModule_GetName(cf->m_self);
+    if (module == NULL) { PyErr_Clear(); return NULL; }
+    if (strcmp(module, "builtins") != 0) return NULL;
+    Py_INCREF(f); /* kept for the process's life */
+    return f;
+}
+
+static void look_up_builtins(void) {
+    builtins_looked_up = 1;
+    PyObject *builtins = PyEval_GetBuiltins(); /* borrowed */
+    if (builtins == NULL) return;
+    builtin_len = c_builtin(builtins, "len");
+    builtin_isinstance = c_builtin(builtins, "isinstance");
+}
+
+/* A method descriptor of a C type (str.strip, list.append ...) called on args[0]: its C
+   function directly, as 3.11's CALL_NO_KW_METHOD_DESCRIPTOR_* do; NULL with *done = 0
+   when the descriptor's calling convention is not one of these. */
+static PyObject *call_method_descriptor(PyObject *f, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+                                        int *done) {
+    PyMethodDef *m = ((PyMethodDescrObject *)f)->d_method;
+    PyObject *self = args[0];
+    *done = 1;
+    int flags = m->ml_flags & ~(METH_CLASS | METH_STATIC | METH_COEXIST);
+    PyObject *r;
+    switch (flags) {
+    case METH_NOARGS:
+        if (nargs != 1 || kwnames != NULL) break;
+        if (Py_EnterRecursiveCall(" while calling a Python object")) return NULL;
+        r = m->ml_meth(self, NULL);
+        Py_LeaveRecursiveCall();
+        return r;
+    case METH_O:
+        if (nargs != 2 || kwnames != NULL) break;
+        if (Py_EnterRecursiveCall(" while calling a Python object")) return NULL;
+        r = m->ml_meth(self, args[1]);
+        Py_LeaveRecursiveCall();
+        return r;
+    case METH_FASTCALL:
+        if (kwnames != NULL) break;
+        return ((_PyCFunctionFast)(void (*)(void))m->ml_meth)(self, args + 1, nargs - 1);
+    case METH_FASTCALL | METH_KEYWORDS:
+        return ((_PyCFunctionFastWithKeywords)(void (*)(void))m->ml_meth)(self, args + 1, nargs - 1, kwnames);
+    default:
+        break;
+    }
+    *done = 0;
+    return NULL;
+}
+
+/* A call: builtin len / isinstance, str(x), tuple(x), type(x) and method descriptors
+   directly (3.11's specialized CALLs), everything else by vectorcall. */
 PyObject *swiftjit_obj_vectorcall(PyObject *f, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    PyTypeObject *ft = Py_TYPE(f);
+    if (ft == &PyCFunction_Type) {
+        if (!builtins_looked_up) look_up_builtins();
+        if (kwnames == NULL) {
+            if (f == builtin_len && nargs == 1) {
+                Py_ssize_t n = PyObject_Length(args[0]);
+                return n < 0 ? NULL : PyLong_FromSsize_t(n);
+            }
+            if (f == builtin_isinstance && nargs == 2) {
+                int r = PyObject_IsInstance(args[0], args[1]);
+                return r < 0 ? NULL : PyBool_FromLong(r);
+            }
+        }
+    } else if (ft == &PyType_Type && kwnames == NULL && nargs == 1) {
+        if (f == (PyObject *)&PyUnicode_Type) return PyObject_Str(args[0]);
+        if (f == (PyObject *)&PyTuple_Type) return PySequence_Tuple(args[0]);
+        if (f == (PyObject *)&PyType_Type) {
+            PyObject *t = (PyObject *)Py_TYPE(args[0]);
+            Py_INCREF(t);
+            return t;
+        }
+    } else if (ft == &PyFunction_Type) {
+        return call_python_function(f, args, nargsf, kwnames);
+    } else if (ft == &PyMethodDescr_Type && nargs >= 1 &&
+               PyObject_TypeCheck(args[0], PyDescr_TYPE(f))) {
+        int done;
+        PyObject *r = call_method_descriptor(f, args, nargs, kwnames, &done);
+        if (done) return r;
+    }
     return PyObject_Vectorcall(f, args, nargsf, kwnames);
+}
+
+/* The value of an exact int that fits one digit ("compact", as 3.11's BINARY_OP_ADD_INT
+   checks); 0 when `o` is not one. */
+static inline int compact_int(PyObject *o, long *v) {
+    if (!PyLong_CheckExact(o)) return 0;
+#if PY_VERSION_HEX >= 0x030C0000
+    if (!PyUnstable_Long_IsCompact((PyLongObject *)o)) return 0;
+    *v = (long)PyUnstable_Long_CompactValue((PyLongObject *)o);
+#else
+    Py_ssize_t size = Py_SIZE(o);
+    if (size < -1 || size > 1) return 0;
+    *v = (long)size * (long)((PyLongObject *)o)->ob_digit[0];
+#endif
+    return 1;
+}
+
+/* l + r and l - r (op 0 / 1; inplace: +=, -=): compact ints inline (no overflow: a digit
+   has at most 30 bits), everything else through the number protocol. */
+PyObject *swiftjit_obj_add_sub(PyObject *l, PyObject *r, int64_t op, int64_t inplace) {
+    long a, b;
+    if (compact_int(l, &a) && compact_int(r, &b)) return PyLong_FromLong(op == 0 ? a + b : a - b);
+    if (op == 0) return inplace ? PyNumber_InPlaceAdd(l, r) : PyNumber_Add(l, r);
+    return inplace ? PyNumber_InPlaceSubtract(l, r) : PyNumber_Subtract(l, r);
 }
 
 PyObject *swiftjit_obj_vectorcall_method(PyObject *name, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
@@ -692,23 +824,36 @@ int swiftjit_obj_setattr_cached(PyObject *o, PyObject *name, PyObject *v, swiftj
 #endif
 }
 
-/* `args[0].name(*args[1:])` as PyObject_VectorcallMethod, with the function found in
-   the class cached (3.11) when the instance cannot shadow it. */
-PyObject *swiftjit_obj_call_method_cached(PyObject *name, PyObject *const *args, size_t nargsf, PyObject *kwnames,
-                                          swiftjit_attr_cache *c) {
+#if PY_VERSION_HEX >= 0x030D0000
+/* Exported by 3.13 as by 3.10-3.12, no longer declared in the public headers. */
+PyAPI_FUNC(int) _PyObject_GetMethod(PyObject *obj, PyObject *name, PyObject **method);
+#endif
+
+/* Method caches for types whose instances have no dict (str, list, dict, tuple, int,
+   classes with __slots__ ...): the instance cannot shadow a class attribute, so the
+   method descriptor found in the type stays the method while the type's version is
+   unchanged (what 3.11's LOAD_METHOD_NO_DICT relies on). Marked by nentries == -1. */
+static inline int nodict_method_hit(PyTypeObject *tp, swiftjit_attr_cache *c) {
+    return c->type == tp && c->nentries == -1 && c->version == tp->tp_version_tag &&
+           (tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG);
+}
+
 #if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
-    PyObject *self = args[0];
+static inline int instance_method_hit311(PyObject *self, swiftjit_attr_cache *c) {
     PyTypeObject *tp = Py_TYPE(self);
-    if (c->type == tp && c->version == tp->tp_version_tag && (tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) &&
-        c->keys == (void *)shared_keys311(tp) && shared_keys311(tp)->dk_nentries == c->nentries &&
-        values311(self) != NULL) {
-        PyObject *f = c->function;
-        Py_INCREF(f); /* the class may drop it during the call */
-        PyObject *r = PyObject_Vectorcall(f, args, nargsf, kwnames);
-        Py_DECREF(f);
-        return r;
-    }
-    if (cacheable_type311(tp) && tp->tp_getattro == PyObject_GenericGetAttr) {
+    return c->type == tp && c->nentries >= 0 && c->version == tp->tp_version_tag &&
+           (tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) && c->keys == (void *)shared_keys311(tp) &&
+           shared_keys311(tp)->dk_nentries == c->nentries && values311(self) != NULL;
+}
+#endif
+
+/* The function `self.name` resolves to without a bound method, when it is cacheable:
+   fills `c` (else leaves it as it was). */
+static void fill_method_cache(PyObject *self, PyObject *name, swiftjit_attr_cache *c) {
+    PyTypeObject *tp = Py_TYPE(self);
+    if (tp->tp_getattro != PyObject_GenericGetAttr) return;
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+    if (cacheable_type311(tp)) {
         PyObject *f = _PyType_Lookup(tp, name);
         keys311 *k = shared_keys311(tp);
         if (f != NULL && PyFunction_Check(f) && values311(self) != NULL && key_index311(k, name) < 0) {
@@ -718,11 +863,75 @@ PyObject *swiftjit_obj_call_method_cached(PyObject *name, PyObject *const *args,
             c->nentries = k->dk_nentries;
             c->function = f;
         }
+        return;
     }
-#else
-    (void)c;
 #endif
+    if (tp->tp_dictoffset != 0) return;
+#ifdef Py_TPFLAGS_MANAGED_DICT
+    if (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) return;
+#endif
+    PyObject *f = _PyType_Lookup(tp, name); /* borrowed; gives the type a version tag */
+    if (f == NULL || !(Py_TYPE(f)->tp_flags & Py_TPFLAGS_METHOD_DESCRIPTOR)) return;
+    if (!(tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) || tp->tp_version_tag == 0) return;
+    c->type = tp;
+    c->version = tp->tp_version_tag;
+    c->keys = NULL;
+    c->index = -1;
+    c->nentries = -1;
+    c->function = f;
+}
+
+static inline int method_cache_hit(PyObject *self, swiftjit_attr_cache *c) {
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+    if (instance_method_hit311(self, c)) return 1;
+#endif
+    return nodict_method_hit(Py_TYPE(self), c);
+}
+
+/* `args[0].name(*args[1:])` as PyObject_VectorcallMethod, with the function found in
+   the class cached when the instance cannot shadow it. */
+PyObject *swiftjit_obj_call_method_cached(PyObject *name, PyObject *const *args, size_t nargsf, PyObject *kwnames,
+                                          swiftjit_attr_cache *c) {
+    PyObject *self = args[0];
+    if (method_cache_hit(self, c)) {
+        PyObject *f = c->function;
+        if (c->nentries == -1 && Py_IS_TYPE(f, &PyMethodDescr_Type)) {
+            /* a C type's method: the type (and so the descriptor) outlives the call */
+            int done;
+            PyObject *r = call_method_descriptor(f, args, PyVectorcall_NARGS(nargsf), kwnames, &done);
+            if (done) return r;
+        }
+        Py_INCREF(f); /* the class may drop it during the call */
+        PyObject *r = PyFunction_Check(f) ? call_python_function(f, args, nargsf, kwnames)
+                                          : PyObject_Vectorcall(f, args, nargsf, kwnames);
+        Py_DECREF(f);
+        return r;
+    }
+    fill_method_cache(self, name, c);
     return PyObject_VectorcallMethod(name, args, nargsf, kwnames);
+}
+
+/* LOAD_METHOD: the callable `obj.name` resolves to, as a new reference. When it is a
+   function or method descriptor of the class (no bound method is made), `*self_out`
+   receives a new reference to obj, the first argument of the call; else NULL. */
+PyObject *swiftjit_obj_load_method(PyObject *obj, PyObject *name, swiftjit_attr_cache *c, PyObject **self_out) {
+    if (method_cache_hit(obj, c)) {
+        Py_INCREF(c->function);
+        Py_INCREF(obj);
+        *self_out = obj;
+        return c->function;
+    }
+    PyObject *meth = NULL;
+    int unbound = _PyObject_GetMethod(obj, name, &meth);
+    if (meth == NULL) return NULL;
+    if (unbound) {
+        Py_INCREF(obj);
+        *self_out = obj;
+        fill_method_cache(obj, name, c);
+    } else {
+        *self_out = NULL;
+    }
+    return meth;
 }
 
 /* Item `i` of a sequence: tuples (the constant key tuples of dict displays) directly. */
@@ -739,6 +948,17 @@ PyObject *swiftjit_obj_static_getitem(PyObject *o, int64_t i) {
    long and exact floats are compared without making a bool; 1, 0, or -1 with an
    exception set. */
 int swiftjit_obj_compare_truth(PyObject *l, PyObject *r, int op) {
+    long x, y;
+    if (compact_int(l, &x) && compact_int(r, &y)) {
+        switch (op) {
+        case Py_LT: return x < y;
+        case Py_LE: return x <= y;
+        case Py_EQ: return x == y;
+        case Py_NE: return x != y;
+        case Py_GT: return x > y;
+        case Py_GE: return x >= y;
+        }
+    }
     if (PyLong_CheckExact(l) && PyLong_CheckExact(r)) {
         int o1 = 0, o2 = 0;
         long a = PyLong_AsLongAndOverflow(l, &o1);
@@ -912,6 +1132,9 @@ void *swiftjit_objmode_symbol(int i, const char **name) {
     SYM(46, swiftjit_obj_getattr_cached)
     SYM(47, swiftjit_obj_setattr_cached)
     SYM(48, swiftjit_obj_call_method_cached)
+    SYM(49, swiftjit_obj_load_method)
+    SYM(50, swiftjit_obj_add_sub)
+    SYM(51, swiftjit_obj_dict_const_keys)
     default: return NULL;
     }
 #undef SYM

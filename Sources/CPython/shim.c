@@ -7,6 +7,14 @@ static PyMemberDef dispatcher_members[] = {
     {NULL}
 };
 
+PyObject *swiftjit_objmode_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf,
+                                      PyObject *kwnames) {
+    SwiftJITDispatcherObject *d = (SwiftJITDispatcherObject *)callable;
+    if (kwnames == NULL && PyVectorcall_NARGS(nargsf) == d->om_nargs && d->om_entry != NULL)
+        return swiftjit_objmode_enter(d->om_entry, args, d->om_nargs, d->om_data);
+    return d->om_slow(callable, args, nargsf, kwnames);
+}
+
 PyTypeObject *swiftjit_make_dispatcher_type(vectorcallfunc call, destructor dealloc,
                                             traverseproc traverse, inquiry clear,
                                             PyGetSetDef *getset, PyMethodDef *methods) {

@@ -13,7 +13,28 @@ typedef struct {
     PyObject *dict;
     PyObject *weaklist;
     void *core;   /* unmanaged reference to the Swift DispatcherCore */
+    /* forceobj: the object-mode entry, once compiled, called by swiftjit_objmode_vectorcall
+       without going through Swift; its data array is owned by the core's ObjectModeEntry. */
+    PyObject *(*om_entry)(PyObject *const *args, Py_ssize_t nargs, PyObject **data);
+    PyObject **om_data;
+    Py_ssize_t om_nargs;
+    vectorcallfunc om_slow; /* the Swift vectorcall, for every other call */
 } SwiftJITDispatcherObject;
+
+/// Calls an object-mode entry inside the interpreter's recursion limit (its calls of
+/// itself go through no Python frame, so nothing else would count them).
+static inline PyObject *swiftjit_objmode_enter(PyObject *(*entry)(PyObject *const *, Py_ssize_t, PyObject **),
+                                               PyObject *const *args, Py_ssize_t nargs, PyObject **data) {
+    if (Py_EnterRecursiveCall(" while calling a Python object")) return NULL;
+    PyObject *r = entry(args, nargs, data);
+    Py_LeaveRecursiveCall();
+    return r;
+}
+
+/// The vectorcall of a forceobj Dispatcher once its object-mode entry exists: positional
+/// calls with the exact argument count go straight to the compiled code.
+PyObject *swiftjit_objmode_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf,
+                                      PyObject *kwnames);
 
 /// Creates the Dispatcher heap type; `call` is its vectorcall entry.
 PyTypeObject *swiftjit_make_dispatcher_type(vectorcallfunc call, destructor dealloc,

@@ -176,7 +176,9 @@ extension Translator {
                 callee = f
             }
             push(.callEx(callee, args: args, kwargs: kwargs))
-        case "LOAD_FAST", "LOAD_FAST_CHECK" where code.version.minor >= 13 && ins.arg >= code.varnames.count:
+        // (each pattern needs its own `where`: a case's `where` guards only its last pattern)
+        case "LOAD_FAST" where code.version.minor >= 13 && ins.arg >= code.varnames.count,
+             "LOAD_FAST_CHECK" where code.version.minor >= 13 && ins.arg >= code.varnames.count:
             // 3.13 builds closures with LOAD_FAST of the cell (no LOAD_CLOSURE any more).
             switch try derefSlot(ins.arg, ins) {
             case .cell(let v, _): push(.copy(v))

@@ -53,6 +53,20 @@ final class ObjectLowering {
     /// `obj.name(...)`: the getattr temporaries only a call in the same block uses, which
     /// becomes `PyObject_VectorcallMethod` (no bound method is made, as CPython's LOAD_METHOD).
     private var methods: [Var: (object: Var, name: String)] = [:]
+    /// `obj.name(...)` where something that can fail comes between the lookup and the call:
+    /// the getattr is a LOAD_METHOD (`swiftjit_obj_load_method`) whose `self`, when the
+    /// callable is the class's function, waits in its own slot (value) for the call.
+    private var loadMethods: [Var: LLVMValueRef] = [:]
+    private var selfSlots: [LLVMValueRef] = []
+    /// `$t = copy(x)` of a local read once, before anything can change `x`: `$t` borrows
+    /// x's reference (no incref/decref, no slot of its own; `read($t)` reads x's slot).
+    private var borrowed: [Var: Var] = [:]
+    /// `$t = const(k)` read once by a statement: `read($t)` is the data array's reference.
+    private var borrowedConstants: [Var: Constant] = [:]
+    /// `{k1: v1, ...}` with constant keys (BUILD_CONST_KEY_MAP): the dict's constant key
+    /// tuple; its `const` and `static_getitem` statements (in `skipped`) are not lowered.
+    private var constKeyMaps: [Var: Constant] = [:]
+    private var skipped: Set<Var> = []
     /// `compare(op, l, r)` temporaries only a branch's `truth` reads: the comparison is made by
     /// that `truth` without a bool object (`swiftjit_obj_compare_truth`).
     private var fusedCompares: [Var: (op: CompareOperator, left: Var, right: Var)] = [:]
@@ -216,6 +230,8 @@ final class ObjectLowering {
 
     /// The value of `v` (borrowed); an unbound Python local raises UnboundLocalError.
     private func read(_ v: Var) -> LLVMValueRef {
+        if let x = borrowed[v] { return b.load(b.ptr, slots[x.id]) }  // bound: checked at the copy
+        if let k = borrowedConstants[v] { return load(constant(k)) }
         let value = b.load(b.ptr, slots[v.id])
         if isLocal(v) {
             let unbound = b.appendBlock(fn, "unbound"), ok = b.appendBlock(fn, "bound")
@@ -237,7 +253,8 @@ final class ObjectLowering {
 
     /// Releases the single-use temporaries among `vars` (after their one use).
     private func releaseUsed(_ vars: [Var]) {
-        for v in Set(vars) where singleUse.contains(v) && pendingTruth[v] == nil {
+        for v in Set(vars) where singleUse.contains(v) && pendingTruth[v] == nil && borrowed[v] == nil
+            && borrowedConstants[v] == nil {
             let old = b.load(b.ptr, slots[v.id])
             b.store(null, slots[v.id])
             xdecref(old)
@@ -270,17 +287,27 @@ final class ObjectLowering {
         }
         for block in ir.blocks {
             var candidates: [Var: (object: Var, name: String)] = [:]
+            var fusable: Set<Var> = []  // candidates with nothing that can fail since the lookup
             for s in block.statements {
-                guard case .assign(let v, let e) = s.node else { continue }
-                if case .getattr(let o, let name) = e, singleUse.contains(v), singleUse.contains(o) {
+                guard case .assign(let v, let e) = s.node else { fusable = []; continue }
+                if case .getattr(let o, let name) = e, singleUse.contains(v) {
                     candidates[v] = (o, name)
+                    if singleUse.contains(o) { fusable.insert(v) }
                 } else if case .call(let f, let args, _) = e, let m = candidates[f], !args.contains(f) {
-                    methods[f] = m
-                    candidates = [:]
+                    if fusable.contains(f) {
+                        methods[f] = m
+                    } else {
+                        let selfSlot = alloca(b.ptr, "self.\(m.name)")
+                        LLVMBuildStore(allocas, null, selfSlot)
+                        loadMethods[f] = selfSlot
+                        selfSlots.append(selfSlot)
+                    }
+                    candidates[f] = nil
+                    fusable = []
                 } else if !cannotFail(e) {
                     // The attribute is looked up before the arguments are evaluated: only
-                    // arguments that cannot fail may come between.
-                    candidates = [:]
+                    // arguments that cannot fail may come between a fused lookup and call.
+                    fusable = []
                 }
             }
         }
@@ -293,6 +320,10 @@ final class ObjectLowering {
                       singleUse.contains(t), usedOnlyByBranch(t) else { continue }
                 fusedCompares[c] = (op, l, r)
             }
+        }
+        for block in ir.blocks {
+            findConstKeyMaps(block.statements, useCount: useCount)
+            findBorrowedCopies(block.statements)
         }
         for (i, name) in ir.varNames.enumerated() {
             let s = alloca(b.ptr, "v.\(name)")
@@ -350,7 +381,7 @@ final class ObjectLowering {
         b.br(exitBlock)
 
         b.position(at: exitBlock)
-        for s in slots {
+        for s in slots + selfSlots {
             let v = b.load(b.ptr, s)
             xdecref(v)
         }
@@ -358,6 +389,91 @@ final class ObjectLowering {
 
         LLVMBuildBr(allocas, start)
         return fn
+    }
+
+    /// Fills `constKeyMaps` and `skipped` for one block: `K = const(tuple)`, `$ki =
+    /// static_getitem(K, i)` for each key, `build_map($k0: v0, ...)`, each read only there.
+    private func findConstKeyMaps(_ stmts: [Located<Stmt>], useCount: [Int]) {
+        var constants: [Var: Constant] = [:], items: [Var: (tuple: Var, index: Int)] = [:]
+        for s in stmts {
+            guard case .assign(let v, let e) = s.node else { continue }
+            switch e {
+            case .const(let k):
+                if case .tuple = k { constants[v] = k }
+            case .staticGetitem(let t, let i) where constants[t] != nil && singleUse.contains(v):
+                items[v] = (t, i)
+            case .buildMap(let keys, _) where !keys.isEmpty:
+                guard let first = items[keys[0]], let k = constants[first.tuple], case .tuple(let elements) = k,
+                      elements.count == keys.count, useCount[first.tuple.id] == keys.count,
+                      keys.enumerated().allSatisfy({ items[$0.element]?.tuple == first.tuple && items[$0.element]?.index == $0.offset })
+                else { continue }
+                constKeyMaps[v] = k
+                skipped.formUnion(keys)
+                skipped.insert(first.tuple)
+            default:
+                break
+            }
+        }
+    }
+
+    /// Fills `borrowed` for one block: a single-use `$t = copy(x)` whose reader is a later
+    /// statement of the block that reads its operands through `read`, with no statement
+    /// in between (nor the reader's evaluation) able to store into x's slot.
+    private func findBorrowedCopies(_ stmts: [Located<Stmt>]) {
+        for (i, s) in stmts.enumerated() {
+            if case .assign(let t, .const(let k)) = s.node, singleUse.contains(t), !skipped.contains(t),
+               let use = stmts[(i + 1)...].firstIndex(where: { $0.node.operands.contains(t) }),
+               readsThroughRead(stmts[use].node) {
+                borrowedConstants[t] = k  // the data array holds the constant while the code runs
+                continue
+            }
+            guard case .assign(let t, .copy(let x)) = s.node, isLocal(x), singleUse.contains(t),
+                  let use = stmts[(i + 1)...].firstIndex(where: { $0.node.operands.contains(t) }) else { continue }
+            var reader = use
+            // A fused method call reads its object at the call, not at the getattr.
+            if case .assign(let m, .getattr) = stmts[use].node, methods[m] != nil {
+                guard let call = stmts[(use + 1)...].firstIndex(where: { $0.node.operands.contains(m) }) else { continue }
+                reader = call
+            }
+            guard readsThroughRead(stmts[reader].node),
+                  !stmts[(i + 1)...reader].contains(where: { writesSlot(of: x, $0.node) }) else { continue }
+            borrowed[t] = x
+        }
+    }
+
+    /// Whether lowering `s` reads every operand with `read` (no direct slot access).
+    private func readsThroughRead(_ s: Stmt) -> Bool {
+        switch s {
+        case .assign(_, let e):
+            switch e {
+            case .copy, .takeLocal, .makeCell, .cellGet, .liftedLoop, .freevarCell: return false
+            default: return true
+            }
+        case .setitem, .setattr, .listAppend, .setAdd, .mapAdd, .delitem, .delattr, .listExtend, .setUpdate,
+             .dictUpdate, .storeGlobal:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Whether `s` can store into the slot of local `x` (other than through a call's effects,
+    /// which cannot reach this function's slots).
+    private func writesSlot(of x: Var, _ s: Stmt) -> Bool {
+        switch s {
+        case .assign(let v, let e):
+            if v == x { return true }
+            switch e {
+            case .takeLocal(x), .makeCell(x): return true
+            default: return false
+            }
+        case .delete(let v): return v == x
+        case .discard, .setitem, .setattr, .listAppend, .setAdd, .mapAdd, .delitem, .delattr, .listExtend,
+             .setUpdate, .dictUpdate, .storeGlobal, .deleteGlobal:
+            return false
+        default:
+            return true
+        }
     }
 
     private func setLine(_ p: SourcePosition) {
@@ -386,7 +502,11 @@ final class ObjectLowering {
                 pendingTruth[v] = b.icmp(LLVMIntNE, t, b.int(0, b.i32))
                 return
             }
-            if methods[v] != nil { return }  // evaluated by the call (method call)
+            if methods[v] != nil || skipped.contains(v) || borrowedConstants[v] != nil { return }  // evaluated by the call / the dict
+            if let x = borrowed[v] {
+                _ = read(x)  // UnboundLocalError here, as the copy would raise
+                return
+            }
             let value = try lower(e, target: v)
             releaseUsed(e.operands)
             if case .call(let f, _, _) = e, let m = methods[f] { releaseUsed([m.object]) }
@@ -518,9 +638,19 @@ final class ObjectLowering {
                            [b.load(p, slots[v.id]), cString(name), b.int(Int64(minor), b.i32), b.int(0, b.i32)]))
         case .makeCell(let v):
             return owned(c("PyCell_New", p, [p], [b.load(p, slots[v.id])]))
+        case .getattr(let v, let name) where loadMethods[target] != nil:
+            let selfSlot = loadMethods[target]!
+            let old = b.load(p, selfSlot)
+            b.store(null, selfSlot)
+            xdecref(old)
+            return owned(c("swiftjit_obj_load_method", p, [p, p, p, p],
+                           [read(v), load(.name(name)), siteCache(attrCacheType, "method.cache.\(name)"), selfSlot]))
         case .getattr(let v, let name):
             return owned(c("swiftjit_obj_getattr_cached", p, [p, p, p],
                            [read(v), load(.name(name)), siteCache(attrCacheType, "getattr.cache.\(name)")]))
+        case .binary(let op, let l, let r, let inplace) where op == .add || op == .sub:
+            return owned(c("swiftjit_obj_add_sub", p, [p, p, b.i64, b.i64],
+                           [read(l), read(r), b.int(op == .add ? 0 : 1), b.int(inplace ? 1 : 0)]))
         case .binary(let op, let l, let r, let inplace):
             let fname = "PyNumber_" + (inplace ? "InPlace" : "") + ObjectLowering.binaryFunctions[op]!
             if op == .pow {
@@ -560,6 +690,22 @@ final class ObjectLowering {
             return owned(c("swiftjit_obj_call_method_cached", p, [p, p, b.i64, p, p],
                            [load(.name(m.name)), b.gep(p, argv, [b.int(1)]), nargsf, kwnames,
                             siteCache(attrCacheType, "method.cache.\(m.name)")]))
+        case .call(let f, let args, let keywords) where loadMethods[f] != nil:
+            // argv = [spare, self, args...]: from self when the lookup gave one, else from args.
+            let selfSlot = loadMethods[f]!
+            let argv = array(args, extra: 2)
+            let selfValue = b.load(p, selfSlot)
+            b.store(selfValue, b.gep(p, argv, [b.int(1)]))
+            let hasSelf = b.icmp(LLVMIntNE, selfValue, null)
+            let start = LLVMBuildSelect(b.builder, hasSelf, b.gep(p, argv, [b.int(1)]), b.gep(p, argv, [b.int(2)]), "")!
+            let positional = Int64(args.count - keywords.count)
+            let count = LLVMBuildAdd(b.builder, b.int(positional), LLVMBuildZExt(b.builder, hasSelf, b.i64, ""), "")!
+            let nargsf = LLVMBuildOr(b.builder, count, LLVMConstInt(b.i64, 1 << 63, 0), "")!  // | PY_VECTORCALL_ARGUMENTS_OFFSET
+            let kwnames = keywords.isEmpty ? null : load(.names(keywords))
+            let r = c("swiftjit_obj_vectorcall", p, [p, p, b.i64, p], [read(f), start, nargsf, kwnames])
+            b.store(null, selfSlot)
+            xdecref(selfValue)
+            return owned(r)
         case .call(let f, let args, let keywords):
             let argv = array(args, extra: 1)
             let positional = Int64(args.count - keywords.count)
@@ -575,6 +721,9 @@ final class ObjectLowering {
             return owned(c("swiftjit_obj_set", p, [p, b.i64], [array(vs), b.int(Int64(vs.count))]))
         case .buildString(let vs):
             return owned(c("swiftjit_obj_string", p, [p, b.i64], [array(vs), b.int(Int64(vs.count))]))
+        case .buildMap(_, let values) where constKeyMaps[target] != nil:
+            return owned(c("swiftjit_obj_dict_const_keys", p, [p, p, b.i64],
+                           [load(constant(constKeyMaps[target]!)), array(values), b.int(Int64(values.count))]))
         case .buildMap(let keys, let values):
             return owned(c("swiftjit_obj_dict", p, [p, p, b.i64], [array(keys), array(values), b.int(Int64(keys.count))]))
         case .formatValue(let v, let conversion, let spec):

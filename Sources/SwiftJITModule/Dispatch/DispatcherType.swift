@@ -35,8 +35,22 @@ enum DispatcherType {
                 // Object mode: one entry for all argument types, no binding needed.
                 if nargs == core.argCount, let om = core.objectMode { return om.call(a, nargs) }
             }
-            return core.slowCall(args, nargs, kwnames)
+            let result = core.slowCall(args, nargs, kwnames)
+            installObjectModeEntry(obj, core)
+            return result
         }
+    }
+
+    /// forceobj: once the object-mode entry exists, calls go through
+    /// `swiftjit_objmode_vectorcall` (C, no signature lookup: the entry takes any types).
+    private static func installObjectModeEntry(_ obj: DispatcherObject, _ core: DispatcherCore) {
+        guard core.modeOptions.mode == .force, obj.pointee.om_entry == nil, let om = core.objectMode,
+              core.fastPathArgCount == core.argCount else { return }
+        obj.pointee.om_entry = om.entry
+        obj.pointee.om_data = om.data
+        obj.pointee.om_nargs = core.argCount
+        obj.pointee.om_slow = vectorcall
+        obj.pointee.vectorcall = swiftjit_objmode_vectorcall
     }
 
     static let dealloc: destructor = { o in
@@ -44,6 +58,8 @@ enum DispatcherType {
         PyObject_GC_UnTrack(o)
         if obj.pointee.weaklist != nil { PyObject_ClearWeakRefs(o) }
         if let d = obj.pointee.dict { obj.pointee.dict = nil; Py_DecRef(d) }
+        obj.pointee.om_entry = nil
+        obj.pointee.vectorcall = vectorcall
         if let c = obj.pointee.core {
             obj.pointee.core = nil
             Unmanaged<DispatcherCore>.fromOpaque(c).release()

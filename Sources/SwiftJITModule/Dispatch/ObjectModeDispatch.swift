@@ -153,7 +153,7 @@ final class ObjectModeEntry {
     }
 
     @inline(__always)
-    func call(_ args: UnsafePointer<PyPtr?>?, _ n: Int) -> PyPtr? { entry(args, n, data) }
+    func call(_ args: UnsafePointer<PyPtr?>?, _ n: Int) -> PyPtr? { swiftjit_objmode_enter(entry, args, n, data) }
 }
 
 /// The loops lifted out of one object-mode function, each with its own small
