@@ -20,7 +20,9 @@ def deep_same(a, b):
     return a == b
 
 
-def check(pyfunc, *args, jitfunc=None):
+def check(pyfunc, *args, jitfunc=None, normalize=lambda x: x):
+    """Same result (or exception) and same arguments afterwards; ``normalize`` maps values
+    (results and arguments) to the form compared, e.g. arrays to (dtype, shape, items)."""
     jitfunc = jitfunc or njit(pyfunc)
     pa, ja = copy.deepcopy(args), copy.deepcopy(args)
     expected = outcome(pyfunc, *pa)
@@ -28,6 +30,8 @@ def check(pyfunc, *args, jitfunc=None):
     if isinstance(expected, Raised) or isinstance(got, Raised):
         assert expected == got, f"{pyfunc.__name__}{args!r}: python -> {expected!r}, swiftjit -> {got!r}"
     else:
-        assert deep_same(expected, got), f"{pyfunc.__name__}{args!r}: python -> {expected!r}, swiftjit -> {got!r}"
-    assert deep_same(list(pa), list(ja)), f"{pyfunc.__name__}{args!r}: arguments after the call differ: {pa!r} vs {ja!r}"
+        assert deep_same(normalize(expected), normalize(got)), \
+            f"{pyfunc.__name__}{args!r}: python -> {expected!r}, swiftjit -> {got!r}"
+    assert deep_same(normalize(list(pa)), normalize(list(ja))), \
+        f"{pyfunc.__name__}{args!r}: arguments after the call differ: {pa!r} vs {ja!r}"
     return got

@@ -6,25 +6,8 @@ import numpy as np
 import pytest
 
 import swiftjit
+from fusion_support import SIZES, allocations, compiled, same_array
 from swiftjit import njit
-
-SIZES = [0, 1, 3, 17, 8191, 8192, 100_003]
-
-
-def compiled(f):
-    return njit(parallel=False)(f), njit(parallel=True)(f)
-
-
-def allocations(dispatcher):
-    """Arrays the compiled code allocates (calls of the runtime's array constructor)."""
-    ir = "\n".join(dispatcher.inspect_llvm().values())
-    return ir.count("call ptr @swiftjit_array_new")
-
-
-def same_array(x, y):
-    assert isinstance(x, np.ndarray), type(x)
-    assert x.dtype == y.dtype and x.shape == y.shape, (x.dtype, y.dtype, x.shape, y.shape)
-    np.testing.assert_array_equal(x, y)
 
 
 def same_scalar(x, y, exact):

@@ -5,18 +5,10 @@ and extreme values, empty arrays, 2-D contiguous, broadcast and strided operands
 import numpy as np
 import pytest
 
+from fusion_support import allocations, compiled
 from swiftjit import njit
 
 SIZES = [1, 3, 17, 8191, 8192, 100_003]
-
-
-def compiled(f):
-    return njit(parallel=False)(f), njit(parallel=True)(f)
-
-
-def allocations(dispatcher):
-    ir = "\n".join(dispatcher.inspect_llvm().values())
-    return ir.count("call ptr @swiftjit_array_new")
 
 
 def argmax_tree(a, b):

@@ -7,18 +7,8 @@ import numpy as np
 import pytest
 
 import swiftjit
+from fusion_support import SIZES, allocations, compiled
 from swiftjit import njit
-
-SIZES = [0, 1, 3, 17, 8191, 8192, 100_003]
-
-
-def compiled(f):
-    return njit(parallel=False)(f), njit(parallel=True)(f)
-
-
-def allocations(dispatcher):
-    ir = "\n".join(dispatcher.inspect_llvm().values())
-    return ir.count("call ptr @swiftjit_array_new")
 
 
 def arrays(n, k, dtype=np.float64, seed=0):

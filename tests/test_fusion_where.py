@@ -4,18 +4,7 @@ computes both sides too). Differential against NumPy, serial and parallel=True."
 import numpy as np
 import pytest
 
-from swiftjit import njit
-
-SIZES = [0, 1, 3, 17, 8191, 8192, 100_003]
-
-
-def compiled(f):
-    return njit(parallel=False)(f), njit(parallel=True)(f)
-
-
-def allocations(dispatcher):
-    ir = "\n".join(dispatcher.inspect_llvm().values())
-    return ir.count("call ptr @swiftjit_array_new")
+from fusion_support import SIZES, allocations, compiled
 
 
 def same(x, y):

@@ -1,14 +1,12 @@
 """More list and dict features in nopython mode (issue 11), differential against plain Python
 and NumPy: sort/sorted/min/max with key=, lists of arrays, dict views, generator expressions
 consumed at once, and np.array/np.asarray of lists. Runs on 3.10-3.13 (scripts/test.sh)."""
-import copy
-
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from container_support import deep_same
-from jitcheck import Raised, check_memory_flat, outcome
+from container_support import check as container_check
+from jitcheck import check_memory_flat
 from swiftjit import njit
 from swiftjit.errors import TypingError, UnsupportedError
 
@@ -31,18 +29,8 @@ def normalize(x):
 
 
 def check(pyfunc, *args, jitfunc=None):
-    """Same result (or exception) and same arguments afterwards (lists are reflected)."""
-    jitfunc = jitfunc or njit(pyfunc)
-    pa, ja = copy.deepcopy(args), copy.deepcopy(args)
-    expected = outcome(pyfunc, *pa)
-    got = outcome(jitfunc, *ja)
-    if isinstance(expected, Raised) or isinstance(got, Raised):
-        assert expected == got, f"{pyfunc.__name__}{args!r}: python -> {expected!r}, swiftjit -> {got!r}"
-    else:
-        assert deep_same(normalize(expected), normalize(got)), \
-            f"{pyfunc.__name__}{args!r}: python -> {expected!r}, swiftjit -> {got!r}"
-    assert deep_same(normalize(list(pa)), normalize(list(ja))), f"{pyfunc.__name__}: arguments differ: {pa!r} vs {ja!r}"
-    return got
+    """container_support.check comparing arrays by dtype, shape and contents."""
+    return container_check(pyfunc, *args, jitfunc=jitfunc, normalize=normalize)
 
 
 # ------------------------------------------------------------------ 1. sort with key=
