@@ -310,8 +310,11 @@ def test_calls_jitted_function():
 
 # ---- exceptions ---------------------------------------------------------------
 
-@pytest.mark.parametrize("n", [5, 50, 100_000])
-def test_exception_in_body(n):
+# For n = 1001 the bad iteration sits at the edges of the first and last chunks of the
+# guided chunk plan (tests/test_parallel_chunks.py) and in the middle.
+@pytest.mark.parametrize("n, bads", [(5, (3, 1, 10)), (50, (48, 1, 55)), (100_000, (99_998, 1, 100_005)),
+                                     (1001, (0, 1, 63, 64, 999, 1000, -1))])
+def test_exception_in_body(n, bads):
     @njit(parallel=True)
     def f(n, bad):
         s = 0
@@ -320,9 +323,8 @@ def test_exception_in_body(n):
                 raise ValueError("bad iteration")
             s += i
         return s
-    check(f, n, n - 2)
-    check(f, n, 1)
-    check(f, n, n + 5)
+    for bad in bads:
+        check(f, n, bad)
 
 
 def test_zero_division_in_body():

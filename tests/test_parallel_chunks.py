@@ -16,7 +16,6 @@ import pytest
 import swiftjit
 from swiftjit import njit, prange
 
-from lang_support import check
 
 # With 2 threads the guided plan starts at 64 iterations (floor n / 64 >= 1); 16 * 64
 # and 32 * 64 cross the sizes where the floor and the 1/(2 * threads) parts meet.
@@ -89,20 +88,6 @@ def test_float_sum_is_the_same_on_every_call(n):
     first = f(x)
     assert all(f(x) == first for _ in range(50))
     assert first == pytest.approx(float_sum(x), rel=1e-9)
-
-
-@pytest.mark.parametrize("where", [0, 1, 63, 64, 999, 1000])
-def test_exception_in_any_chunk(where):
-    @njit(parallel=True)
-    def f(n, bad):
-        s = 0
-        for i in prange(n):
-            if i == bad:
-                raise ValueError("bad iteration")
-            s += i
-        return s
-    check(f, 1001, where)
-    check(f, 1001, -1)
 
 
 def row_norms(a, out):
