@@ -117,6 +117,9 @@ def test_percentile_quantile(dtype):
         check(np.percentile, j_percentile, a, np.array([10, 90]), **tolerance(dtype))
         check(np.percentile, j_percentile, a, (25, 50.0, 75), **tolerance(dtype))
         check(np.quantile, j_quantile, a, (0.5,), **tolerance(dtype))
+        check(np.percentile, j_percentile, a, [10, 50.5, 90], **tolerance(dtype))
+        check(np.quantile, j_quantile, a, [0.0, 1.0], **tolerance(dtype))
+        check(np.percentile, j_percentile, a, [0, 100], **tolerance(dtype))
 
 
 def test_percentile_errors():
@@ -127,6 +130,8 @@ def test_percentile_errors():
         check(np.quantile, j_quantile, a, q)
     check(np.percentile, j_percentile, a, np.array([10.0, 101.0]))
     check(np.percentile, j_percentile, np.array([]), 50.0)
+    check(np.percentile, j_percentile, a, [10, 101])  # a list q: the same ValueError
+    check(np.quantile, j_quantile, a, [True, False])
 
 
 @settings(max_examples=150, deadline=None)

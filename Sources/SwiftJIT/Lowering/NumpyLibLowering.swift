@@ -112,6 +112,17 @@ extension FunctionLowering {
                 outArray = arr
                 out = data(arr)
                 args = (data(q), nq, b.int(1))
+            } else if case .list(let e) = t[1], let kind = t[1].nativeListKind {
+                // A list of numbers (native storage): its items as float64, then as an array q.
+                let nq = nlLength(v[1])
+                let qs = newArray(.float64, [nq])
+                try loopRange(b.int(0), nq) { i in
+                    b.store(try cast(nlLoad(v[1], i, kind), from: e, to: .float64), b.gep(f64, data(qs), [i]))
+                }
+                let arr = newArray(.float64, [nq])
+                outArray = arr
+                out = data(arr)
+                args = (data(qs), nq, b.int(1))
             } else if case .tuple(let items) = t[1] {
                 let buffer = entryAlloca(LLVMArrayType2(f64, UInt64(items.count))!, "qs")
                 for (i, it) in items.enumerated() {

@@ -88,7 +88,10 @@ enum NumpyLibTyping {
             if case .tuple(let items) = q, !items.isEmpty, items.allSatisfy({ $0.isNumber }) {
                 return .array(ArrayType(dtype: .float64, ndim: 1, layout: .c))
             }
-            throw err("\(what): q must be a number, a tuple of numbers or a 1-d array")
+            if case .list(let e) = q, e == .int64 || e == .float64 || e == .boolean {
+                return .array(ArrayType(dtype: .float64, ndim: 1, layout: .c))
+            }
+            throw err("\(what): q must be a number, a tuple or list of numbers or a 1-d array")
         case "unique":
             let a = try realArray(arg(0), what)
             return .array(ArrayType(dtype: a.dtype, ndim: 1, layout: .c))
