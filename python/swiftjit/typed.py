@@ -41,7 +41,8 @@ _VALUE_TAGS = {"int64": 0, "float64": 1, "bool": 2}
 
 
 def _name(t):
-    """The compiler's name of an element type: a swiftjit type, int/float/bool/str/complex, or a name."""
+    """The compiler's name of an element type: a swiftjit type, int/float/bool/str/complex, a tuple
+    of those, or a name."""
     if isinstance(t, str):
         return t
     if isinstance(t, _types.Type):
@@ -49,6 +50,8 @@ def _name(t):
     simple = {int: "int64", float: "float64", bool: "bool", str: "str", complex: "complex128"}
     if t in simple:
         return simple[t]
+    if isinstance(t, tuple):  # (int64, str): a tuple type
+        return "tuple(" + ", ".join(_name(x) for x in t) + ")"
     raise TypeError(f"{t!r} is not a type nopython containers can hold (use int64, float64, unicode_type, ...)")
 
 
