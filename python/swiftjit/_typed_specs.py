@@ -22,6 +22,8 @@ NATIVE_DICT_KEYS = ("int64", "bool")
 NATIVE_DICT_VALUES = ("int64", "float64", "bool")
 _ALIASES = {"unicode_type": "str", "boolean": "bool", "bool_": "bool", "intp": "int64", "int_": "int64",
             "float_": "float64", "double": "float64"}
+_ARRAY_DTYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+                 "float32", "float64")
 _TOKEN = _re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*|\d+d|[(),])")
 
 
@@ -79,7 +81,7 @@ def parse(text):
                 take()
                 readonly = take("readonly") == "readonly"
             take(")")
-            if not nd.endswith("d") or layout not in ("C", "F", "A"):
+            if not nd.endswith("d") or layout not in ("C", "F", "A") or dtype not in _ARRAY_DTYPES:
                 raise TypeError(f"cannot parse the array type {text!r}")
             return ("array", dtype, int(nd[:-1]), layout, readonly)
         raise TypeError(f"{w!r} is not a type typed containers can hold "
@@ -148,8 +150,7 @@ def of_value(x):
     if isinstance(x, tuple):
         return ("tuple", tuple(of_value(v) for v in x))
     if _is_numpy(x, "ndarray"):
-        if not x.dtype.isnative or x.dtype.name not in ("bool", "int8", "int16", "int32", "int64", "uint8",
-                                                       "uint16", "uint32", "uint64", "float32", "float64"):
+        if not x.dtype.isnative or x.dtype.name not in _ARRAY_DTYPES:
             raise TypeError(f"arrays of dtype {x.dtype} cannot be held by a typed container")
         f = x.flags
         layout = "C" if f.c_contiguous else "F" if f.f_contiguous else "A"

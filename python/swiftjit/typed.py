@@ -16,9 +16,16 @@ A typed container returned by compiled code comes back as the same object, and s
 copies and slices of it made there, as Numba does; lists and dicts made in compiled code
 from ``[]``/``{}`` still come back as ``list``/``dict``.
 
-Other element types (str, tuples, arrays, nested containers) keep the earlier
-representation: ``list``/``dict`` subclasses that carry their declared types and are
-copied into compiled code and reflected back at each call. ``isinstance(x, List)`` and
+Other element types (str, tuples, arrays, nested typed containers as items; float, str and
+tuple keys; any value type): an instance of a ``list``/``dict`` subclass made once per
+declared type (``ListType[unicode_type]``, ``DictType[unicode_type,int64]``; bases
+``_ObjectList``/``_ObjectDict``). Compiled code holds such lists and dicts as Python
+objects already, so it receives the object itself (no copy, no write-back) and returns it
+as the same object. The dispatcher types it by its class alone (``_swiftjit_type``, parsed
+once per class) and keys its fast path on that class: a call costs the same for 10 or
+10**5 items. Because nobody looks at the items per call, every store made from Python is
+checked: casts as Numba casts (int -> float64, bool -> int64, NumPy scalars, tuples item
+by item; ``_typed_specs.caster``), TypeError otherwise. ``isinstance(x, List)`` and
 ``isinstance(x, Dict)`` hold for both representations.
 
 From Python the native ones behave as Numba's typed containers: storing a value of
