@@ -237,6 +237,40 @@ def test_word_count_hypothesis(words):
     check(word_count, [xs, Dict.empty(types.unicode_type, types.int64)])
 
 
+def count_words_made_inside(words):
+    counts = Dict.empty(key_type=types.unicode_type, value_type=types.int64)
+    for w in words:
+        counts[w] = counts.get(w, 0) + 1
+    return counts
+
+
+def make_inside(n):
+    names = List.empty_list(types.unicode_type)
+    by_float = Dict.empty(types.float64, types.unicode_type)
+    lengths = Dict.empty(str, int)
+    for i in range(n):
+        s = "é" * i
+        names.append(s)
+        by_float[i / 2] = s
+        lengths[s] = len(s)
+    return names, by_float, lengths
+
+
+def test_typed_containers_made_in_jitted_code():
+    words = List(WORDS)
+    got = njit(count_words_made_inside)(words)
+    assert type(got) is type(Dict.empty(types.unicode_type, types.int64))
+    assert same(got, count_words_made_inside(list(WORDS)))
+    names, by_float, lengths = njit(make_inside)(4)
+    assert repr(names) == "ListType[unicode_type](['', 'é', 'éé', 'ééé'])"
+    assert repr(by_float) == "DictType[float64,unicode_type]({0.0: '', 0.5: 'é', 1.0: 'éé', 1.5: 'ééé'})"
+    assert type(lengths) is type(got) and same(lengths, {"": 0, "é": 1, "éé": 2, "ééé": 3})
+    # They are typed containers like the ones made in Python: checked stores, passed back as they are.
+    with pytest.raises(TypeError):
+        names.append(1)
+    assert njit(word_count)(names, got) == len(got)
+
+
 # ---------------------------------------------------------------- identity, no conversion
 
 def test_returned_containers_are_the_same_objects():

@@ -584,17 +584,42 @@ static PyObject *nl_tp_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
  * `_NativeList._register_typed(List, Dict)`), for typed containers made by compiled code. */
 static PyObject *typed_classes[2];
 
+/* typed.py's `_empty_by_name(type_name)`: a new empty typed container of boxed elements
+ * (a list/dict subclass per declared type), for swiftjit_typed_object_new. */
+static PyObject *typed_object_maker;
+
 static PyObject *m_register_typed(PyObject *unused, PyObject *const *args, Py_ssize_t n) {
     (void)unused;
-    if (n != 2 || !PyType_Check(args[0]) || !PyType_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "_register_typed(List, Dict) takes the two classes");
+    if ((n != 2 && n != 3) || !PyType_Check(args[0]) || !PyType_Check(args[1])
+        || (n == 3 && !PyCallable_Check(args[2]))) {
+        PyErr_SetString(PyExc_TypeError, "_register_typed(List, Dict[, make_empty]) takes the two classes "
+                                         "and a callable");
         return NULL;
     }
     for (int i = 0; i < 2; i++) {
         Py_INCREF(args[i]);
         Py_XSETREF(typed_classes[i], args[i]);
     }
+    if (n == 3) {
+        Py_INCREF(args[2]);
+        Py_XSETREF(typed_object_maker, args[2]);
+    }
     Py_RETURN_NONE;
+}
+
+/* A typed container of boxed elements made by compiled code (`List.empty_list(unicode_type)`,
+ * `Dict.empty(unicode_type, int64)`): a new empty instance of typed.py's class for the
+ * compiler type name `name` ("list(str)", "dict(str, int64)"). */
+PyObject *swiftjit_typed_object_new(const char *name) {
+    if (typed_object_maker == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "swiftjit.typed is not initialized");
+        return NULL;
+    }
+    PyObject *s = PyUnicode_FromString(name);
+    if (s == NULL) return NULL;
+    PyObject *r = PyObject_CallOneArg(typed_object_maker, s);
+    Py_DECREF(s);
+    return r;
 }
 
 /* The registered class (0: typed.List, 1: typed.Dict), borrowed; NULL before registration. */
@@ -869,6 +894,7 @@ void *swiftjit_nativelist_symbol(int i, const char **name) {
     case 6: SYM(swiftjit_nl_reflect);
     case 7: SYM(swiftjit_nl_to_list);
     case 8: SYM(swiftjit_typed_new);
+    case 9: SYM(swiftjit_typed_object_new);
     default: return NULL;
     }
 #undef SYM

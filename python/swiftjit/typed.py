@@ -519,4 +519,4 @@ class Dict(_NativeDict, metaclass=_TypedMeta):
 
 
 # Compiled code makes typed containers of these classes (List.empty_list(T), Dict.empty(K, V)).
-_NativeList._register_typed(List, Dict)
+_NativeList._register_typed(List, Dict, lambda name: _empty_of(_specs.parse(name)))

@@ -436,5 +436,11 @@ def typeof(value):
     raise ValueError(f"cannot type {type(value).__name__} values in nopython mode")
 
 
+class _UnicodeType(Type):
+    __slots__ = ()
+    # In compiled code: a type argument of typed.List.empty_list / typed.Dict.empty.
+    __swiftjit_builtin__ = "typed.type.str"
+
+
 # str values (issue 11): Numba's name; the compiler calls it "str".
-unicode_type = Type("unicode_type")
+unicode_type = _UnicodeType("unicode_type")
