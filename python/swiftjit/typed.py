@@ -115,7 +115,8 @@ class _ObjectList(list):
         if cls._spec is None:
             raise TypeError("make typed lists with swiftjit.typed.List(...) or List.empty_list(item_type)")
         self = list.__new__(cls)
-        list.extend(self, self._checked(iterable))
+        if iterable is not ():
+            list.extend(self, self._checked(iterable))
         return self
 
     def __init__(self, *args, **kwargs):
@@ -213,7 +214,8 @@ class _ObjectDict(dict):
         if cls._spec is None:
             raise TypeError("make typed dicts with swiftjit.typed.Dict(...) or Dict.empty(key_type, value_type)")
         self = dict.__new__(cls)
-        self.update(*args, **kwargs)
+        if args or kwargs:
+            self.update(*args, **kwargs)
         return self
 
     def __init__(self, *args, **kwargs):
@@ -519,4 +521,18 @@ class Dict(_NativeDict, metaclass=_TypedMeta):
 
 
 # Compiled code makes typed containers of these classes (List.empty_list(T), Dict.empty(K, V)).
-_NativeList._register_typed(List, Dict, lambda name: _empty_of(_specs.parse(name)))
+_makers = {}
+
+
+def _empty_by_name(name):
+    """A new empty typed container of compiler type `name` ("list(str)", "dict(str, int64)"), for
+    compiled code (swiftjit_typed_object_new); the constructor is found once per name."""
+    make = _makers.get(name)
+    if make is None:
+        spec = _specs.parse(name)
+        make = _makers[name] = (lambda: _empty_of(spec)) if _native_list_kind(spec) is not None \
+            or _native_dict_tags(spec) is not None else _object_class(spec)
+    return make()
+
+
+_NativeList._register_typed(List, Dict, _empty_by_name)

@@ -444,3 +444,4 @@ class _UnicodeType(Type):
 
 # str values (issue 11): Numba's name; the compiler calls it "str".
 unicode_type = _UnicodeType("unicode_type")
+_NAMESPACE["unicode_type"] = unicode_type
