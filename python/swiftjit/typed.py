@@ -111,11 +111,11 @@ class _ObjectList(list):
     _spec = None   # ("list", item spec), set on each generated class
     _cast = None   # staticmethod: value -> stored value, or raises _specs.Refused
 
-    def __new__(cls, iterable=()):
+    def __new__(cls, iterable=None):
         if cls._spec is None:
             raise TypeError("make typed lists with swiftjit.typed.List(...) or List.empty_list(item_type)")
         self = list.__new__(cls)
-        if iterable is not ():
+        if iterable is not None:
             list.extend(self, self._checked(iterable))
         return self
 
