@@ -225,9 +225,31 @@ def test_nested_numeric_lists_keep_identity():
     @njit
     def grow(xs):
         xs[0].append(10)
-        return len(xs[0])
+        xs.append([4, 5])  # a list made in compiled code: a native list of int64
+        return xs
 
-    assert grow(nn) == 3 and nn[0] is inner and list(inner) == [1, 2, 10]
+    assert grow(nn) is nn and nn[0] is inner and list(inner) == [1, 2, 10]
+    assert len(nn) == 3 and list(nn[2]) == [4, 5]
+    nn.append(nn[2])  # what compiled code stored may be stored again from Python
+    with pytest.raises(TypeError):
+        nn.append([1])  # a plain list is not a typed List of int64
+    with pytest.raises(TypeError):
+        nn.append(List([1.5]))
+    d = Dict({"a": List([1.5])})
+    assert njit(lambda d: d)(d) is d
+
+    @njit
+    def total(xss):
+        t = 0.0
+        for xs in xss:
+            for ys in xs:
+                for y in ys:
+                    t += y
+        return t
+
+    # Typed lists of other item kinds inside one plain list: refused, not misread.
+    with pytest.raises(TypeError, match="typed List of int64 is used where compiled code expects"):
+        total([List([List([1])]), List([List([0.5])])])
 
 
 @settings(max_examples=40, deadline=None)
@@ -305,6 +327,8 @@ def test_call_cost_does_not_depend_on_length():
         (List([(i, str(i)) for i in range(10)]), List([(i, str(i)) for i in range(100_000)])),
         (Dict({str(i): i for i in range(10)}), Dict({str(i): i for i in range(100_000)})),
         (Dict({(i, 0.5): np.zeros(1) for i in range(10)}), Dict({(i, 0.5): np.zeros(1) for i in range(100_000)})),
+        (List([List([i]) for i in range(10)]), List([List([i]) for i in range(100_000)])),
+        (Dict({str(i): List([1.5]) for i in range(10)}), Dict({str(i): List([1.5]) for i in range(100_000)})),
     ]
 
     def median_time(arg, calls=300):

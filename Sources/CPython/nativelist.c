@@ -743,6 +743,22 @@ static const char *skip(const char *d) {
 
 static PyObject *convert(PyObject *o, const char *d, int out);
 
+/* Whether `o` is an instance of a typed.py class declared for exactly the type of descriptor
+ * `d` (the class's own `_swiftjit_desc`; a typed.List of typed.Lists of int64 ...). The
+ * class's checked stores keep its items of that type, so it is passed to compiled code and
+ * returned as it is: no copy of the outer container, no reflection, the same object back. */
+static int declared_as(PyObject *o, const char *d) {
+    static PyObject *key = NULL;
+    PyTypeObject *t = Py_TYPE(o);
+    if (!PyType_HasFeature(t, Py_TPFLAGS_HEAPTYPE) || t->tp_dict == NULL) return 0;
+    if (key == NULL && (key = PyUnicode_InternFromString("_swiftjit_desc")) == NULL) { PyErr_Clear(); return 0; }
+    PyObject *v = PyDict_GetItemWithError(t->tp_dict, key);  /* borrowed; the class's own dict only */
+    Py_ssize_t n = 0;
+    const char *s = v != NULL && PyUnicode_Check(v) ? PyUnicode_AsUTF8AndSize(v, &n) : NULL;
+    if (s == NULL) { PyErr_Clear(); return 0; }
+    return (Py_ssize_t)(skip(d) - d) == n && memcmp(s, d, (size_t)n) == 0;
+}
+
 static PyObject *convert_list(PyObject *o, const char *item, int out) {
     Py_ssize_t n = PyList_GET_SIZE(o);
     PyObject *r = PyList_New(n);
@@ -773,9 +789,11 @@ static PyObject *convert(PyObject *o, const char *d, int out) {
         return swiftjit_nl_from_list(o, d[1] - '0');
     case 'l':
         if (!PyList_Check(o)) break;
+        if (declared_as(o, d)) { Py_INCREF(o); return o; }
         return convert_list(o, d + 1, out);
     case 'm': {
         if (!PyDict_Check(o)) break;
+        if (declared_as(o, d)) { Py_INCREF(o); return o; }
         const char *value = skip(d + 1);
         PyObject *r = PyDict_New(), *k, *v;
         Py_ssize_t pos = 0;

@@ -107,6 +107,22 @@ def name(spec):
     return k
 
 
+def native_descriptor(spec):
+    """The descriptor nativelist.c's boundary conversions walk for `spec` (Swift's
+    `JITType.nativeListDescriptor`): "n<kind>" a list of numbers, "l<item>", "m<key><value>",
+    "t<count>;<items>", "o" anything else."""
+    k = spec[0]
+    if k == "list" and len(spec[1]) == 1 and spec[1][0] in NATIVE_LIST_ITEMS:
+        return f"n{NATIVE_LIST_ITEMS.index(spec[1][0])}"
+    if k == "list":
+        return "l" + native_descriptor(spec[1])
+    if k == "dict":
+        return "m" + native_descriptor(spec[1]) + native_descriptor(spec[2])
+    if k == "tuple":
+        return f"t{len(spec[1])};" + "".join(native_descriptor(s) for s in spec[1])
+    return "o"
+
+
 def display(spec):
     """Numba's spelling of `spec` (for repr and messages)."""
     k = spec[0]
@@ -297,7 +313,10 @@ def caster(spec):
     if k in ("list", "dict"):
         def cast(x):
             from . import typed
-            if isinstance(x, (typed.List, typed.Dict)) and spec_of_container(x) == spec:
+            # Typed containers of the type; also the plain native ones compiled code makes
+            # from [] / {} and stores into typed containers of typed lists / dicts.
+            if isinstance(x, (typed.List, typed.Dict, typed._NativeList, typed._NativeDict)) \
+                    and spec_of_container(x) == spec:
                 return x
             raise Refused
         return cast
