@@ -252,6 +252,30 @@ def test_nested_numeric_lists_keep_identity():
         total([List([List([1])]), List([List([0.5])])])
 
 
+def test_nested_numeric_dicts_keep_identity():
+    ld = List([Dict({1: 1}), Dict({2: 2})])
+    inner = ld[0]
+    sd = Dict({"x": Dict({1: 0.5})})
+
+    @njit
+    def bump(xs, d):
+        xs[0][1] = xs[0].get(1, 0) + 1
+        xs.append({5: 6})  # a dict made in compiled code: a native dict of int64 -> int64
+        d["x"][2] = 1.5
+        d["y"] = {7: 0.25}
+        return xs
+
+    assert bump(ld, sd) is ld and ld[0] is inner and inner[1] == 2 and dict(ld[2]) == {5: 6}
+    assert dict(sd["x"]) == {1: 0.5, 2: 1.5} and dict(sd["y"]) == {7: 0.25}
+    ld.append(ld[2])
+    sd["z"] = sd["y"]
+    with pytest.raises(TypeError):
+        ld.append({1: 1})
+    with pytest.raises(TypeError):
+        sd["w"] = Dict({1: 1})  # int64 values where float64 ones are declared
+    assert len(bump(ld, sd)) == 5
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.text(max_size=6), max_size=30))
 def test_word_count_hypothesis(words):
@@ -329,6 +353,7 @@ def test_call_cost_does_not_depend_on_length():
         (Dict({(i, 0.5): np.zeros(1) for i in range(10)}), Dict({(i, 0.5): np.zeros(1) for i in range(100_000)})),
         (List([List([i]) for i in range(10)]), List([List([i]) for i in range(100_000)])),
         (Dict({str(i): List([1.5]) for i in range(10)}), Dict({str(i): List([1.5]) for i in range(100_000)})),
+        (List([Dict({1: i}) for i in range(10)]), List([Dict({1: i}) for i in range(100_000)])),
     ]
 
     def median_time(arg, calls=300):

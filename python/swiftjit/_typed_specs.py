@@ -123,6 +123,23 @@ def native_descriptor(spec):
     return "o"
 
 
+def native_dict_descriptor(spec):
+    """The descriptor nativedict.c's walk follows for `spec` (Swift's
+    `JITType.nativeDictDescriptor`): "N<value kind><key is bool>" a dict held natively,
+    "L<item>", "D<key><value>", "T<count>:<items>", "x" anything else."""
+    k = spec[0]
+    if k == "dict" and len(spec[1]) == 1 and len(spec[2]) == 1 and spec[1][0] in NATIVE_DICT_KEYS \
+            and spec[2][0] in NATIVE_DICT_VALUES:
+        return f"N{NATIVE_DICT_VALUES.index(spec[2][0])}{1 if spec[1][0] == 'bool' else 0}"
+    if k == "list":
+        return "L" + native_dict_descriptor(spec[1])
+    if k == "dict":
+        return "D" + native_dict_descriptor(spec[1]) + native_dict_descriptor(spec[2])
+    if k == "tuple":
+        return f"T{len(spec[1])}:" + "".join(native_dict_descriptor(s) for s in spec[1])
+    return "x"
+
+
 def display(spec):
     """Numba's spelling of `spec` (for repr and messages)."""
     k = spec[0]

@@ -319,11 +319,13 @@ def _object_class(spec):
     if spec[0] == "list":
         ns = {"__slots__": (), "_spec": spec, "_swiftjit_type": name,
               "_swiftjit_desc": _specs.native_descriptor(spec),
+              "_swiftjit_ddesc": _specs.native_dict_descriptor(spec),
               "_cast": staticmethod(_specs.caster(spec[1])), "__module__": __name__}
         cls = type(_specs.display(spec), (_ObjectList,), ns)
     else:
         ns = {"__slots__": (), "_spec": spec, "_swiftjit_type": name,
               "_swiftjit_desc": _specs.native_descriptor(spec),
+              "_swiftjit_ddesc": _specs.native_dict_descriptor(spec),
               "_cast_key": staticmethod(_specs.caster(spec[1])),
               "_cast_value": staticmethod(_specs.caster(spec[2])), "__module__": __name__}
         cls = type(_specs.display(spec), (_ObjectDict,), ns)
