@@ -47,7 +47,8 @@ def parse(text):
         return tokens[pos[0]] if pos[0] < len(tokens) else None
 
     def one():
-        w = _ALIASES.get(take(), None) or tokens[pos[0] - 1]
+        w = take()
+        w = _ALIASES.get(w, w)
         if w in _SCALARS:
             return (w,)
         take("(")
@@ -71,7 +72,8 @@ def parse(text):
             take(")")
             return ("dict", k, v)
         if w == "array":
-            dtype = _ALIASES.get(take(), tokens[pos[0] - 1])
+            dtype = take()
+            dtype = _ALIASES.get(dtype, dtype)
             take(",")
             nd = take()
             take(",")
