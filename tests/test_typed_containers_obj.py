@@ -97,6 +97,15 @@ def test_repr_str_and_pickle():
     assert str(List(["a"])) == "['a']" and str(Dict({"k": 1})) == "{'k': 1}"
 
 
+def test_typeof():
+    from swiftjit import typeof
+    assert typeof(List(["a"])) == types.ListType(types.unicode_type)
+    assert typeof(List(["a"])).name == "ListType[unicode_type]"
+    assert typeof(Dict({(1, "a"): np.zeros(2)})).compiler_name == "dict(tuple(int64, unicode_type), array(float64, 1d, C))"
+    assert typeof(List([List([1.5])])) == types.ListType(types.ListType(types.float64))
+    assert typeof(Dict({1: 2})) == types.DictType(types.int64, types.int64)
+
+
 def test_item_types_from_items_unified_as_compiled_code_does():
     assert List([1, 2.5, "x"][2:]).item_type == "unicode_type"
     assert List([(1, 2.0), (1.5, 2)]).item_type == "UniTuple(float64, 2)"

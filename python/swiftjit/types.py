@@ -433,7 +433,29 @@ def typeof(value):
             t = _NAMESPACE.get(value.dtype.name)
             if isinstance(t, Type):
                 return t
+    from . import typed, _typed_specs
+    if isinstance(value, (typed.List, typed.Dict)):
+        spec = _typed_specs.spec_of_container(value)
+        if spec is None:
+            raise ValueError(f"an empty {type(value).__name__}() has no element types yet")
+        return _type_of_spec(spec)
     raise ValueError(f"cannot type {type(value).__name__} values in nopython mode")
+
+
+def _type_of_spec(spec):
+    """The type object of a typed container's element spec (python/swiftjit/_typed_specs.py)."""
+    k = spec[0]
+    if k == "str":
+        return unicode_type
+    if k == "tuple":
+        return Tuple(tuple(_type_of_spec(s) for s in spec[1])) if spec[1] else BaseTuple(())
+    if k == "array":
+        return Array(_DTYPES[spec[1]], spec[2], spec[3], readonly=spec[4])
+    if k == "list":
+        return ListType(_type_of_spec(spec[1]))
+    if k == "dict":
+        return DictType(_type_of_spec(spec[1]), _type_of_spec(spec[2]))
+    return {"int64": int64, "float64": float64, "bool": boolean, "complex128": complex128}[k]
 
 
 class _UnicodeType(Type):
