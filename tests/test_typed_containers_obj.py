@@ -326,6 +326,107 @@ def test_typed_containers_made_in_jitted_code():
     assert njit(word_count)(names, got) == len(got)
 
 
+OPS = st.lists(st.tuples(st.sampled_from(["append", "insert", "extend", "set", "slice", "pop", "del", "sort",
+                                            "reverse", "iadd", "imul", "remove", "clear"]),
+                         st.integers(-5, 5), st.lists(st.text(max_size=4), max_size=3)), max_size=25)
+
+
+def joined(xs):
+    out = ""
+    for x in xs:
+        out += x + "|"
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(OPS)
+def test_python_side_operations_differential(ops):
+    """The same operations from Python on a plain list and on a typed List[str]; after each,
+    the compiled function sees the same items as plain Python."""
+    ref, xs = ["a", "ü"], List(["a", "ü"])
+    compiled = njit(joined)
+    for op, i, vals in ops:
+        for target in (ref, xs):
+            v = vals[0] if vals else "v"
+            try:
+                if op == "append":
+                    target.append(v)
+                elif op == "insert":
+                    target.insert(i, v)
+                elif op == "extend":
+                    target.extend(vals)
+                elif op == "set":
+                    target[i] = v
+                elif op == "slice":
+                    target[i:i + 2] = vals
+                elif op == "pop":
+                    target.pop(i)
+                elif op == "del":
+                    del target[i:i + 1]
+                elif op == "sort":
+                    target.sort(reverse=i < 0)
+                elif op == "reverse":
+                    target.reverse()
+                elif op == "iadd":
+                    target += vals
+                elif op == "imul":
+                    target *= max(i, 0) % 3
+                elif op == "remove":
+                    target.remove(v)
+                else:
+                    target.clear()
+            except (IndexError, ValueError):
+                pass
+        assert list(xs) == ref and type(xs) is type(List(["z"]))
+        assert compiled(xs) == joined(ref)
+
+
+DICT_OPS = st.lists(st.tuples(st.sampled_from(["set", "update", "setdefault", "pop", "popitem", "del", "ior",
+                                                 "clear", "fromkeys"]),
+                              st.text(max_size=3), st.integers(-3, 3)), max_size=25)
+
+
+def weighted(d):
+    out = 0
+    for k, v in d.items():
+        out = (out * 7 + len(k) * v) % 1000003
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(DICT_OPS)
+def test_python_side_dict_operations_differential(ops):
+    ref, d = {"é": 1}, Dict({"é": 1})
+    compiled = njit(weighted)
+    for op, k, v in ops:
+        results = []
+        for target in (ref, d):
+            try:
+                if op == "set":
+                    target[k] = v
+                elif op == "update":
+                    target.update({k: v, k + "x": v + 1})
+                elif op == "setdefault":
+                    results.append(target.setdefault(k, v))
+                elif op == "pop":
+                    results.append(target.pop(k, None))
+                elif op == "popitem":
+                    results.append(target.popitem())
+                elif op == "del":
+                    del target[k]
+                elif op == "ior":
+                    target |= {k: v}
+                elif op == "fromkeys":
+                    results.append(dict(type(target).fromkeys([k, "z"], v)))
+                else:
+                    target.clear()
+            except KeyError:
+                results.append("KeyError")
+        assert results[:1] == results[1:] or len(results) == 0
+        assert dict(d) == ref and list(d) == list(ref) and type(d) is type(Dict({"a": 1}))
+        assert compiled(d) == weighted(ref)
+
+
 # ---------------------------------------------------------------- identity, no conversion
 
 def test_returned_containers_are_the_same_objects():

@@ -181,6 +181,10 @@ class _ObjectList(list):
 
     __rmul__ = __mul__
 
+    def __imul__(self, n):
+        # In place (defining __mul__ would otherwise make `*=` rebind to a new list).
+        return list.__imul__(self, n)
+
     def __getitem__(self, index):
         if isinstance(index, slice):
             return self._trusted(list.__getitem__(self, index))
