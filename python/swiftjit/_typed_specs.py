@@ -243,8 +243,14 @@ def unify(a, b):
 def unify_all(values):
     """The unified spec of `values` (at least one)."""
     u = None
+    seen = None  # the exact type of the last value, when it is a plain scalar type already unified
     for v in values:
+        t = type(v)
+        if t is seen:
+            continue  # str, float, bool, complex: same spec as before (ints: range checked by the casts)
         s = of_value(v)
+        if t in _PLAIN_SCALARS:
+            seen = t
         if u is None:
             u = s
             continue
@@ -254,6 +260,15 @@ def unify_all(values):
                             "(use a tuple for values of mixed types)")
         u = n
     return u
+
+
+_PLAIN_SCALARS = (str, int, float, bool, complex)
+
+
+def exact_type(spec):
+    """The Python type whose values are stored as they are for an element of `spec` (no cast
+    needed), or None."""
+    return {"str": str, "float64": float, "bool": bool, "complex128": complex}.get(spec[0])
 
 
 class Refused(Exception):

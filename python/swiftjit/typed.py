@@ -110,6 +110,7 @@ class _ObjectList(list):
     __slots__ = ()
     _spec = None   # ("list", item spec), set on each generated class
     _cast = None   # staticmethod: value -> stored value, or raises _specs.Refused
+    _exact = None  # the Python type stored without a cast (str for unicode_type items), or None
 
     def __new__(cls, iterable=None):
         if cls._spec is None:
@@ -130,15 +131,20 @@ class _ObjectList(list):
         return self
 
     def _item(self, v):
+        if type(v) is self._exact:
+            return v
         try:
             return self._cast(v)
         except _specs.Refused:
             raise _refused("List", self._spec[1], v) from None
 
     def _checked(self, values):
-        cast = self._cast
+        cast, exact = self._cast, self._exact
         out = []
         for v in values:
+            if type(v) is exact:
+                out.append(v)
+                continue
             try:
                 out.append(cast(v))
             except _specs.Refused:
@@ -151,7 +157,7 @@ class _ObjectList(list):
         return _specs.display(self._spec[1])
 
     def append(self, value):
-        list.append(self, self._item(value))
+        list.append(self, value if type(value) is self._exact else self._item(value))
 
     def insert(self, index, value):
         list.insert(self, index, self._item(value))
@@ -213,6 +219,8 @@ class _ObjectDict(dict):
     _spec = None       # ("dict", key spec, value spec)
     _cast_key = None   # staticmethods, as _ObjectList._cast
     _cast_value = None
+    _exact_key = None  # as _ObjectList._exact
+    _exact_value = None
 
     def __new__(cls, *args, **kwargs):
         if cls._spec is None:
@@ -226,6 +234,8 @@ class _ObjectDict(dict):
         pass  # __new__ did the work
 
     def _key(self, k):
+        if type(k) is self._exact_key:
+            return k
         try:
             return self._cast_key(k)
         except _specs.Refused:
@@ -233,6 +243,8 @@ class _ObjectDict(dict):
                             f"{_specs.describe(k)} key") from None
 
     def _value(self, v):
+        if type(v) is self._exact_value:
+            return v
         try:
             return self._cast_value(v)
         except _specs.Refused:
@@ -240,7 +252,11 @@ class _ObjectDict(dict):
                             f"{_specs.describe(v)} value") from None
 
     def __setitem__(self, key, value):
-        dict.__setitem__(self, self._key(key), self._value(value))
+        if type(key) is not self._exact_key:
+            key = self._key(key)
+        if type(value) is not self._exact_value:
+            value = self._value(value)
+        dict.__setitem__(self, key, value)
 
     def update(self, *args, **kwargs):
         if len(args) > 1:
@@ -248,7 +264,9 @@ class _ObjectDict(dict):
         pairs = []
         if args:
             src = args[0]
-            if hasattr(src, "keys"):
+            if isinstance(src, dict):
+                pairs = list(src.items())
+            elif hasattr(src, "keys"):
                 pairs = [(k, src[k]) for k in src.keys()]
             else:
                 for item in src:
@@ -324,14 +342,17 @@ def _object_class(spec):
         ns = {"__slots__": (), "_spec": spec, "_swiftjit_type": name,
               "_swiftjit_desc": _specs.native_descriptor(spec),
               "_swiftjit_ddesc": _specs.native_dict_descriptor(spec),
-              "_cast": staticmethod(_specs.caster(spec[1])), "__module__": __name__}
+              "_cast": staticmethod(_specs.caster(spec[1])), "_exact": _specs.exact_type(spec[1]),
+              "__module__": __name__}
         cls = type(_specs.display(spec), (_ObjectList,), ns)
     else:
         ns = {"__slots__": (), "_spec": spec, "_swiftjit_type": name,
               "_swiftjit_desc": _specs.native_descriptor(spec),
               "_swiftjit_ddesc": _specs.native_dict_descriptor(spec),
               "_cast_key": staticmethod(_specs.caster(spec[1])),
-              "_cast_value": staticmethod(_specs.caster(spec[2])), "__module__": __name__}
+              "_cast_value": staticmethod(_specs.caster(spec[2])),
+              "_exact_key": _specs.exact_type(spec[1]), "_exact_value": _specs.exact_type(spec[2]),
+              "__module__": __name__}
         cls = type(_specs.display(spec), (_ObjectDict,), ns)
     _object_classes[name] = cls
     return cls
@@ -411,7 +432,9 @@ class List(_NativeList, metaclass=_TypedMeta):
             return out
         # Other items: the class of their unified type (plain lists/dicts inside become typed).
         spec = ("list", _specs.unify_all(items))
-        return _object_class(spec)([_coerce(spec[1], x) for x in items])
+        if spec[1][0] in ("list", "dict", "tuple"):
+            items = [_coerce(spec[1], x) for x in items]
+        return _object_class(spec)(items)
 
     @classmethod
     def empty_list(cls, item_type, allocated=0):
@@ -500,7 +523,9 @@ class Dict(_NativeDict, metaclass=_TypedMeta):
             out.update(items)
             return out
         spec = ("dict", _specs.unify_all(items.keys()), _specs.unify_all(items.values()))
-        return _object_class(spec)({_coerce(spec[1], k): _coerce(spec[2], v) for k, v in items.items()})
+        if spec[1][0] in ("list", "dict", "tuple") or spec[2][0] in ("list", "dict", "tuple"):
+            items = {_coerce(spec[1], k): _coerce(spec[2], v) for k, v in items.items()}
+        return _object_class(spec)(items)
 
     def __init__(self, *args, **kwargs):
         pass  # __new__ did the work
