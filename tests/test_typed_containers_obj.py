@@ -441,6 +441,20 @@ def test_returned_containers_are_the_same_objects():
     assert rx is xs and rd is d and xs == ["a", "k"] and d == {"k": 2}
 
 
+def test_plain_and_typed_arguments_share_one_specialization():
+    @njit
+    def first(xs):
+        xs.append("end")
+        return xs[0]
+
+    plain_list = ["p", "q"]
+    assert first(plain_list) == "p" and plain_list == ["p", "q", "end"]  # reflected, as Numba does
+    typed_list = List(["t"])
+    for _ in range(3):
+        assert first(typed_list) == "t"
+    assert typed_list == ["t", "end", "end", "end"] and len(first.signatures) == 1
+
+
 def test_mutations_are_seen_through_every_reference():
     @njit
     def both(a, b):
