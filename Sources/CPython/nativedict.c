@@ -1010,8 +1010,25 @@ static const char *desc_skip(const char *d) {
     }
 }
 
+/* Whether `o` is an instance of a typed.py class declared for exactly the type of walk
+ * descriptor `d` (the class's own `_swiftjit_ddesc`; a typed.Dict of str -> typed.Dict of
+ * int64 ...): the class's checked stores keep its items native dicts of those kinds, so it
+ * needs no walk (O(1) per call) and stays as it is. */
+static int declared_as(PyObject *o, const char *d) {
+    static PyObject *key = NULL;
+    PyTypeObject *t = Py_TYPE(o);
+    if (!PyType_HasFeature(t, Py_TPFLAGS_HEAPTYPE) || t->tp_dict == NULL) return 0;
+    if (key == NULL && (key = PyUnicode_InternFromString("_swiftjit_ddesc")) == NULL) { PyErr_Clear(); return 0; }
+    PyObject *v = PyDict_GetItemWithError(t->tp_dict, key);  /* borrowed; the class's own dict only */
+    Py_ssize_t n = 0;
+    const char *s = v != NULL && PyUnicode_Check(v) ? PyUnicode_AsUTF8AndSize(v, &n) : NULL;
+    if (s == NULL) { PyErr_Clear(); return 0; }
+    return (Py_ssize_t)(desc_skip(d) - d) == n && memcmp(s, d, (size_t)n) == 0;
+}
+
 /* A replacement for `o` (new reference), `o` itself (new reference) when unchanged, or NULL on error. */
 static PyObject *walk(PyObject *o, const char *d, int import) {
+    if ((*d == 'L' || *d == 'D') && declared_as(o, d)) { Py_INCREF(o); return o; }
     switch (*d) {
     case 'N': {
         if (import && !is_native(o) && PyDict_Check(o))

@@ -584,17 +584,42 @@ static PyObject *nl_tp_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
  * `_NativeList._register_typed(List, Dict)`), for typed containers made by compiled code. */
 static PyObject *typed_classes[2];
 
+/* typed.py's `_empty_by_name(type_name)`: a new empty typed container of boxed elements
+ * (a list/dict subclass per declared type), for swiftjit_typed_object_new. */
+static PyObject *typed_object_maker;
+
 static PyObject *m_register_typed(PyObject *unused, PyObject *const *args, Py_ssize_t n) {
     (void)unused;
-    if (n != 2 || !PyType_Check(args[0]) || !PyType_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "_register_typed(List, Dict) takes the two classes");
+    if ((n != 2 && n != 3) || !PyType_Check(args[0]) || !PyType_Check(args[1])
+        || (n == 3 && !PyCallable_Check(args[2]))) {
+        PyErr_SetString(PyExc_TypeError, "_register_typed(List, Dict[, make_empty]) takes the two classes "
+                                         "and a callable");
         return NULL;
     }
     for (int i = 0; i < 2; i++) {
         Py_INCREF(args[i]);
         Py_XSETREF(typed_classes[i], args[i]);
     }
+    if (n == 3) {
+        Py_INCREF(args[2]);
+        Py_XSETREF(typed_object_maker, args[2]);
+    }
     Py_RETURN_NONE;
+}
+
+/* A typed container of boxed elements made by compiled code (`List.empty_list(unicode_type)`,
+ * `Dict.empty(unicode_type, int64)`): a new empty instance of typed.py's class for the
+ * compiler type name `name` ("list(str)", "dict(str, int64)"). */
+PyObject *swiftjit_typed_object_new(const char *name) {
+    if (typed_object_maker == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "swiftjit.typed is not initialized");
+        return NULL;
+    }
+    PyObject *s = PyUnicode_FromString(name);
+    if (s == NULL) return NULL;
+    PyObject *r = PyObject_CallOneArg(typed_object_maker, s);
+    Py_DECREF(s);
+    return r;
 }
 
 /* The registered class (0: typed.List, 1: typed.Dict), borrowed; NULL before registration. */
@@ -718,6 +743,22 @@ static const char *skip(const char *d) {
 
 static PyObject *convert(PyObject *o, const char *d, int out);
 
+/* Whether `o` is an instance of a typed.py class declared for exactly the type of descriptor
+ * `d` (the class's own `_swiftjit_desc`; a typed.List of typed.Lists of int64 ...). The
+ * class's checked stores keep its items of that type, so it is passed to compiled code and
+ * returned as it is: no copy of the outer container, no reflection, the same object back. */
+static int declared_as(PyObject *o, const char *d) {
+    static PyObject *key = NULL;
+    PyTypeObject *t = Py_TYPE(o);
+    if (!PyType_HasFeature(t, Py_TPFLAGS_HEAPTYPE) || t->tp_dict == NULL) return 0;
+    if (key == NULL && (key = PyUnicode_InternFromString("_swiftjit_desc")) == NULL) { PyErr_Clear(); return 0; }
+    PyObject *v = PyDict_GetItemWithError(t->tp_dict, key);  /* borrowed; the class's own dict only */
+    Py_ssize_t n = 0;
+    const char *s = v != NULL && PyUnicode_Check(v) ? PyUnicode_AsUTF8AndSize(v, &n) : NULL;
+    if (s == NULL) { PyErr_Clear(); return 0; }
+    return (Py_ssize_t)(skip(d) - d) == n && memcmp(s, d, (size_t)n) == 0;
+}
+
 static PyObject *convert_list(PyObject *o, const char *item, int out) {
     Py_ssize_t n = PyList_GET_SIZE(o);
     PyObject *r = PyList_New(n);
@@ -748,9 +789,11 @@ static PyObject *convert(PyObject *o, const char *d, int out) {
         return swiftjit_nl_from_list(o, d[1] - '0');
     case 'l':
         if (!PyList_Check(o)) break;
+        if (declared_as(o, d)) { Py_INCREF(o); return o; }
         return convert_list(o, d + 1, out);
     case 'm': {
         if (!PyDict_Check(o)) break;
+        if (declared_as(o, d)) { Py_INCREF(o); return o; }
         const char *value = skip(d + 1);
         PyObject *r = PyDict_New(), *k, *v;
         Py_ssize_t pos = 0;
@@ -869,6 +912,7 @@ void *swiftjit_nativelist_symbol(int i, const char **name) {
     case 6: SYM(swiftjit_nl_reflect);
     case 7: SYM(swiftjit_nl_to_list);
     case 8: SYM(swiftjit_typed_new);
+    case 9: SYM(swiftjit_typed_object_new);
     default: return NULL;
     }
 #undef SYM

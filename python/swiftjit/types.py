@@ -17,7 +17,7 @@ types (``int32[:]``) are kept exactly.
 
 __all__ = [
     "Type", "Number", "Integer", "Float", "Complex", "Boolean", "NoneType", "Array", "BaseTuple",
-    "UniTuple", "Tuple", "Optional", "Signature", "from_name", "parse_signature",
+    "UniTuple", "Tuple", "Optional", "ListType", "DictType", "Signature", "from_name", "parse_signature",
     "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "intp", "uintp", "intc",
     "uintc", "float32", "float64", "double", "complex64", "complex128", "boolean", "bool_", "b1",
     "void", "none", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "f4", "f8", "c8", "c16",
@@ -268,6 +268,34 @@ class Optional(Type):
         return f"optional({self.type.compiler_name})"
 
 
+class ListType(Type):
+    """``ListType(item_type)``: the type of a ``swiftjit.typed.List`` (an item type of nested typed lists)."""
+
+    __slots__ = ("item_type",)
+
+    def __init__(self, item_type):
+        self.item_type = _as_type(item_type)
+        super().__init__(f"ListType[{self.item_type}]")
+
+    @property
+    def compiler_name(self):
+        return f"list({self.item_type.compiler_name})"
+
+
+class DictType(Type):
+    """``DictType(key_type, value_type)``: the type of a ``swiftjit.typed.Dict``."""
+
+    __slots__ = ("key_type", "value_type")
+
+    def __init__(self, key_type, value_type):
+        self.key_type, self.value_type = _as_type(key_type), _as_type(value_type)
+        super().__init__(f"DictType[{self.key_type},{self.value_type}]")
+
+    @property
+    def compiler_name(self):
+        return f"dict({self.key_type.compiler_name}, {self.value_type.compiler_name})"
+
+
 class Signature:
     """``return_type(args...)``; ``return_type`` is None when only argument types were given."""
 
@@ -307,6 +335,8 @@ def _as_type(t):
         return float64
     if t is complex:
         return complex128
+    if t is str:
+        return unicode_type
     try:
         import numpy as np
         name = np.dtype(t).name
@@ -333,6 +363,7 @@ _by_name["bool"] = boolean
 _NAMESPACE = {name: value for name, value in globals().items()
               if isinstance(value, Type)}
 _NAMESPACE.update({"Array": Array, "UniTuple": UniTuple, "Tuple": Tuple, "Optional": Optional,
+                   "ListType": ListType, "DictType": DictType,
                    "complex": complex128, "float": float64, "int": int64, "bool": boolean})
 
 
@@ -402,8 +433,37 @@ def typeof(value):
             t = _NAMESPACE.get(value.dtype.name)
             if isinstance(t, Type):
                 return t
+    from . import typed, _typed_specs
+    if isinstance(value, (typed.List, typed.Dict)):
+        spec = _typed_specs.spec_of_container(value)
+        if spec is None:
+            raise ValueError(f"an empty {type(value).__name__}() has no element types yet")
+        return _type_of_spec(spec)
     raise ValueError(f"cannot type {type(value).__name__} values in nopython mode")
 
 
+def _type_of_spec(spec):
+    """The type object of a typed container's element spec (python/swiftjit/_typed_specs.py)."""
+    k = spec[0]
+    if k == "str":
+        return unicode_type
+    if k == "tuple":
+        return Tuple(tuple(_type_of_spec(s) for s in spec[1])) if spec[1] else BaseTuple(())
+    if k == "array":
+        return Array(_DTYPES[spec[1]], spec[2], spec[3], readonly=spec[4])
+    if k == "list":
+        return ListType(_type_of_spec(spec[1]))
+    if k == "dict":
+        return DictType(_type_of_spec(spec[1]), _type_of_spec(spec[2]))
+    return {"int64": int64, "float64": float64, "bool": boolean, "complex128": complex128}[k]
+
+
+class _UnicodeType(Type):
+    __slots__ = ()
+    # In compiled code: a type argument of typed.List.empty_list / typed.Dict.empty.
+    __swiftjit_builtin__ = "typed.type.str"
+
+
 # str values (issue 11): Numba's name; the compiler calls it "str".
-unicode_type = Type("unicode_type")
+unicode_type = _UnicodeType("unicode_type")
+_NAMESPACE["unicode_type"] = unicode_type

@@ -129,7 +129,8 @@ public struct TypeInference {
         case .builtin(let f):
             if f.hasPrefix("math.") || f.hasPrefix("cmath.") { return .function(f) }
             guard Registry.builtinFunctions.contains(f) || LanguageTyping.builtins.contains(f)
-                    || ContainerTyping.builtins.contains(f) || TypedContainerTyping.classes.contains(f) else {
+                    || ContainerTyping.builtins.contains(f) || TypedContainerTyping.classes.contains(f)
+                    || f == TypedContainerTyping.unicodeType else {
                 throw err("the builtin '\(f)' is not supported in nopython mode", pos)
             }
             return .function(f)
@@ -203,6 +204,7 @@ public struct TypeInference {
                     // number types called as casts (`numba.float64(x)` is `float(x)`).
                     if attr == "prange", m == "swiftjit" { return .function("range") }  // see docs/PARALLEL.md
                     if let cast = Self.swiftjitCasts[attr] { return .function(cast) }
+                    if attr == "unicode_type" { return .function(TypedContainerTyping.unicodeType) }
                     throw err("\(m).\(attr) is not supported in nopython mode (only prange and the number types are)", pos)
                 }
                 if Registry.mathConstants[attr] != nil { return .float64 }

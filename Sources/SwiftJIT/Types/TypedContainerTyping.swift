@@ -1,17 +1,23 @@
 /// `swiftjit.typed.List.empty_list(T)` and `swiftjit.typed.Dict.empty(K, V)` inside compiled
 /// code (issue 11 points 1-2): they make a typed container (a `typed.List`/`typed.Dict`
-/// object, the native storage of lists of numbers and int-keyed dicts of numbers), which
-/// goes back to Python as that typed object, as Numba's do.
+/// object: the native storage of lists of numbers and int-keyed dicts of numbers, or for
+/// str items, keys or values and float keys the list/dict subclass typed.py makes per
+/// declared type), which goes back to Python as that typed object, as Numba's do.
 ///
 /// Values: the module `swiftjit.typed` is `.module("swiftjit.typed")`; its classes (also
 /// imported by name, `from swiftjit.typed import List`) are `.function("typed.List")` and
 /// `.function("typed.Dict")`; their constructors `.function("typed.List.empty_list")` and
 /// `.function("typed.Dict.empty")`. Item types are the number casts the type names resolve
-/// to (`types.int64`, `swiftjit.float64`, `int`, `float`, `bool`, `complex`). The call is a
+/// to (`types.int64`, `swiftjit.float64`, `int`, `float`, `bool`, `complex`) and
+/// `types.unicode_type` (`unicodeType`). The call is a
 /// `ContainerCall.builtin("swiftjit.typed.*")`, lowered by `FunctionLowering.typedContainerNew`.
 enum TypedContainerTyping {
     /// Global names of the classes (`GlobalValue.builtin`).
     static let classes: Set<String> = ["typed.List", "typed.Dict"]
+
+    /// `swiftjit.types.unicode_type` as a value in compiled code (a global imported by name,
+    /// whose `__swiftjit_builtin__` is this, or `types.unicode_type`): only a type argument.
+    static let unicodeType = "typed.type.str"
 
     /// The element type a type argument stands for.
     static func elementType(_ t: JITType) -> JITType? {
@@ -20,6 +26,7 @@ enum TypedContainerTyping {
         case .function("float"): return .float64
         case .function("bool"): return .boolean
         case .function("complex"): return .complex128
+        case .function(unicodeType), .function("str"): return .string
         default: return nil
         }
     }
@@ -72,8 +79,8 @@ extension TypeInference {
         func element(_ t: JITType, _ role: String) throws -> JITType {
             guard let e = TypedContainerTyping.elementType(t) else {
                 throw err("\(name)(): the \(role) \(t) is not one compiled code can make a typed container of "
-                          + "(int64, float64, bool and complex128 items; int64 and bool keys with int64, float64 "
-                          + "and bool values); make it in Python and pass it in", pos)
+                          + "(int64, float64, bool, complex128 and unicode_type items, keys and values); make it "
+                          + "in Python and pass it in", pos)
             }
             return e
         }
@@ -102,10 +109,6 @@ extension TypeInference {
             }
             guard let kt = key, let vt = value else { throw err("Dict.empty() needs key_type and value_type", pos) }
             let k = try element(kt, "key type"), v = try element(vt, "value type")
-            guard k == .int64 || k == .boolean, v != .complex128 else {
-                throw err("Dict.empty(\(k), \(v)) cannot be made in compiled code (int64 and bool keys with int64, "
-                          + "float64 and bool values can); make it in Python and pass it in", pos)
-            }
             return .dict(k, v)
         case "typed.List", "typed.Dict":
             let short = name.dropFirst("typed.".count)

@@ -3,22 +3,24 @@ import SwiftJIT
 
 /// Types of str, list, dict and set arguments (issue 11).
 ///
-/// A list, dict or set is typed from its elements: every element is looked at
+/// A plain list, dict or set is typed from its elements: every element is looked at
 /// (O(n) per call that misses the fast path, which such arguments always do),
 /// and their types are unified (int and float give float). A `swiftjit.typed`
-/// List or Dict carries its element types, so an empty one has a type too.
+/// List or Dict is typed by its class alone, in O(1) (TypedContainers.swift), and
+/// takes the fast path.
 extension DispatcherCore {
     /// The type of a str/list/dict/set argument; nil when `o` is none of these
     /// (or with a Python exception set when it cannot be typed).
     func containerType(_ o: PyPtr, argument i: Int) -> JITType? {
         if PyObject_TypeCheck(o, &PyUnicode_Type) != 0 { return .string }
+        if let declared = DeclaredContainerClasses.type(of: o) { return declared }  // typed.List[str] ...
         if let typed = typedContainerType(o, argument: i) { return typed }
         if PyErr_Occurred() != nil { return nil }
         let isList = PyObject_TypeCheck(o, &PyList_Type) != 0
         let isDict = PyObject_TypeCheck(o, &PyDict_Type) != 0
         let isSet = PyObject_TypeCheck(o, &PySet_Type) != 0
         guard isList || isDict || isSet else { return nil }
-        // typed.List / typed.Dict: declared element types (`_swiftjit_types`, names parsed by ExplicitSignatures).
+        // A list/dict subclass declaring its element types (`_swiftjit_type`, names parsed by ExplicitSignatures).
         if let declared = declaredTypes(o, argument: i) { return declared }
         if PyErr_Occurred() != nil { return nil }
         func fail(_ message: String) -> JITType? {

@@ -93,6 +93,8 @@ final class DispatcherCore {
             if DispatcherCore.keyableTypes.contains(t) { return t }
             let typed = DispatcherCore.typedContainerKey(sample[a]!)
             if typed != 0 { return typed }
+            let declared = DeclaredContainerClasses.key(sample[a]!)  // typed.List[str] ...: exact type
+            if declared != 0 { return declared }
             if let nd = swiftjit_ndarray_type(), swiftjit_type(sample[a]!) == nd {
                 return UInt(swiftjit_array_key(sample[a]!))
             }
@@ -207,7 +209,9 @@ final class DispatcherCore {
             let entry = unsafeBitCast(UInt(compiled[index].wrapperAddress), to: WrapperEntry.self)
             // A typed.List/Dict meeting a specialization first compiled for a plain list/dict:
             // key it too, so that the next calls take the fast path (TypedContainers.swift).
-            if (0..<argCount).contains(where: { DispatcherCore.typedContainerKey(argv[$0]!) != 0 }) {
+            if (0..<argCount).contains(where: {
+                DispatcherCore.typedContainerKey(argv[$0]!) != 0 || DeclaredContainerClasses.key(argv[$0]!) != 0
+            }) {
                 addAlias(entry: entry, sample: argv)
             }
             return entry(argv, argCount)

@@ -120,6 +120,7 @@ extension DispatcherCore {
             var k: UInt = 0
             if DispatcherCore.keyableTypes.contains(t) { k = t }
             else if let nd = DispatcherCore.ndarrayType, swiftjit_type(sample[a]!) == nd { k = UInt(swiftjit_array_key(sample[a]!)) }
+            else if DeclaredContainerClasses.key(sample[a]!) != 0 { k = t }
             else { k = DispatcherCore.typedContainerKey(sample[a]!) }
             if k == 0 { return }
             aliasKeys.append(k)

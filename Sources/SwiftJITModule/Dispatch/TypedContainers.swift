@@ -52,3 +52,50 @@ extension DispatcherCore {
         return nil
     }
 }
+
+/// `swiftjit.typed.List`/`typed.Dict` of element types the native storage does not hold
+/// (str, tuples, arrays, nested containers, float/str/tuple keys ...): `list`/`dict`
+/// subclasses, one class per declared type (python/swiftjit/typed.py `_object_class`), which
+/// compiled code takes as they are (lists and dicts of boxed objects).
+///
+/// Such a class states its type in its own `__dict__` (`_swiftjit_type`, a compiler type name);
+/// it is parsed once per class and memoized here by the type object's address (the class is
+/// kept alive, so the address is never reused). The fast path keys these arguments by the
+/// exact type object, as it does ints and floats: a call costs the same whatever the
+/// container holds. Python's stores into these classes are checked (typed.py), so the items
+/// always have the declared type without the dispatcher looking at them.
+enum DeclaredContainerClasses {
+    /// Declared classes seen so far: type object address -> the type of their instances.
+    nonisolated(unsafe) static var known: [UInt: JITType] = [:]
+
+    /// The declared type of `o` when its exact class is a typed-container class, else nil.
+    /// Subclasses of those classes (which may override the checked stores) are not keyed.
+    static func type(of o: PyPtr) -> JITType? {
+        guard let tp = swiftjit_type(o) else { return nil }
+        if let t = known[UInt(bitPattern: tp)] { return t }
+        let flags = UInt(PyType_GetFlags(tp))
+        guard flags & UInt(Py_TPFLAGS_HEAPTYPE) != 0,
+              let dict = tp.pointee.tp_dict,
+              let attr = PyDict_GetItemString(dict, "_swiftjit_type"),  // borrowed; own dict only
+              let name = Py.string(attr), !name.isEmpty,
+              let t = TypeNameParser.parse(name) else { return nil }
+        switch t {
+        case .list where flags & UInt(Py_TPFLAGS_LIST_SUBCLASS) != 0,
+             .dict where flags & UInt(Py_TPFLAGS_DICT_SUBCLASS) != 0:
+            return remember(tp, t)
+        default:
+            return nil
+        }
+    }
+
+    private static func remember(_ tp: UnsafeMutablePointer<PyTypeObject>, _ t: JITType) -> JITType {
+        Py_IncRef(UnsafeMutableRawPointer(tp).assumingMemoryBound(to: PyObject.self))
+        known[UInt(bitPattern: tp)] = t
+        return t
+    }
+
+    /// The fast-path key of `o` when it is an instance of a declared class (its exact type), else 0.
+    static func key(_ o: PyPtr) -> UInt {
+        type(of: o) != nil ? UInt(bitPattern: swiftjit_type(o)) : 0
+    }
+}
