@@ -37,7 +37,8 @@ extension FunctionLowering {
         } else {
             guard let d = DType.of(computedType) else { throw fail("np.\(name) scalar result \(computedType)") }
             let (x, xt) = try scalarOp(plan.op, values, types, resultDType: d)
-            computed = try cast(x, from: xt, to: computedType)
+            computed = computedType == .boolean && xt == .int64
+                ? b.icmp(LLVMIntNE, x, b.int(0)) : try cast(x, from: xt, to: computedType)
         }
         guard has(plan.outIndex), case .array(let o) = t[plan.outIndex] else { return computed }
         // out=: the result is computed, then written into `out` (broadcast to its shape, as NumPy).
@@ -99,6 +100,7 @@ extension FunctionLowering {
             return (b.libm("nextafter", [try f(0), try f(1)]), .float64)
         case "logaddexp", "logaddexp2":
             return (try logAddExp(try f(0), try f(1), base2: name == "logaddexp2"), .float64)
+        case "float_power": return (b.intrinsic("llvm.pow", [b.f64], [try f(0), try f(1)]), .float64)
         case "power":
             if rd.isFloat { return (b.intrinsic("llvm.pow", [b.f64], [try f(0), try f(1)]), .float64) }
             return (intPow(try i(0), try i(1)), .int64)
@@ -166,7 +168,8 @@ extension FunctionLowering {
         case .int64:
             return b.select(b.icmp(isMax ? LLVMIntSGE : LLVMIntSLE, x, y), x, y)
         case .float64:
-            let ordered = b.fcmp(isMax ? LLVMRealOGE : LLVMRealOLE, x, y)
+            // Strict, as NumPy: maximum(0.0, -0.0) is -0.0.
+            let ordered = b.fcmp(isMax ? LLVMRealOGT : LLVMRealOLT, x, y)
             let keepX = name.hasPrefix("f") ? b.fcmp(LLVMRealUNO, y, y) : b.fcmp(LLVMRealUNO, x, x)
             return b.select(b.or(ordered, keepX), x, y)
         default:

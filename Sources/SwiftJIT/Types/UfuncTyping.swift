@@ -12,6 +12,8 @@ enum UfuncTyping {
         case choose
         /// Float results: ints compute in float64 (16- and 8-bit ints in float32, as Numba).
         case float
+        /// Always float64 (`float_power`).
+        case double
         /// Comparisons: bool results.
         case compare(CompareOperator)
         /// Logical combinations: bool results.
@@ -27,7 +29,8 @@ enum UfuncTyping {
         "power": .own, "fmod": .own,
         "maximum": .choose, "minimum": .choose, "fmax": .choose, "fmin": .choose,
         "hypot": .float, "arctan2": .float, "copysign": .float, "logaddexp": .float, "logaddexp2": .float,
-        "nextafter": .float,
+        "nextafter": .float, "float_power": .double,
+        "left_shift": .op(.lshift), "right_shift": .op(.rshift),
         "greater": .compare(.gt), "greater_equal": .compare(.ge), "less": .compare(.lt),
         "less_equal": .compare(.le), "equal": .compare(.eq), "not_equal": .compare(.ne),
         "logical_and": .logical, "logical_or": .logical, "logical_xor": .logical,
@@ -83,6 +86,7 @@ enum UfuncTyping {
             guard let d = ArrayTyping.resultDType(.add, a, b) else { return nil }
             return d == .bool ? .int64 : d
         case .compare, .logical: return .bool
+        case .double: return ArrayTyping.resultDType(.add, a, b).map { _ in .float64 }
         case .float:
             guard let d = ArrayTyping.resultDType(.add, a, b) else { return nil }
             switch d {
@@ -98,7 +102,8 @@ enum UfuncTyping {
         case .same: return d == .bool ? nil : d
         case .bits: return d.isFloat ? nil : d
         case .predicate: return .bool
-        case .float: return (d == .float32 || d == .int16 || d == .uint16) ? .float32 : .float64
+        // NumPy's float16 loop for bool and 8-bit ints is Numba's float32 one.
+        case .float: return [.float32, .bool, .int8, .uint8, .int16, .uint16].contains(d) ? .float32 : .float64
         }
     }
 
