@@ -168,9 +168,10 @@ extension FunctionLowering {
         case .int64:
             return b.select(b.icmp(isMax ? LLVMIntSGE : LLVMIntSLE, x, y), x, y)
         case .float64:
-            // Strict, as NumPy: maximum(0.0, -0.0) is -0.0.
-            let ordered = b.fcmp(isMax ? LLVMRealOGT : LLVMRealOLT, x, y)
-            let keepX = name.hasPrefix("f") ? b.fcmp(LLVMRealUNO, y, y) : b.fcmp(LLVMRealUNO, x, x)
+            // As NumPy: maximum(0.0, -0.0) is -0.0 (strict), fmax(0.0, -0.0) is 0.0 (C's fmax).
+            let ignoresNaN = name.hasPrefix("f")
+            let ordered = b.fcmp(isMax ? (ignoresNaN ? LLVMRealOGE : LLVMRealOGT) : (ignoresNaN ? LLVMRealOLE : LLVMRealOLT), x, y)
+            let keepX = ignoresNaN ? b.fcmp(LLVMRealUNO, y, y) : b.fcmp(LLVMRealUNO, x, x)
             return b.select(b.or(ordered, keepX), x, y)
         default:
             throw fail("np.\(name) of \(rt)")

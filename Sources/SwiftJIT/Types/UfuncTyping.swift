@@ -80,11 +80,14 @@ enum UfuncTyping {
     /// The element-wise result dtype of binary ufunc `name` (nil: unsupported operand dtypes).
     static func binaryDType(_ kind: Binary, _ a: JITType, _ b: JITType) -> DType? {
         switch kind {
-        case .op(let o): return ArrayTyping.resultDType(o, a, b)
+        case .op(let o):
+            let d = ArrayTyping.resultDType(o, a, b)
+            // NumPy computes these of booleans in int8.
+            return d == .bool && [.floorDiv, .mod].contains(o) ? .int8 : d
         case .choose: return ArrayTyping.resultDType(.add, a, b)
         case .own:
             guard let d = ArrayTyping.resultDType(.add, a, b) else { return nil }
-            return d == .bool ? .int64 : d
+            return d == .bool ? .int8 : d
         case .compare, .logical: return .bool
         case .double: return ArrayTyping.resultDType(.add, a, b).map { _ in .float64 }
         case .float:
