@@ -191,11 +191,11 @@ extension FunctionLowering {
             }
             return b.libm("log1p", [b.intrinsic("llvm.exp", [b.f64], [z])])
         }
-        let negD = LLVMBuildFNeg(bb, d, "")!
-        let xBig = LLVMBuildFAdd(bb, x, softplus(negD), "")!
-        let yBig = LLVMBuildFAdd(bb, y, softplus(d), "")!
+        // max(x, y) + log(1 + e**-|x - y|): one exp and one log1p per element; NaN gives NaN.
+        let larger = b.select(b.fcmp(LLVMRealOGT, d, b.double(0)), x, y)
+        let tail = softplus(LLVMBuildFNeg(bb, b.intrinsic("llvm.fabs", [b.f64], [d]), "")!)
+        let r = b.select(b.fcmp(LLVMRealUNO, d, d), d, LLVMBuildFAdd(bb, larger, tail, "")!)
         let same = LLVMBuildFAdd(bb, x, b.double(base2 ? 1 : FunctionLowering.ln2), "")!
-        let r = b.select(b.fcmp(LLVMRealOGT, d, b.double(0)), xBig, b.select(b.fcmp(LLVMRealOLE, d, b.double(0)), yBig, d))
         // Equal arguments (infinities included) give x + log(2).
         return b.select(b.fcmp(LLVMRealOEQ, x, y), same, r)
     }
