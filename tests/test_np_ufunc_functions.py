@@ -242,13 +242,10 @@ def test_unary_over_dtypes(name):
         a = values(d, 30, 11)
         if name == "reciprocal" and np.dtype(d).kind in "iu":
             a = a[a != 0]  # NumPy: undefined for integer zero (swiftjit: 0)
-        got, exp = j(a), numpy_result(name, a)
-        if name in ("negative",) and np.dtype(d).kind == "u":
-            pass
-        same_result(got, exp, f"{name} {d}")
+        same_result(j(a), numpy_result(name, a), f"{name} {d}")
         same_result(j(a[::3]), numpy_result(name, a[::3]), f"{name} {d} strided")
-    same_result(j(np.zeros((0, 3))), numpy_result(name, np.zeros((0, 3))), name + " empty") \
-        if name not in BITWISE else None
+    empty = np.zeros((0, 3), dtype=np.int64 if name in BITWISE else np.float64)
+    same_result(j(empty), numpy_result(name, empty), name + " empty")
 
 
 @pytest.mark.parametrize("name", ["sign", "reciprocal", "rint", "exp2", "cbrt", "arcsinh", "deg2rad", "signbit",
