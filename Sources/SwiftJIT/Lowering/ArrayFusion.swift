@@ -70,6 +70,10 @@ extension FunctionLowering {
         case .compare(let o, let x, let y):
             guard [.lt, .le, .eq, .ne, .gt, .ge].contains(o) else { return nil }
             op = .compare(o); args = [x, y]
+        case .call(_, let callArgs, _) where ufuncOperation(callArgs, ref) != nil:
+            // np.maximum, np.hypot, np.clip, ... (UfuncLowering.swift), without out=.
+            guard let (o, a) = ufuncOperation(callArgs, ref) else { return nil }
+            op = o; args = a
         case .call(_, let callArgs, let keywords) where callArgs.count == 3:
             // np.where(cond, x, y): both sides are computed per element, as NumPy computes both arrays.
             guard keywords.isEmpty, let res = typed.calls[ref], case .numpy("where") = res.impl,

@@ -10,6 +10,8 @@ enum ElementwiseOp {
     case cast
     /// `np.where(cond, x, y)` per element (only in fused trees, `ArrayFusion.swift`).
     case select
+    /// A NumPy ufunc's element (`np.maximum`, `np.hypot`, `np.clip`, ...: `UfuncLowering.swift`).
+    case ufunc(String)
 }
 
 /// Lowering of NumPy arrays: the array value is
@@ -568,6 +570,8 @@ extension FunctionLowering {
             }
         case .cast:
             return (v[0], t[0])
+        case .ufunc(let name):
+            return try ufuncElement(name, v, t, resultDType: resultDType)
         case .select:
             let rt = resultDType.scalar
             return (b.select(try truth(v[0], t[0]), try cast(v[1], from: t[1], to: rt), try cast(v[2], from: t[2], to: rt)), rt)
@@ -627,6 +631,9 @@ extension FunctionLowering {
             case "dot":
                 return try dot(v[0], t[0], v[1], t[1], result: result)
             default:
+                if UfuncTyping.functions[name] != nil {
+                    return try ufuncCall(name, v, t, present: present, result: result)
+                }
                 if ListExtrasTyping.numpyFunctions[name] != nil {
                     return try numpyArrayOf(name, v, t, present: present, result: result)
                 }
@@ -867,6 +874,7 @@ extension FunctionLowering {
             return try dot(arr, .array(a), v[0], t[0], result: result)
         default:
             if NumpyLibTyping.methods.contains(name) { return try numpyLibMethod(name, arr, a, result: result) }
+            if UfuncTyping.methods.contains(name) { return try ufuncMethod(name, arr, a, v, t, result: result) }
             throw fail("array method \(name)")
         }
     }

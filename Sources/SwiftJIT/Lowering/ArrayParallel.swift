@@ -217,6 +217,7 @@ extension ElementwiseOp {
         case .math(let name): return "np.\(name)"
         case .cast: return "cast"
         case .select: return "np.where"
+        case .ufunc(let name): return "np.\(name)"
         }
     }
 }

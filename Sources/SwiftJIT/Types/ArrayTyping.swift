@@ -68,7 +68,9 @@ enum ArrayTyping {
             let layout: Layout = a.layout == .c ? .f : a.layout == .f ? .c : .any
             return .array(ArrayType(dtype: a.dtype, ndim: a.ndim, layout: a.ndim == 1 ? a.layout : layout, writable: a.writable))
         default:
-            if methods.contains(name) || NumpyLibTyping.methods.contains(name) { return .boundMethod(.array(a), name) }
+            if methods.contains(name) || NumpyLibTyping.methods.contains(name) || UfuncTyping.methods.contains(name) {
+                return .boundMethod(.array(a), name)
+            }
             throw err("\(a) has no attribute '\(name)' in nopython mode")
         }
     }
@@ -212,6 +214,7 @@ enum ArrayTyping {
                 guard x.isNumber else { throw err("np.\(name)\(sig) is not supported") }
                 return predicate ? .boolean : .float64
             }
+            if UfuncTyping.functions[name] != nil { return try UfuncTyping.call(name, args) }
             if NumpyLibTyping.functions[name] != nil { return try NumpyLibTyping.call(name, args) }
             if ListExtrasTyping.numpyFunctions[name] != nil { return try ListExtrasTyping.numpyCall(name, args) }
             throw err("np.\(name) is not supported in nopython mode")
@@ -279,6 +282,7 @@ enum ArrayTyping {
             return try dot(a, b)
         default:
             if NumpyLibTyping.methods.contains(name) { return try NumpyLibTyping.method(a, name, args) }
+            if UfuncTyping.methods.contains(name) { return try UfuncTyping.method(a, name, args) }
             throw err("\(a).\(name)() is not supported in nopython mode")
         }
     }

@@ -184,7 +184,9 @@ public struct TypeInference {
             }
             if case .module("numpy") = vt {
                 if ArrayTyping.numpyFunctions[attr] != nil || NumpyLibTyping.functions[attr] != nil
-                    || ListExtrasTyping.numpyFunctions[attr] != nil { return .function("np.\(attr)") }
+                    || ListExtrasTyping.numpyFunctions[attr] != nil || UfuncTyping.functions[attr] != nil {
+                    return .function("np.\(attr)")
+                }
                 if attr == "random" { return .module("numpy.random") }
                 if let d = ArrayTyping.dtypeNames[attr] { return .dtypeObject(d) }
                 if Registry.mathConstants[attr] != nil { return .float64 }

@@ -138,7 +138,8 @@ enum Registry {
         let sig = "(" + args.map { $0.description }.joined(separator: ", ") + ")"
         if name.hasPrefix("np.") {
             let f = String(name.dropFirst(3))
-            guard let params = ArrayTyping.numpyFunctions[f] ?? NumpyLibTyping.functions[f] ?? ListExtrasTyping.numpyFunctions[f] else {
+            guard let params = ArrayTyping.numpyFunctions[f] ?? NumpyLibTyping.functions[f] ?? ListExtrasTyping.numpyFunctions[f]
+                    ?? UfuncTyping.functions[f] else {
                 throw fail("np.\(f) is not supported in nopython mode")
             }
             let positional = args.count - keywords.count
