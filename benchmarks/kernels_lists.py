@@ -50,7 +50,7 @@ if NUMBA:
             s += (i % 1000) * 0.5
         lo = 0
         for i in range(n):
-            v = (i * 7919) % 10007
+            v = (i * 7919 + 5003) % 10007
             if i == 0 or v < lo:
                 lo = v
         hi = 0.0
@@ -62,7 +62,7 @@ if NUMBA:
 else:
     @jit(nopython=True)
     def genexpr_reduce(n):
-        return (sum((i % 1000) * 0.5 for i in range(n)) + min((i * 7919) % 10007 for i in range(n))
+        return (sum((i % 1000) * 0.5 for i in range(n)) + min((i * 7919 + 5003) % 10007 for i in range(n))
                 + max((i % 977) * 1.5 for i in range(n)))
 ''',
         "entry": "genexpr_reduce",

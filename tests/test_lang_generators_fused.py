@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from container_support import check as container_check
+from jitcheck import check_memory_flat
 from swiftjit import njit
 
 CONFIG = settings(max_examples=40, deadline=None)
@@ -185,8 +186,6 @@ def test_non_numeric_and_variable_start_keep_the_list():
 
 
 def test_fused_reduction_in_a_loop_keeps_memory_flat():
-    from jitcheck import check_memory_flat
-
     def f(n):
         t = 0.0
         for k in range(n):
@@ -273,3 +272,89 @@ def test_sorted_copies_a_native_list_and_keeps_the_argument():
         ys = sorted(xs, key=lambda x: -x)
         return ys, xs
     check(g, [3.0, 1.0, 2.0])
+
+
+# ------------------------------------------------------------------ np.array of lists
+
+def array_of_comprehension(n):
+    xs = [i * 0.5 for i in range(n)]
+    return np.array(xs)
+
+
+def array_then_list_used(n):
+    xs = [i * 0.5 for i in range(n)]
+    a = np.array(xs)
+    xs.append(7.0)
+    xs[0] = -1.0
+    return a, xs
+
+
+def asarray_ints_and_bools(n):
+    ks = [i * 3 - 5 for i in range(n)]
+    bs = [i % 3 == 0 for i in range(n)]
+    return np.asarray(ks), np.array(bs), np.array([complex(i, 1) for i in range(n)])
+
+
+def array_other_dtype(n):
+    xs = [i - 2 for i in range(n)]
+    return np.array(xs, dtype=np.float64), np.array([i % 2 == 1 for i in range(n)], dtype=np.int64)
+
+
+def array_written_and_summed(n):
+    a = np.array([i * 1.5 for i in range(n)])
+    a[0] = 100.0
+    return a.sum(), a
+
+
+def rows_2d(n, m):
+    return np.array([[i * 0.5 + j for j in range(m)] for i in range(n)])
+
+
+def rows_2d_ints_to_float(n, m):
+    return np.array([[i * m + j for j in range(m)] for i in range(n)], dtype=np.float64)
+
+
+def rows_ragged(n):
+    return np.array([[float(j) for j in range(i + 1)] for i in range(n)])
+
+
+ARRAY_CASES = [
+    (array_of_comprehension, (0,)), (array_of_comprehension, (5,)), (array_of_comprehension, (100_000,)),
+    (array_then_list_used, (4,)), (asarray_ints_and_bools, (7,)),
+    (array_other_dtype, (5,)), (array_written_and_summed, (6,)),
+    (rows_2d, (3, 4)), (rows_2d, (1, 0)), (rows_2d, (50, 8)), (rows_2d_ints_to_float, (4, 3)),
+    (rows_ragged, (1,)), (rows_ragged, (3,)),
+]
+
+
+@pytest.mark.parametrize("func,args", ARRAY_CASES, ids=[f"{f.__name__}-{i}" for i, (f, _) in enumerate(ARRAY_CASES)])
+def test_np_array_of_lists(func, args):
+    check(func, *args)
+
+
+def test_np_array_takes_the_buffer_of_a_dead_list():
+    # The list is never used again: the array is made over its buffer (no copy); its base keeps it.
+    assert "swiftjit_array_adopt_list" in _ir(array_of_comprehension, 3)
+    a = njit(array_of_comprehension)(1000)
+    assert a.flags.c_contiguous and a.flags.writeable and a.base is not None
+    a[:] = 1.0  # the array's own memory from now on
+    assert a.sum() == 1000.0
+    # Used after the call: copied, so the later changes to the list do not reach the array.
+    assert "swiftjit_array_adopt_list" not in _ir(array_then_list_used, 3)
+
+
+def test_np_array_of_dead_lists_keeps_memory_flat():
+    check_memory_flat("""
+        import numpy as np
+
+        @njit
+        def f(n):
+            xs = [i * 0.5 for i in range(n)]
+            return np.array(xs)
+        f(10)
+        before = rss_mb()
+        for _ in range(200):
+            a = f(100_000)
+        del a
+        grown = rss_mb() - before
+    """)

@@ -532,6 +532,33 @@ PyObject *swiftjit_array_from_list(SwiftJITContext *ctx, PyObject *obj, int64_t 
     return arr;
 }
 
+/* np.array(xs) of a native list `list` that compiled code never uses again: a 1-D array of the
+ * list's own dtype over the list's buffer (trimmed to its length), whose base is the list, so the
+ * buffer lives as long as the array; nothing can change the list any more, so this is the copy
+ * np.array would make, without copying. Kept by the call's context like other new arrays. */
+PyObject *swiftjit_array_adopt_list(SwiftJITContext *ctx, PyObject *list) {
+    if (swiftjit_numpy_init() < 0) return NULL;
+    static const int kinds[4] = { NPY_BOOL, NPY_INT64, NPY_FLOAT64, NPY_COMPLEX128 };
+    int64_t kind = nl_kind(list);
+    if (kind < 0 || kind > 3) {
+        PyErr_SetString(PyExc_SystemError, "np.array: not a list of numbers");
+        return NULL;
+    }
+    if (swiftjit_nl_shrink(list) < 0) return NULL;
+    npy_intp n = (npy_intp)nl_length(list);
+    PyObject *arr = PyArray_New(&PyArray_Type, 1, &n, kinds[kind], NULL, nl_data(list), 0,
+                                NPY_ARRAY_CARRAY, NULL);
+    if (arr == NULL) return NULL;
+    Py_INCREF(list);
+    if (PyArray_SetBaseObject((PyArrayObject *)arr, list) < 0) {  /* steals the reference */
+        Py_DECREF(arr);
+        return NULL;
+    }
+    swiftjit_context_keep(ctx, arr);
+    Py_DECREF(arr);
+    return arr;
+}
+
 void *swiftjit_listextras_symbol(int i, const char **name) {
 #define SYM(n) *name = #n; return (void *)&n
     switch (i) {
@@ -540,6 +567,7 @@ void *swiftjit_listextras_symbol(int i, const char **name) {
     case 2: SYM(swiftjit_array_from_container);
     case 3: SYM(swiftjit_array_from_list);
     case 4: SYM(swiftjit_dictview_new);
+    case 5: SYM(swiftjit_array_adopt_list);
     default: return NULL;
     }
 #undef SYM

@@ -130,6 +130,19 @@ static int reserve(NativeList *l, int64_t needed) {
     return 0;
 }
 
+/* Trims the buffer to the length (at least 4 elements), so that an array that takes it over
+ * (np.array of a list never used again, listextras.c) holds no slack; 0, or -1 with MemoryError. */
+int swiftjit_nl_shrink(PyObject *o) {
+    NativeList *l = (NativeList *)o;
+    int64_t cap = l->length < 4 ? 4 : l->length;
+    if (l->capacity <= cap + cap / 16) return 0;
+    char *data = realloc(l->data, (size_t)cap * (size_t)item_size(l->kind));
+    if (data == NULL) { PyErr_NoMemory(); return -1; }
+    l->data = data;
+    l->capacity = cap;
+    return 0;
+}
+
 /* The slow path of an inline append: room for one more element. */
 int swiftjit_nl_grow(PyObject *o) {
     NativeList *l = (NativeList *)o;

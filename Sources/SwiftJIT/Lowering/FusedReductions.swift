@@ -47,6 +47,9 @@ final class FusedReductionPlan {
     var calls: [StmtRef: Var] = [:]
     /// Accumulator, compensation and "has a value" slots, by list variable.
     var state: [Var: (acc: LLVMValueRef, comp: LLVMValueRef, has: LLVMValueRef)] = [:]
+    /// `np.array(xs)` / `np.asarray(xs)` calls whose list is made in this function and never used
+    /// again: the array takes the list's buffer instead of a copy (the list variable passed).
+    var adoptions: [StmtRef: Var] = [:]
 }
 
 extension FunctionLowering {
@@ -99,7 +102,51 @@ extension FunctionLowering {
             for r in copies { plan.copies[r] = v }
             plan.calls[first.0] = v
         }
+        for (a, defs) in assignments where defs.count == 1 {
+            guard case .buildList(let items) = defs[0].1, items.isEmpty, !usedByTerminators.contains(a),
+                  let kind = typed.type(of: a).asValue.nativeListKind, plan.byList[a] == nil else { continue }
+            if let (ref, arg) = adoptingCall(of: a, kind: kind, assignments: assignments, uses: uses,
+                                             usedByTerminators: usedByTerminators, statement: statement) {
+                plan.adoptions[ref] = arg
+            }
+        }
         return plan
+    }
+
+    /// The np.array/np.asarray call that is the only use (past the appends that fill it and copies
+    /// to variables assigned once) of the list made by `a`, when its 1-D result has the list's own
+    /// dtype; nil otherwise.
+    private func adoptingCall(of a: Var, kind: Int64, assignments: [Var: [(StmtRef, Expr)]], uses: [Var: [StmtRef]],
+                              usedByTerminators: Set<Var>, statement: (StmtRef) -> Stmt) -> (StmtRef, Var)? {
+        let dtypes: [DType] = [.bool, .int64, .float64, .complex128]
+        var chain: Set<Var> = [a], work = [a]
+        var consumer: (StmtRef, Var)? = nil
+        while let x = work.popLast() {
+            for ref in uses[x] ?? [] {
+                switch statement(ref) {
+                case .listAppend(let list, let value) where list == a && x == a && value != a:
+                    continue
+                case .assign(let c, .copy(x)) where assignments[c]?.count == 1 && !chain.contains(c)
+                        && !usedByTerminators.contains(c) && typed.type(of: c) == typed.type(of: a):
+                    chain.insert(c)
+                    work.append(c)
+                case .assign(_, .call(_, let args, _)) where consumer == nil && args.first == x
+                        && args.filter({ $0 == x }).count == 1:
+                    guard case .numpy(let name)? = typed.calls[ref]?.impl, name == "array" || name == "asarray",
+                          case .array(let r)? = typed.exprTypes[ref], r.ndim == 1,
+                          kind < 4, r.dtype == dtypes[Int(kind)] else { return nil }
+                    consumer = (ref, x)
+                default:
+                    return nil
+                }
+            }
+        }
+        guard let found = consumer else { return nil }
+        // The call must not pass the list twice (say as its dtype) through another copy.
+        if case .assign(_, .call(_, let args, _)) = statement(found.0), args.dropFirst().contains(where: chain.contains) {
+            return nil
+        }
+        return found
     }
 
     /// The reduction `op(list, start?)` of a list of `kind`, or nil when it keeps the list.
@@ -126,7 +173,7 @@ extension FunctionLowering {
     /// Lowers `s` when it belongs to a fused reduction; false for every other statement.
     func lowerFusedReductionStatement(_ s: Stmt, _ ref: StmtRef) throws -> Bool {
         let plan = fusedReductions
-        guard !plan.byList.isEmpty else { return false }
+        guard !plan.byList.isEmpty || !plan.adoptions.isEmpty else { return false }
         switch s {
         case .assign(let v, .buildList) where plan.byList[v] != nil:
             guard let r = plan.byList[v] else { return false }
@@ -138,6 +185,16 @@ extension FunctionLowering {
             return true
         case .assign(let v, .copy) where plan.copies[v] != nil:
             return true  // the list is never made: nothing to copy
+        case .assign(let v, .call) where plan.adoptions[ref] != nil:
+            guard let list = plan.adoptions[ref], case .array(let r)? = typed.exprTypes[ref] else { return false }
+            let arr = rt("swiftjit_array_adopt_list", b.ptr, [b.ptr, b.ptr], [context, try load(list)])
+            failIfNull(arr)
+            b.store(try cast(unboxArray(arr, r.ndim), from: .array(r), to: typed.type(of: v)), try slot(v))
+            if let flag = definedFlags[v] {
+                b.store(b.bool(true), flag)
+                definedHere.insert(v)
+            }
+            return true
         case .assign(let v, .call) where plan.calls[ref] != nil:
             guard let list = plan.calls[ref], let r = plan.byList[list], let et = typed.exprTypes[ref] else { return false }
             let value = try finishReduction(list, r, et)
