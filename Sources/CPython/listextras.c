@@ -568,6 +568,7 @@ void *swiftjit_listextras_symbol(int i, const char **name) {
     case 3: SYM(swiftjit_array_from_list);
     case 4: SYM(swiftjit_dictview_new);
     case 5: SYM(swiftjit_array_adopt_list);
+    case 6: SYM(swiftjit_nl_make_reserved);
     default: return NULL;
     }
 #undef SYM

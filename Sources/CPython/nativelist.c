@@ -37,6 +37,7 @@ static int64_t item_size(int64_t kind) { return kind == 0 ? 1 : kind == 3 ? 16 :
 
 static PyTypeObject NativeList_Type;
 static int ready(void);
+PyObject *swiftjit_nl_make(int64_t kind, int64_t n);
 
 /* One freed large buffer (256 KiB to 32 MiB) kept for the next list that grows that large.
  * A list of a million floats built and dropped on every call otherwise gets its last growth
@@ -141,6 +142,18 @@ int swiftjit_nl_shrink(PyObject *o) {
     l->data = data;
     l->capacity = cap;
     return 0;
+}
+
+/* An empty native list with room for `capacity` elements (a comprehension over a range knows
+ * how many it appends); the buffer is not zeroed. */
+PyObject *swiftjit_nl_make_reserved(int64_t kind, int64_t capacity) {
+    PyObject *o = swiftjit_nl_make(kind, 0);
+    if (o == NULL) return NULL;
+    if (capacity > 4 && reserve((NativeList *)o, capacity) < 0) {
+        Py_DECREF(o);
+        return NULL;
+    }
+    return o;
 }
 
 /* The slow path of an inline append: room for one more element. */

@@ -50,6 +50,9 @@ final class FusedReductionPlan {
     /// `np.array(xs)` / `np.asarray(xs)` calls whose list is made in this function and never used
     /// again: the array takes the list's buffer instead of a copy (the list variable passed).
     var adoptions: [StmtRef: Var] = [:]
+    /// Lists filled by a comprehension over a range, one append per iteration: the list variable ->
+    /// the range iterator, whose remaining count is the list's capacity from the start.
+    var reserves: [Var: Var] = [:]
 }
 
 extension FunctionLowering {
@@ -101,6 +104,34 @@ extension FunctionLowering {
             plan.byList[v] = first.1
             for r in copies { plan.copies[r] = v }
             plan.calls[first.0] = v
+        }
+        var predecessors: [Int: Set<Int>] = [:]
+        for (bi, block) in ir.blocks.enumerated() {
+            for l in block.successors { predecessors[l.id, default: []].insert(bi) }
+        }
+        for (a, defs) in assignments where defs.count == 1 {
+            guard case .buildList(let items) = defs[0].1, items.isEmpty,
+                  typed.type(of: a).asValue.nativeListKind != nil, plan.byList[a] == nil else { continue }
+            // One append, first thing in the body of a loop over a range iterator that exists (and
+            // has not moved) where the list is made: the list will hold exactly that many values.
+            let appends = (uses[a] ?? []).filter { if case .listAppend(a, _) = statement($0) { return true }; return false }
+            guard appends.count == 1, let append = appends.first else { continue }
+            let made = defs[0].0
+            for block in ir.blocks {
+                guard case .forIter(var it, _, let body, _) = block.terminator.node, body.id == append.block,
+                      typed.type(of: it) == .rangeIter else { continue }
+                // The iterator's state as made by getiter, through the copies that pass it to the loop.
+                var itDefs = assignments[it] ?? []
+                while itDefs.count == 1, case .copy(let source) = itDefs[0].1, typed.type(of: source) == .rangeIter {
+                    it = source
+                    itDefs = assignments[it] ?? []
+                }
+                guard itDefs.count == 1, case .getiter = itDefs[0].1 else { continue }
+                let d = itDefs[0].0
+                let before = (d.block == made.block && d.index < made.index)
+                    || (predecessors[made.block] == [d.block] && ir.blocks[d.block].successors.map(\.id) == [made.block])
+                if before { plan.reserves[a] = it }
+            }
         }
         for (a, defs) in assignments where defs.count == 1 {
             guard case .buildList(let items) = defs[0].1, items.isEmpty, !usedByTerminators.contains(a),
@@ -173,8 +204,21 @@ extension FunctionLowering {
     /// Lowers `s` when it belongs to a fused reduction; false for every other statement.
     func lowerFusedReductionStatement(_ s: Stmt, _ ref: StmtRef) throws -> Bool {
         let plan = fusedReductions
-        guard !plan.byList.isEmpty || !plan.adoptions.isEmpty else { return false }
+        guard !plan.byList.isEmpty || !plan.adoptions.isEmpty || !plan.reserves.isEmpty else { return false }
         switch s {
+        case .assign(let v, .buildList) where plan.reserves[v] != nil:
+            guard let it = plan.reserves[v], let kind = typed.type(of: v).nativeListKind else { return false }
+            let remaining = b.extract(b.load(ty(.rangeIter), try slot(it)), 1)
+            let list = rt("swiftjit_nl_make_reserved", b.ptr, [b.i64, b.i64], [b.int(kind), remaining])
+            failIfNull(list)
+            let old = b.load(b.ptr, try slot(v))
+            b.store(list, try slot(v))
+            release(old, typed.type(of: v))
+            if let flag = definedFlags[v] {
+                b.store(b.bool(true), flag)
+                definedHere.insert(v)
+            }
+            return true
         case .assign(let v, .buildList) where plan.byList[v] != nil:
             guard let r = plan.byList[v] else { return false }
             startReduction(v, r)
