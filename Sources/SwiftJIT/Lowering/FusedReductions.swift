@@ -53,6 +53,8 @@ final class FusedReductionPlan {
     /// Lists filled by a comprehension over a range, one append per iteration: the list variable ->
     /// the range iterator, whose remaining count is the list's capacity from the start.
     var reserves: [Var: Var] = [:]
+    /// The buffer and length of each reserved list, kept in locals while the comprehension fills it.
+    var cursors: [Var: (data: LLVMValueRef, length: LLVMValueRef)] = [:]
 }
 
 extension FunctionLowering {
@@ -211,6 +213,9 @@ extension FunctionLowering {
             let remaining = b.extract(b.load(ty(.rangeIter), try slot(it)), 1)
             let list = rt("swiftjit_nl_make_reserved", b.ptr, [b.i64, b.i64], [b.int(kind), remaining])
             failIfNull(list)
+            let cursor = reservedCursor(v)
+            b.store(nlData(list), cursor.data)
+            b.store(b.int(0), cursor.length)
             let old = b.load(b.ptr, try slot(v))
             b.store(list, try slot(v))
             release(old, typed.type(of: v))
@@ -222,6 +227,19 @@ extension FunctionLowering {
         case .assign(let v, .buildList) where plan.byList[v] != nil:
             guard let r = plan.byList[v] else { return false }
             startReduction(v, r)
+            return true
+        case .listAppend(let list, let value) where plan.reserves[list] != nil:
+            // Room was reserved for every value: store and count, the buffer and length in locals
+            // (so the loop does not reload them from the list), the list's length kept current.
+            guard let kind = typed.type(of: list).asValue.nativeListKind else { return false }
+            let cursor = reservedCursor(list)
+            let x = try cast(try load(value), from: typed.type(of: value), to: nlElement(typed.type(of: list).asValue))
+            let n = b.load(b.i64, cursor.length)
+            b.store(kind == 0 ? LLVMBuildZExt(b.builder, x, b.i8, "")! : x,
+                    b.gep(nlElementType(kind), b.load(b.ptr, cursor.data), [n]))
+            let next = LLVMBuildNSWAdd(b.builder, n, b.int(1), "")!
+            b.store(next, cursor.length)
+            b.store(next, b.gep(b.i8, try load(list), [b.int(NativeListLayout.length)]))
             return true
         case .listAppend(let list, let value) where plan.byList[list] != nil:
             guard let r = plan.byList[list] else { return false }
@@ -247,6 +265,14 @@ extension FunctionLowering {
         default:
             return false
         }
+    }
+
+    /// The locals holding a reserved list's buffer and length while it is filled.
+    private func reservedCursor(_ list: Var) -> (data: LLVMValueRef, length: LLVMValueRef) {
+        if let c = fusedReductions.cursors[list] { return c }
+        let c = (data: entryAlloca(b.ptr, "res.data"), length: entryAlloca(b.i64, "res.n"))
+        fusedReductions.cursors[list] = c
+        return c
     }
 
     private func reductionState(_ list: Var, _ r: FusedReduction) -> (acc: LLVMValueRef, comp: LLVMValueRef, has: LLVMValueRef) {
