@@ -358,3 +358,49 @@ def test_np_array_of_dead_lists_keeps_memory_flat():
         del a
         grown = rss_mb() - before
     """)
+
+
+# ------------------------------------------------------------------ comprehensions over a range (reserved)
+
+def comp_range_steps(a, b, c): return [i * 0.5 for i in range(a, b, c)], [i for i in range(b, a, -c)]
+def comp_kinds(n): return [i % 2 == 0 for i in range(n)], [complex(i, -i) for i in range(n)], [i * i for i in range(n)]
+def comp_nested(n): return [[j * 1.5 for j in range(i)] for i in range(n)], sum([i for i in range(n)])
+def comp_raises(n): return [10 // (i - 3) for i in range(n)]
+def comp_then_append(n):
+    xs = [i for i in range(n)]
+    xs.append(-1)
+    xs += [7 for _ in range(3)]
+    return xs, len(xs)
+def comp_filtered(n): return [i for i in range(n) if i % 3], [i * 2.0 for i in range(n)][::2]
+
+
+RESERVED_CASES = [
+    (comp_range_steps, (0, 10, 3)), (comp_range_steps, (5, 5, 1)), (comp_range_steps, (-7, 20, 4)),
+    (comp_kinds, (0,)), (comp_kinds, (9,)), (comp_nested, (5,)), (comp_raises, (2,)), (comp_raises, (6,)),
+    (comp_then_append, (0,)), (comp_then_append, (50,)), (comp_filtered, (10,)),
+]
+
+
+@pytest.mark.parametrize("func,args", RESERVED_CASES, ids=[f"{f.__name__}-{i}" for i, (f, _) in enumerate(RESERVED_CASES)])
+def test_comprehensions_over_ranges(func, args):
+    check(func, *args)
+
+
+def test_reserved_comprehension_is_filled_in_place():
+    def f(n):
+        return len([i * 0.5 for i in range(n)])
+    ir = _ir(f, 3)
+    assert "swiftjit_nl_make_reserved" in ir and "swiftjit_nl_grow" not in ir
+    check_memory_flat("""
+        @njit
+        def f(n):
+            return len([10.0 / (i - n + 2) for i in range(n)])
+        f(1)
+        before = rss_mb()
+        for _ in range(300):
+            try:
+                f(50_000)  # raises ZeroDivisionError near the end: the partial list is freed
+            except ZeroDivisionError:
+                pass
+        grown = rss_mb() - before
+    """)
