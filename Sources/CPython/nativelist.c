@@ -37,7 +37,6 @@ static int64_t item_size(int64_t kind) { return kind == 0 ? 1 : kind == 3 ? 16 :
 
 static PyTypeObject NativeList_Type;
 static int ready(void);
-PyObject *swiftjit_nl_make(int64_t kind, int64_t n);
 
 /* One freed large buffer (256 KiB to 32 MiB) kept for the next list that grows that large.
  * A list of a million floats built and dropped on every call otherwise gets its last growth
@@ -147,13 +146,27 @@ int swiftjit_nl_shrink(PyObject *o) {
 /* An empty native list with room for `capacity` elements (a comprehension over a range knows
  * how many it appends); the buffer is not zeroed. */
 PyObject *swiftjit_nl_make_reserved(int64_t kind, int64_t capacity) {
-    PyObject *o = swiftjit_nl_make(kind, 0);
-    if (o == NULL) return NULL;
-    if (capacity > 4 && reserve((NativeList *)o, capacity) < 0) {
-        Py_DECREF(o);
+    if (ready() < 0) return NULL;
+    NativeList *l = PyObject_New(NativeList, &NativeList_Type);
+    if (l == NULL) return NULL;
+    int64_t cap = capacity < 4 ? 4 : capacity;
+    size_t size = (size_t)item_size(kind), spare = 0;
+    l->length = 0;
+    l->kind = kind;
+    l->data = take_spare((size_t)cap * size, &spare);
+    if (l->data != NULL) {
+        l->capacity = (int64_t)(spare / size);
+        return (PyObject *)l;
+    }
+    l->capacity = cap;
+    l->data = malloc((size_t)cap * size);
+    if (l->data == NULL) {
+        l->capacity = 0;
+        Py_DECREF(l);
+        PyErr_NoMemory();
         return NULL;
     }
-    return o;
+    return (PyObject *)l;
 }
 
 /* The slow path of an inline append: room for one more element. */
