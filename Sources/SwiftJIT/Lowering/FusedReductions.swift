@@ -117,7 +117,8 @@ extension FunctionLowering {
             // One append, first thing in the body of a loop over a range iterator that exists (and
             // has not moved) where the list is made: the list will hold exactly that many values.
             let appends = (uses[a] ?? []).filter { if case .listAppend(a, _) = statement($0) { return true }; return false }
-            guard appends.count == 1, let append = appends.first else { continue }
+            // The append's block is entered only from the loop's step, so it runs once per value.
+            guard appends.count == 1, let append = appends.first, predecessors[append.block]?.count == 1 else { continue }
             let made = defs[0].0
             for block in ir.blocks {
                 guard case .forIter(var it, _, let body, _) = block.terminator.node, body.id == append.block,
