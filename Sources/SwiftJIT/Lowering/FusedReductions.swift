@@ -1,7 +1,17 @@
 import CLLVM
 
-/// `sum`, `min` and `max` of a generator expression of bool/int/float values, computed
-/// where each value is yielded (issue 11).
+/// Lists of numbers that lowering makes cheaper or never makes (issue 11), planned once per
+/// function from the typed IR (`planFusedReductions`) and applied by `lowerFusedReductionStatement`,
+/// the first hook of `lowerStatement`:
+///
+/// 1. `sum`/`min`/`max` of a generator expression: no list (below).
+/// 2. `np.array(xs)`/`np.asarray(xs)` of a list made here and never used again: the array takes the
+///    list's buffer (`adoptingCall`, `swiftjit_array_adopt_list`).
+/// 3. A comprehension over a range with one append per iteration: the list is made with its final
+///    capacity and filled through a cursor in locals (`reserves`, `swiftjit_nl_make_reserved`).
+///
+/// `sum`, `min` and `max` of a generator expression of bool/int/float values are computed
+/// where each value is yielded.
 ///
 /// The frontend inlines such a generator as a loop that appends every value to a list
 /// (`<genexpr>`, `Frontend/TranslatorGenerators.swift`) and passes that list to the call.
