@@ -492,6 +492,10 @@ def entry(n, calls):
 
 # prange kernels take `prange` from the backend's package (swiftjit.prange,
 # numba.prange); plain Python gets range.
+from kernels_lists import LIST_KERNELS  # noqa: E402 (lists, generators, key sorts)
+
+KERNELS += LIST_KERNELS
+
 PRANGE_PRELUDE = '''
 import math, sys
 prange = getattr(sys.modules.get(getattr(jit, "__module__", "").split(".")[0]), "prange", range)

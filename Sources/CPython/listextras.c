@@ -169,32 +169,57 @@ static int64_t nl_length(PyObject *o) { return *(int64_t *)((char *)o + 16); }
 static char *nl_data(PyObject *o) { return *(char **)((char *)o + 32); }
 static int64_t nl_kind(PyObject *o) { return *(int64_t *)((char *)o + 40); }
 
-/* Stable bottom-up merge sort of the indices 0..n-1 by native keys (kind 1 int64, 2 float64 with no
- * NaN): the order list.sort gives (a stable sort's result is unique for a strict weak order);
- * reverse keeps equal keys in their original order, as list.sort(reverse=True) does. */
-static int native_order(const char *keys, int64_t kind, Py_ssize_t n, int64_t reverse, Py_ssize_t *order) {
-    Py_ssize_t *tmp = malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
-    if (tmp == NULL) { PyErr_NoMemory(); return -1; }
-    const int64_t *ik = (const int64_t *)keys;
-    const double *fk = (const double *)keys;
-    for (Py_ssize_t i = 0; i < n; i++) order[i] = i;
-    for (Py_ssize_t width = 1; width < n; width *= 2) {
-        for (Py_ssize_t lo = 0; lo < n; lo += 2 * width) {
-            Py_ssize_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
-            Py_ssize_t a = lo, b = mid, k = lo;
-            while (a < mid && b < hi) {
-                Py_ssize_t x = order[a], y = order[b];
-                /* take y first only when it must come strictly before x */
-                int before = kind == 1 ? (reverse ? ik[y] > ik[x] : ik[y] < ik[x])
-                                       : (reverse ? fk[y] > fk[x] : fk[y] < fk[x]);
-                tmp[k++] = before ? order[b++] : order[a++];
-            }
-            while (a < mid) tmp[k++] = order[a++];
-            while (b < hi) tmp[k++] = order[b++];
-        }
-        memcpy(order, tmp, (size_t)n * sizeof(Py_ssize_t));
+/* One element of a key sort: the key as an unsigned integer whose order is the key's order,
+ * and the element's raw 8 bytes (native lists of int64/float64) or its index. */
+typedef struct { uint64_t key; uint64_t payload; } SortPair;
+
+/* Key i as an unsigned integer ordered as the keys are (kind 1 int64, 2 float64 without NaN;
+ * -0.0 and 0.0 give the same integer, as they compare equal); reverse complements it, so an
+ * ascending stable sort gives list.sort(reverse=True)'s order (equal keys keep their order). */
+static uint64_t sort_key_bits(const char *keys, int64_t kind, Py_ssize_t i, int64_t reverse) {
+    uint64_t u;
+    if (kind == 1) {
+        u = (uint64_t)((const int64_t *)keys)[i] ^ (UINT64_C(1) << 63);
+    } else {
+        double d = ((const double *)keys)[i] + 0.0;  /* -0.0 + 0.0 is 0.0 */
+        memcpy(&u, &d, sizeof u);
+        u = (u >> 63) ? ~u : u | (UINT64_C(1) << 63);
     }
+    return reverse ? ~u : u;
+}
+
+/* Stable sort of `a` by key: insertion sort for short inputs, else a least-significant-digit
+ * radix sort (8 passes of one byte, the passes whose byte is the same in every key skipped).
+ * 0, or -1 with MemoryError set. */
+static int sort_pairs(SortPair *a, Py_ssize_t n) {
+    if (n < 48) {
+        for (Py_ssize_t i = 1; i < n; i++) {
+            SortPair x = a[i];
+            Py_ssize_t j = i;
+            while (j > 0 && a[j - 1].key > x.key) { a[j] = a[j - 1]; j--; }
+            a[j] = x;
+        }
+        return 0;
+    }
+    SortPair *tmp = malloc((size_t)n * sizeof(SortPair));
+    size_t (*count)[256] = calloc(8, sizeof *count);
+    if (tmp == NULL || count == NULL) { free(tmp); free(count); PyErr_NoMemory(); return -1; }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint64_t k = a[i].key;
+        for (int d = 0; d < 8; d++) count[d][(k >> (8 * d)) & 255]++;
+    }
+    SortPair *src = a, *dst = tmp;
+    for (int d = 0; d < 8; d++) {
+        int shift = 8 * d;
+        if (count[d][(src[0].key >> shift) & 255] == (size_t)n) continue;  /* one digit for all */
+        size_t offset[256], sum = 0;
+        for (int v = 0; v < 256; v++) { offset[v] = sum; sum += count[d][v]; }
+        for (Py_ssize_t i = 0; i < n; i++) dst[offset[(src[i].key >> shift) & 255]++] = src[i];
+        SortPair *t = src; src = dst; dst = t;
+    }
+    if (src != a) memcpy(a, src, (size_t)n * sizeof(SortPair));
     free(tmp);
+    free(count);
     return 0;
 }
 
@@ -232,29 +257,9 @@ static PyObject *sorted_indices(PyObject *keys, int64_t reverse) {
 }
 
 
-/* Sorts `list` (a `list` or a native list) in place by `keys` (a `list` of the same length,
- * one key per element): stable, Python's comparisons. 0, or -1 with an exception set. */
-int32_t swiftjit_sort_by_keys(PyObject *list, PyObject *keys, int64_t reverse) {
-    int native = swiftjit_nl_check(list);
-    Py_ssize_t n = native ? (Py_ssize_t)nl_length(list) : PyList_GET_SIZE(list);
-    int native_keys = swiftjit_nl_check(keys);
-    Py_ssize_t nk = native_keys ? (Py_ssize_t)nl_length(keys) : PyList_Check(keys) ? PyList_GET_SIZE(keys) : -1;
-    if (nk != n) {
-        PyErr_SetString(PyExc_ValueError, "list modified during sort");
-        return -1;
-    }
-    Py_ssize_t *idx = malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
-    if (idx == NULL) { PyErr_NoMemory(); return -1; }
-    if (native_keys && native_keys_orderable(keys)) {
-        if (native_order(nl_data(keys), nl_kind(keys), n, reverse, idx) < 0) { free(idx); return -1; }
-    } else {
-        PyObject *boxed = native_keys ? swiftjit_nl_to_list(keys) : (Py_INCREF(keys), keys);
-        PyObject *order = boxed ? sorted_indices(boxed, reverse) : NULL;
-        Py_XDECREF(boxed);
-        if (order == NULL) { free(idx); return -1; }
-        for (Py_ssize_t i = 0; i < n; i++) idx[i] = PyLong_AsSsize_t(PyList_GET_ITEM(order, i));
-        Py_DECREF(order);
-    }
+/* Rearranges `list` (native or a `list`, `n` elements) so that element i is the old element
+ * idx[i]; frees idx. 0, or -1 with MemoryError set. */
+static int apply_order(PyObject *list, int native, Py_ssize_t n, Py_ssize_t *idx) {
     if (native) {
         int64_t kind = nl_kind(list);
         size_t size = kind == 0 ? 1 : kind == 3 ? 16 : 8;
@@ -273,6 +278,54 @@ int32_t swiftjit_sort_by_keys(PyObject *list, PyObject *keys, int64_t reverse) {
     }
     free(idx);
     return 0;
+}
+
+/* Sorts `list` (a `list` or a native list) in place by `keys` (a `list` of the same length,
+ * one key per element): stable, Python's comparisons. 0, or -1 with an exception set. */
+int32_t swiftjit_sort_by_keys(PyObject *list, PyObject *keys, int64_t reverse) {
+    int native = swiftjit_nl_check(list);
+    Py_ssize_t n = native ? (Py_ssize_t)nl_length(list) : PyList_GET_SIZE(list);
+    int native_keys = swiftjit_nl_check(keys);
+    Py_ssize_t nk = native_keys ? (Py_ssize_t)nl_length(keys) : PyList_Check(keys) ? PyList_GET_SIZE(keys) : -1;
+    if (nk != n) {
+        PyErr_SetString(PyExc_ValueError, "list modified during sort");
+        return -1;
+    }
+    if (native_keys && native_keys_orderable(keys)) {
+        /* Keys computed once into a native list: sort (key, element) pairs by key. */
+        SortPair *pairs = malloc((size_t)(n ? n : 1) * sizeof(SortPair));
+        if (pairs == NULL) { PyErr_NoMemory(); return -1; }
+        const char *kd = nl_data(keys);
+        int64_t kk = nl_kind(keys);
+        /* Elements of 8 bytes travel with their keys; others are moved by index afterwards. */
+        int inline_items = native && (nl_kind(list) == 1 || nl_kind(list) == 2);
+        char *items = native ? nl_data(list) : NULL;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            pairs[i].key = sort_key_bits(kd, kk, i, reverse);
+            if (inline_items) memcpy(&pairs[i].payload, items + 8 * (size_t)i, 8);
+            else pairs[i].payload = (uint64_t)i;
+        }
+        if (sort_pairs(pairs, n) < 0) { free(pairs); return -1; }
+        if (inline_items) {
+            for (Py_ssize_t i = 0; i < n; i++) memcpy(items + 8 * (size_t)i, &pairs[i].payload, 8);
+            free(pairs);
+            return 0;
+        }
+        Py_ssize_t *idx = malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
+        if (idx == NULL) { free(pairs); PyErr_NoMemory(); return -1; }
+        for (Py_ssize_t i = 0; i < n; i++) idx[i] = (Py_ssize_t)pairs[i].payload;
+        free(pairs);
+        return apply_order(list, native, n, idx);
+    }
+    PyObject *boxed = native_keys ? swiftjit_nl_to_list(keys) : (Py_INCREF(keys), keys);
+    PyObject *order = boxed ? sorted_indices(boxed, reverse) : NULL;
+    Py_XDECREF(boxed);
+    if (order == NULL) return -1;
+    Py_ssize_t *idx = malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
+    if (idx == NULL) { Py_DECREF(order); PyErr_NoMemory(); return -1; }
+    for (Py_ssize_t i = 0; i < n; i++) idx[i] = PyLong_AsSsize_t(PyList_GET_ITEM(order, i));
+    Py_DECREF(order);
+    return apply_order(list, native, n, idx);
 }
 
 /* The index Python's min (is_max 0) or max (1) with key=keys.__getitem__ picks among
@@ -356,27 +409,96 @@ PyObject *swiftjit_array_from_container(SwiftJITContext *ctx, PyObject *obj, int
  * C-contiguous array of `typenum` made by NumPy, which must have `ndim` dimensions,
  * kept by the context and returned borrowed; NULL with NumPy's exception (ragged input:
  * ValueError). `desc` (or NULL) describes native lists inside `obj` (nativelist.c). */
+/* Copies the `n` elements of a native list of `kind` into `out`, an array buffer of `typenum`:
+ * the buffer itself when the layouts agree (bool: one byte 0/1), else converted element by
+ * element as NumPy casts bool/int64 to a wider type. 0, or -1 when the pair is not handled here. */
+static int copy_native_items(const char *data, int64_t kind, int64_t n, char *out, int64_t typenum) {
+    static const int kinds[4] = { NPY_BOOL, NPY_INT64, NPY_FLOAT64, NPY_COMPLEX128 };
+    if (kind < 0 || kind > 3) return -1;
+    if (kinds[kind] == typenum) {
+        size_t size = kind == 0 ? 1 : kind == 3 ? 16 : 8;
+        if (n > 0) memcpy(out, data, (size_t)n * size);
+        return 0;
+    }
+    const unsigned char *bools = (const unsigned char *)data;
+    const int64_t *ints = (const int64_t *)data;
+    if (typenum == NPY_INT64 && kind == 0) {
+        for (int64_t i = 0; i < n; i++) ((int64_t *)out)[i] = bools[i];
+    } else if (typenum == NPY_FLOAT64 && kind <= 1) {
+        for (int64_t i = 0; i < n; i++) ((double *)out)[i] = kind == 0 ? (double)bools[i] : (double)ints[i];
+    } else if (typenum == NPY_COMPLEX128 && kind <= 2) {
+        for (int64_t i = 0; i < n; i++) {
+            double re = kind == 0 ? (double)bools[i] : kind == 1 ? (double)ints[i] : ((const double *)data)[i];
+            ((double *)out)[2 * i] = re;
+            ((double *)out)[2 * i + 1] = 0.0;
+        }
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+/* np.array of a `list` of native lists of one length (a list of lists of numbers made in
+ * compiled code) as a 2-D array: each row's buffer copied straight into the array. NULL with
+ * no exception when the list is not of that shape or kind (the caller lets NumPy convert it). */
+static PyObject *array_from_rows(PyObject *rows, int64_t typenum) {
+    Py_ssize_t n = PyList_GET_SIZE(rows);
+    if (n == 0) return NULL;
+    PyObject *first = PyList_GET_ITEM(rows, 0);
+    if (!swiftjit_nl_check(first)) return NULL;
+    int64_t m = nl_length(first);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *row = PyList_GET_ITEM(rows, i);
+        if (!swiftjit_nl_check(row) || nl_length(row) != m || nl_kind(row) != nl_kind(first)) return NULL;
+    }
+    npy_intp dims[2] = { (npy_intp)n, (npy_intp)m };
+    PyObject *arr = PyArray_SimpleNew(2, dims, (int)typenum);
+    if (arr == NULL) return NULL;
+    char *out = PyArray_DATA((PyArrayObject *)arr);
+    size_t rowBytes = (size_t)m * (size_t)PyArray_ITEMSIZE((PyArrayObject *)arr);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *row = PyList_GET_ITEM(rows, i);
+        if (copy_native_items(nl_data(row), nl_kind(row), m, out + (size_t)i * rowBytes, typenum) < 0) {
+            Py_DECREF(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
 PyObject *swiftjit_array_from_list(SwiftJITContext *ctx, PyObject *obj, int64_t typenum, int64_t ndim,
                                    const char *desc) {
     if (swiftjit_numpy_init() < 0) return NULL;
     PyObject *src;
     if (swiftjit_nl_check(obj)) {
-        /* A native list of numbers: its buffer is copied when the dtype is its own; other
-         * dtypes convert the Python values, as NumPy does for a list. */
-        static const int kinds[4] = { NPY_BOOL, NPY_INT64, NPY_FLOAT64, NPY_COMPLEX128 };
-        int64_t kind = nl_kind(obj);
-        if (kind >= 0 && kind < 4 && kinds[kind] == typenum && ndim == 1) {
-            /* Same layout as NumPy's (bool: one byte 0/1): one copy of the buffer. */
-            npy_intp n = (npy_intp)nl_length(obj);
+        /* A native list of numbers: its buffer is copied (or converted to a wider dtype) in
+         * one loop; other dtypes convert the Python values, as NumPy does for a list. */
+        npy_intp n = (npy_intp)nl_length(obj);
+        if (ndim == 1) {
             PyObject *arr = PyArray_SimpleNew(1, &n, (int)typenum);
             if (arr == NULL) return NULL;
-            size_t size = kind == 0 ? 1 : kind == 3 ? 16 : 8;
-            if (n > 0) memcpy(PyArray_DATA((PyArrayObject *)arr), nl_data(obj), (size_t)n * size);
+            if (copy_native_items(nl_data(obj), nl_kind(obj), n, PyArray_DATA((PyArrayObject *)arr), typenum) == 0) {
+                swiftjit_context_keep(ctx, arr);
+                Py_DECREF(arr);
+                return arr;
+            }
+            Py_DECREF(arr);
+        }
+        src = swiftjit_nl_to_list(obj);
+    } else if (ndim == 2 && PyList_Check(obj)) {
+        PyObject *arr = array_from_rows(obj, typenum);
+        if (arr != NULL) {
             swiftjit_context_keep(ctx, arr);
             Py_DECREF(arr);
             return arr;
+        }
+        if (PyErr_Occurred()) return NULL;
+        if (desc != NULL) {
+            Py_INCREF(obj);
+            src = swiftjit_nl_export_steal(obj, desc);
         } else {
-            src = swiftjit_nl_to_list(obj);
+            Py_INCREF(obj);
+            src = obj;
         }
     } else if (desc != NULL) {
         Py_INCREF(obj);
@@ -410,6 +532,33 @@ PyObject *swiftjit_array_from_list(SwiftJITContext *ctx, PyObject *obj, int64_t 
     return arr;
 }
 
+/* np.array(xs) of a native list `list` that compiled code never uses again: a 1-D array of the
+ * list's own dtype over the list's buffer (trimmed to its length), whose base is the list, so the
+ * buffer lives as long as the array; nothing can change the list any more, so this is the copy
+ * np.array would make, without copying. Kept by the call's context like other new arrays. */
+PyObject *swiftjit_array_adopt_list(SwiftJITContext *ctx, PyObject *list) {
+    if (swiftjit_numpy_init() < 0) return NULL;
+    static const int kinds[4] = { NPY_BOOL, NPY_INT64, NPY_FLOAT64, NPY_COMPLEX128 };
+    int64_t kind = nl_kind(list);
+    if (kind < 0 || kind > 3) {
+        PyErr_SetString(PyExc_SystemError, "np.array: not a list of numbers");
+        return NULL;
+    }
+    if (swiftjit_nl_shrink(list) < 0) return NULL;
+    npy_intp n = (npy_intp)nl_length(list);
+    PyObject *arr = PyArray_New(&PyArray_Type, 1, &n, kinds[kind], NULL, nl_data(list), 0,
+                                NPY_ARRAY_CARRAY, NULL);
+    if (arr == NULL) return NULL;
+    Py_INCREF(list);
+    if (PyArray_SetBaseObject((PyArrayObject *)arr, list) < 0) {  /* steals the reference */
+        Py_DECREF(arr);
+        return NULL;
+    }
+    swiftjit_context_keep(ctx, arr);
+    Py_DECREF(arr);
+    return arr;
+}
+
 void *swiftjit_listextras_symbol(int i, const char **name) {
 #define SYM(n) *name = #n; return (void *)&n
     switch (i) {
@@ -418,6 +567,8 @@ void *swiftjit_listextras_symbol(int i, const char **name) {
     case 2: SYM(swiftjit_array_from_container);
     case 3: SYM(swiftjit_array_from_list);
     case 4: SYM(swiftjit_dictview_new);
+    case 5: SYM(swiftjit_array_adopt_list);
+    case 6: SYM(swiftjit_nl_make_reserved);
     default: return NULL;
     }
 #undef SYM

@@ -17,4 +17,8 @@ int swiftjit_nd_check(PyObject *o);
 /// Native list helpers (nativelist.c).
 PyObject *swiftjit_nl_to_list(PyObject *o);
 PyObject *swiftjit_nl_export_steal(PyObject *o, const char *desc);
+/// Trims a native list's buffer to its length (an array is about to take it over); 0 or -1.
+int swiftjit_nl_shrink(PyObject *o);
+/// An empty native list of `kind` with room for `capacity` elements.
+PyObject *swiftjit_nl_make_reserved(int64_t kind, int64_t capacity);
 #endif

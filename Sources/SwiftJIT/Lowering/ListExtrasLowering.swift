@@ -80,6 +80,14 @@ extension FunctionLowering {
             failIfNegative(r)
             return LLVMConstNull(b.i8)
         case .sorted:
+            if let copy = try nativeListCopy(args[0], as: t) {
+                // A native list of numbers: sorted in a copy of its buffer, never boxed.
+                let keys = try computeKeys(copy, t.nativeListKind, k, cleanup: [copy])
+                let r = rt("swiftjit_sort_by_keys", b.i32, [b.ptr, b.ptr, b.i64], [copy, keys, reverse])
+                decref(keys)
+                failIf(b.icmp(LLVMIntSLT, r, b.int(0, b.i32)), releasing: copy)
+                return copy
+            }
             let list = toPyList(try boxed(args[0]))
             let keys = try computeKeys(list, nil, k, cleanup: [list])
             let r = rt("swiftjit_sort_by_keys", b.i32, [b.ptr, b.ptr, b.i64], [list, keys, reverse])
@@ -97,6 +105,20 @@ extension FunctionLowering {
             failIfNull(item)
             return try unboxNew(item, t)
         }
+    }
+
+    /// A new native list (a new reference) with the elements of `v`, when `v` is a native list of the
+    /// same element kind as the list type `t`; nil otherwise.
+    func nativeListCopy(_ v: Var, as t: JITType) throws -> LLVMValueRef? {
+        guard let kind = typed.type(of: v).asValue.nativeListKind, kind == t.nativeListKind, kind <= 3 else { return nil }
+        let source = try load(v)
+        let n = nlLength(source)
+        let copy = rt("swiftjit_nl_make", b.ptr, [b.i64, b.i64], [b.int(kind), n])
+        failIfNull(copy)
+        let size: Int64 = kind == 0 ? 1 : kind == 3 ? 16 : 8
+        let bytes = LLVMBuildMul(b.builder, n, b.int(size), "")!
+        _ = b.intrinsic("llvm.memcpy", [b.ptr, b.ptr, b.i64], [nlData(copy), nlData(source), bytes, b.bool(false)])
+        return copy
     }
 
     /// Raises the pending Python exception when `condition` holds, releasing `object` first.

@@ -63,6 +63,8 @@ final class FunctionLowering {
     var emittedLoops = false
     /// Array-expression fusion: deferred temporaries and their trees (`ArrayFusion.swift`).
     lazy var fusion: FusionPlan = planFusion()
+    /// sum/min/max of generator expressions computed without their list (`FusedReductions.swift`).
+    lazy var fusedReductions: FusedReductionPlan = planFusedReductions()
     /// Float sum reductions of a parallel loop body (and their copies): their additions may be
     /// reassociated, so the chunk's loop vectorizes (`ParallelLowering.swift`).
     var reassociableSums: Set<Var> = []
@@ -226,6 +228,7 @@ final class FunctionLowering {
 
     func lowerStatement(_ s: Stmt, _ ref: StmtRef) throws {
         if try deferFusedStatement(s, ref) { return }
+        if try lowerFusedReductionStatement(s, ref) { return }
         switch s {
         case .assign(let v, let e):
             guard let et = typed.exprTypes[ref] else { throw fail("untyped statement") }
