@@ -437,3 +437,141 @@ def test_memory_flat_when_caught_many_times():
         grown = rss_mb() - before
         assert f(10) == 45 and g(10) == 6, (f(10), g(10))
     """)
+
+
+TRACE_SOURCE = '''
+class MyError(Exception):
+    pass
+
+def inner(x):
+    if x > 3:
+        raise MyError("inner")
+    return 10 // x
+
+def middle(x):
+    try:
+        y = inner(x)
+    except ZeroDivisionError:
+        y = -1
+    return y + 1
+
+def outer(x):
+    try:
+        return middle(x) * 2
+    except KeyError:
+        return 0
+'''
+
+
+def _namespaces():
+    plain, jitted = {}, {}
+    code = compile(TRACE_SOURCE, "<swiftjit try cases>", "exec")
+    exec(code, plain)
+    exec(code, jitted)
+    for name in ("inner", "middle", "outer"):
+        jitted[name] = njit(jitted[name])
+    return plain, jitted
+
+
+def _frames(func, *args):
+    try:
+        func(*args)
+    except Exception as e:  # noqa: BLE001
+        return type(e).__name__, str(e), [(f.name, f.lineno) for f in traceback.extract_tb(e.__traceback__)
+                                          if f.filename == "<swiftjit try cases>"]
+    return None
+
+
+def test_traceback_through_try_blocks():
+    plain, jitted = _namespaces()
+    for x in (0, 1, 2, 3):
+        assert plain["outer"](x) == jitted["outer"](x)
+    assert _frames(jitted["outer"], 5) == _frames(plain["outer"], 5)
+    assert _frames(jitted["outer"], 5)[2] == [("outer", 19), ("middle", 12), ("inner", 7)]
+    assert jitted["outer"](0) == plain["outer"](0) == 0
+
+
+def test_python_errors_caught():
+    def dict_lookup(k):
+        d = {1: 10, 2: 20}
+        try:
+            return d[k]
+        except KeyError:
+            return -1
+
+    def str_dict_lookup(k):
+        d = {"a": 1.5}
+        try:
+            return d[k]
+        except LookupError:
+            return -2.0
+
+    def list_index(i):
+        xs = [1, 2, 3]
+        try:
+            return xs[i]
+        except IndexError:
+            return 0
+
+    def int_of_str(s):
+        try:
+            return int(s)
+        except ValueError:
+            return -1
+
+    check_all([(dict_lookup, njit(dict_lookup), (k,)) for k in (0, 1, 2, 3)]
+              + [(str_dict_lookup, njit(str_dict_lookup), (k,)) for k in ("a", "b", "")]
+              + [(list_index, njit(list_index), (i,)) for i in (-4, -3, 0, 2, 3, 10)]
+              + [(int_of_str, njit(int_of_str), (s,)) for s in ("12", "x", "", "-3")])
+
+
+def test_comprehension_inside_try():
+    def f(n, k):
+        try:
+            return sum([10 // (i - k) for i in range(n)])
+        except ZeroDivisionError:
+            return -1
+
+    jf = njit(f)
+    check_all([(f, jf, (n, k)) for n in (0, 3, 6) for k in (-1, 1, 2, 8)])
+
+
+def test_callee_with_its_own_try():
+    @njit
+    def safe_div(a, b):
+        try:
+            return a // b
+        except ZeroDivisionError:
+            return 0
+
+    def f(a, b):
+        try:
+            if a < 0:
+                raise ValueError("negative")
+            return safe_div(a, b) + safe_div(b, a)
+        except ValueError:
+            return -1
+
+    def g(a, b):
+        try:
+            if a < 0:
+                raise ValueError("negative")
+            return (a // b if b else 0) + (b // a if a else 0)
+        except ValueError:
+            return -1
+
+    jf = njit(f)
+    for a, b in [(0, 0), (3, 0), (0, 4), (6, 3), (-1, 2)]:
+        assert jf(a, b) == g(a, b)
+
+
+def test_bare_raise_outside_handler_still_rejected():
+    from swiftjit.errors import TypingError
+
+    def f(a):
+        if a:
+            raise
+        return a
+
+    with pytest.raises((TypingError, UnsupportedError)):
+        njit(f)(1)

@@ -56,11 +56,13 @@ extension FunctionLowering {
         let names = TryExceptTyping.classNames(typed.type(of: cls))
         guard !names.isEmpty else { throw fail("except clause without exception classes") }
         let desc = try descriptor(exc)
-        let classVar = b.load(b.ptr, desc)  // the address of the variable holding the class, or NULL
+        // The descriptor holds the address of the variable holding the class; a variable
+        // holding NULL stands for an error the C API left pending (swiftjit_pending_exception).
+        let actual = b.load(b.ptr, b.load(b.ptr, desc))
         let result = entryAlloca(b.i1, "exc.match")
         let pending = b.appendBlock(fn, "exc.pending"), known = b.appendBlock(fn, "exc.known")
         let done = b.appendBlock(fn, "exc.matched")
-        b.condBr(LLVMBuildIsNull(b.builder, classVar, "")!, pending, known)
+        b.condBr(LLVMBuildIsNull(b.builder, actual, "")!, pending, known)
 
         // An error the C API left pending (GIL held: only C API calls leave one).
         b.position(at: pending)
@@ -76,7 +78,6 @@ extension FunctionLowering {
 
         // A descriptor naming its class.
         b.position(at: known)
-        let actual = b.load(b.ptr, classVar)
         let subtypeType = b.functionType(b.i32, [b.ptr, b.ptr])
         any = b.bool(false)
         for n in names {
@@ -94,9 +95,9 @@ extension FunctionLowering {
     /// Python error are forgotten.
     func lowerClearException(_ exc: Var) throws {
         let desc = try descriptor(exc)
-        let classVar = b.load(b.ptr, desc)
+        let actual = b.load(b.ptr, b.load(b.ptr, desc))  // NULL: a pending Python error
         let pending = b.appendBlock(fn, "exc.clear.pending"), trace = b.appendBlock(fn, "exc.clear.trace")
-        b.condBr(LLVMBuildIsNull(b.builder, classVar, "")!, pending, trace)
+        b.condBr(LLVMBuildIsNull(b.builder, actual, "")!, pending, trace)
         b.position(at: pending)
         let clearType = b.functionType(b.void, [])
         b.call(clearType, b.declare("PyErr_Clear", clearType), [])
