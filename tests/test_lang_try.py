@@ -575,3 +575,38 @@ def test_bare_raise_outside_handler_still_rejected():
 
     with pytest.raises((TypingError, UnsupportedError)):
         njit(f)(1)
+
+
+def test_finally_that_returns_swallows_the_exception():
+    def f(a, b):
+        for i in range(3):
+            try:
+                x = a // b
+            finally:
+                y = a + i
+                return y
+        return -1
+
+    def g(k):
+        d = {"a": 1}
+        r = 0
+        try:
+            r = d[k]
+        finally:
+            r += 5
+            return r
+
+    def h(n, k):
+        s = 0
+        for i in range(n):
+            try:
+                s += 10 // (i - k)
+            finally:
+                s += 1
+                if i == k:
+                    break
+        return s
+
+    check_all([(f, njit(f), (a, b)) for a in (0, 3) for b in (0, 2)]
+              + [(g, njit(g), (k,)) for k in ("a", "b")]
+              + [(h, njit(h), (n, k)) for n in (0, 4) for k in (-1, 2)])

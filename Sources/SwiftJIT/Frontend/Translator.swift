@@ -30,6 +30,7 @@ public struct Translator {
     /// Nopython try/except (TranslatorExceptions.swift): where caught exceptions are handled,
     /// and the variable holding the exception being handled (for a bare `raise`).
     var handledPoints: Set<Int> = []
+    var cleanupPops: Set<Int> = []
     var handledVar: Var? = nil
     /// The next IR label to give (shared with the translators of inlined comprehensions).
     var nextLabel = 1
@@ -98,6 +99,7 @@ public struct Translator {
         t.objectMode = objectMode
         t.handlers = handlers
         t.handledPoints = handled
+        t.cleanupPops = Self.cleanupPopExcepts(instructions)
         return try t.run()
     }
 

@@ -56,6 +56,16 @@ extension Translator {
         return out
     }
 
+    /// Offsets of the POP_EXCEPTs of cleanup handlers (`COPY 3; POP_EXCEPT; RERAISE 1`), which
+    /// pass a new exception on rather than finish handling one.
+    static func cleanupPopExcepts(_ instructions: [Instruction]) -> Set<Int> {
+        var out = Set<Int>()
+        for (j, ins) in instructions.enumerated() where ins.name == "POP_EXCEPT" && j > 0 {
+            if instructions[j - 1].name == "COPY" && instructions[j - 1].arg == 3 { out.insert(ins.offset) }
+        }
+        return out
+    }
+
     /// `except E as e`: reading `e` is rejected (exception objects are not nopython values).
     static func rejectExceptionObjectReads(_ instructions: [Instruction], _ code: CodeObject,
                                            handled: Set<Int>) throws {
@@ -124,7 +134,12 @@ extension Translator {
             stack.append(prev)
             stack.append(exc)
         case "POP_EXCEPT":
-            stmt(.assign(handledVariable(), .copy(try popValue())))
+            let prev = try popValue()
+            // Leaving a handler other than by the cleanup that re-raises a new exception (COPY 3
+            // before it): the handled exception is done with, also when no clause cleared it
+            // (a `finally` body that returns or breaks swallows it).
+            if !cleanupPops.contains(ins.offset) { stmt(.clearException(handledVariable())) }
+            stmt(.assign(handledVariable(), .copy(prev)))
         case "CHECK_EXC_MATCH":
             let cls = try popValue()
             guard let top = stack.last, let exc = top else {

@@ -95,6 +95,9 @@ extension FunctionLowering {
     /// Python error are forgotten.
     func lowerClearException(_ exc: Var) throws {
         let desc = try descriptor(exc)
+        let some = b.appendBlock(fn, "exc.clear"), done = b.appendBlock(fn, "exc.cleared")
+        b.condBr(LLVMBuildIsNull(b.builder, desc, "")!, done, some)  // nothing handled: nothing to do
+        b.position(at: some)
         let actual = b.load(b.ptr, b.load(b.ptr, desc))  // NULL: a pending Python error
         let pending = b.appendBlock(fn, "exc.clear.pending"), trace = b.appendBlock(fn, "exc.clear.trace")
         b.condBr(LLVMBuildIsNull(b.builder, actual, "")!, pending, trace)
@@ -109,6 +112,8 @@ extension FunctionLowering {
         let freeType = b.functionType(b.void, [b.ptr])
         b.call(freeType, b.declare("free", freeType), [b.load(b.ptr, field)])
         b.store(LLVMConstNull(b.ptr), field)
+        b.br(done)
+        b.position(at: done)
     }
 
     /// `reraise_caught exc`: raises the caught exception again. A bare `raise` (`newEntry`)
