@@ -34,8 +34,8 @@ def case_with_statement(x):
 def case_try_except(x):
     try:
         return 1 // x
-    except ZeroDivisionError:
-        return 0
+    except ZeroDivisionError as e:
+        return len(str(e))
 
 
 def case_list_mixed(x):

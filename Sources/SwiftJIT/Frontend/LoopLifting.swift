@@ -300,6 +300,8 @@ extension Stmt {
         case .cellSet(let a, let b): return .cellSet(f(a), f(b))
         case .setHandledException(let v): return .setHandledException(f(v))
         case .reraise(let v): return .reraise(f(v))
+        case .clearException(let v): return .clearException(f(v))
+        case .reraiseCaught(let v, let e): return .reraiseCaught(f(v), newEntry: e)
         }
     }
 }
@@ -337,7 +339,7 @@ extension Expr {
         case .liftedLoop(let i, let vs): return .liftedLoop(i, vs.map(f))
         case .makeCell(let v): return .makeCell(f(v))
         case .cellGet(let v, let n): return .cellGet(f(v), name: n)
-        case .handledException: return self
+        case .handledException, .caughtException: return self
         case .exceptionMatches(let a, let b): return .exceptionMatches(f(a), f(b))
         case .beforeWith(let v): return .beforeWith(f(v))
         case .withExceptStart(let a, let b): return .withExceptStart(exit: f(a), exception: f(b))

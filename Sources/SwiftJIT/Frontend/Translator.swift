@@ -27,6 +27,11 @@ public struct Translator {
     /// and the values last copied into them.
     var handlerPrefix: [Var?] = []
     var handlerCopied: [Var?] = []
+    /// Nopython try/except (TranslatorExceptions.swift): where caught exceptions are handled,
+    /// and the variable holding the exception being handled (for a bare `raise`).
+    var handledPoints: Set<Int> = []
+    var cleanupPops: Set<Int> = []
+    var handledVar: Var? = nil
     /// The next IR label to give (shared with the translators of inlined comprehensions).
     var nextLabel = 1
     /// Comprehensions (TranslatorComprehensions.swift): blocks that continue a bytecode block
@@ -72,22 +77,29 @@ public struct Translator {
         }
         let instructions = try Decoder(version: code.version).decode(code)
         try rejectSetupBlocks310(instructions, code, mode: mode)
-        let handlers = objectMode ? ExceptionTableEntry.parse(code) : []
+        var handlers = objectMode ? ExceptionTableEntry.parse(code) : []
+        var handled = Set<Int>()
         if !objectMode, !code.exceptionTable.isEmpty, !Self.onlyComprehensionCleanup(instructions, code) {
-            // The handler's first instruction with a line (PUSH_EXC_INFO itself has none).
-            let start = instructions.firstIndex { $0.name == "PUSH_EXC_INFO" || $0.name == "BEFORE_WITH" } ?? 0
-            let pos = instructions[start...].first { $0.position.line >= 0 }?.position
-            let isWith = instructions.contains { $0.name == "BEFORE_WITH" }
-            throw CompileError(.unsupported,
-                               isWith ? "with statements are not supported in \(mode)"
-                                      : "try/except/finally is not supported in \(mode)",
-                               at: pos ?? SourcePosition(line: code.firstLineNumber), stage: "frontend")
+            let isWith = instructions.contains { $0.name == "BEFORE_WITH" || $0.name == "BEFORE_ASYNC_WITH" }
+            if isWith {
+                // The handler's first instruction with a line (PUSH_EXC_INFO itself has none).
+                let start = instructions.firstIndex { $0.name == "BEFORE_WITH" || $0.name == "BEFORE_ASYNC_WITH" } ?? 0
+                let pos = instructions[start...].first { $0.position.line >= 0 }?.position
+                throw CompileError(.unsupported, "with statements are not supported in \(mode)",
+                                   at: pos ?? SourcePosition(line: code.firstLineNumber), stage: "frontend")
+            }
+            // try/except/else/finally (TranslatorExceptions.swift).
+            handlers = Self.nopythonHandlers(instructions, code)
+            handled = Self.handledPoints(instructions)
+            try Self.rejectExceptionObjectReads(instructions, code, handled: handled)
         }
         var leaders = Set<Int>()
         for h in handlers { leaders.formUnion([h.start, h.end, h.target]) }
         var t = try Translator(code: code, cfg: ControlFlowGraph(instructions: instructions, extraLeaders: leaders))
         t.objectMode = objectMode
         t.handlers = handlers
+        t.handledPoints = handled
+        t.cleanupPops = Self.cleanupPopExcepts(instructions)
         return try t.run()
     }
 
@@ -129,6 +141,9 @@ public struct Translator {
             entry.statements.append(Located(.assign(locals[i], .arg(i)), pos))
         }
         if objectMode { makeCells310(&entry, pos) } else { try rejectCapturedArguments310() }
+        if !objectMode, !handlers.isEmpty {
+            entry.statements.append(Located(.assign(handledVariable(), .const(.int(0))), pos))
+        }
         guard !cfg.blocks.isEmpty else {
             throw CompileError(.internal, "function has no bytecode", stage: "frontend")
         }
@@ -205,7 +220,9 @@ public struct Translator {
         localOverrides = entryOverrides[key] ?? [:]
         var kwnames: [String] = []
         var lastPos = ins0.position
-        if objectMode { try enterHandlerRange(ins0, stack: stack, block: &block) }
+        let nopythonTry = !objectMode && !handlers.isEmpty
+        if nopythonTry, key >= 0 { enterHandlerTarget(ins0, stack: stack, block: &block) }
+        if objectMode || nopythonTry { try enterHandlerRange(ins0, stack: stack, block: &block) }
 
         func pop(_ ins: Instruction) throws -> Var? {
             guard let v = stack.popLast() else {
@@ -230,6 +247,13 @@ public struct Translator {
             if objectMode {
                 syncHandlerStack(stack, &block, ins)
                 switch try translateObjectMode(ins, index: index, b: b, stack: &stack, block: &block) {
+                case .handled: continue
+                case .terminated: return block
+                case .notHandled: break
+                }
+            } else if nopythonTry {
+                syncHandlerStack(stack, &block, ins)
+                switch try translateTryOpcode(ins, stack: &stack, block: &block) {
                 case .handled: continue
                 case .terminated: return block
                 case .notHandled: break
@@ -321,7 +345,14 @@ public struct Translator {
                 try replaceFusedCall(ins, stack: &stack, block: &block)
             case "CALL" where comprehensionCall(stack, argc: ins.arg) != nil,
                  "CALL_FUNCTION" where comprehensionCall(stack, argc: ins.arg) != nil:
+                let inlinedBefore = inlinedBlocks.count
                 try inlineComprehension(ins, index: index, b: b, stack: &stack, block: &block)
+                // Inside a try: exceptions of the inlined comprehension go to the same handler.
+                if let h = block.handler {
+                    for i in inlinedBefore..<inlinedBlocks.count where inlinedBlocks[i].handler == nil {
+                        inlinedBlocks[i].handler = h
+                    }
+                }
                 return block
             case "CALL":
                 try emitCall(argc: ins.arg, keywords: kwnames, calleeSlots: 2, ins: ins, stack: &stack, block: &block)

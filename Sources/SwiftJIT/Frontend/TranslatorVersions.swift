@@ -241,8 +241,8 @@ extension Translator {
         }
         throw CompileError(.unsupported,
                            isWith ? "with statements are not supported in \(mode)" + (mode == "object mode" ? " on Python 3.10" : "")
-                                  : "try/except/finally is not supported in \(mode)"
-                                    + (mode == "object mode" ? " on Python 3.10" : ""),
+                                  : "try/except/finally is not supported in \(mode) on Python 3.10"
+                                    + (mode == "object mode" ? "" : " (Python 3.11+ compiles it)"),
                            at: pos.line >= 0 ? pos : SourcePosition(line: code.firstLineNumber), stage: "frontend")
     }
 

@@ -124,6 +124,9 @@ public indirect enum Expr: Hashable, Sendable {
     /// `a, *b, c = seq` (UNPACK_EX): a tuple of `before` items, a list of the rest, then
     /// `after` items; ValueError when there are fewer than `before + after`.
     case unpackEx(Var, before: Int, after: Int)
+    /// Nopython try/except: the exception that reached this handler (the descriptor
+    /// pointer in the call context, as an int64; Lowering/TryExcept.swift).
+    case caughtException
 }
 
 /// A statement: one step of a block.
@@ -159,6 +162,12 @@ public enum Stmt: Hashable, Sendable {
     case setHandledException(Var)
     /// Raises exception `Var` again with its traceback (RERAISE); the block ends `unreachable`.
     case reraise(Var)
+    /// Nopython try/except: the caught exception `Var` is handled (its traceback entries and a
+    /// pending Python error are forgotten): the POP_TOP / STORE_FAST after a matching `except`.
+    case clearException(Var)
+    /// Nopython try/except: raises the caught exception `Var` again (RERAISE, or a bare `raise`
+    /// in a handler with `newEntry`: it records the raising line); the block ends `unreachable`.
+    case reraiseCaught(Var, newEntry: Bool)
 }
 
 /// Where the exceptions raised in a block go (object mode, from the code's exception table).
@@ -289,7 +298,7 @@ extension Expr {
         case .importName(_, let a, let b): return [a, b]
         case .importFrom(let v, _), .unpack(let v, _), .listToTuple(let v), .cellGet(let v, _), .beforeWith(let v):
             return [v]
-        case .handledException: return []
+        case .handledException, .caughtException: return []
         case .exceptionMatches(let a, let b), .withExceptStart(let a, let b), .exceptionWithCause(let a, let b):
             return [a, b]
         case .unpackEx(let v, _, _): return [v]
@@ -315,7 +324,9 @@ extension Stmt {
             return [a, b]
         case .mapAdd(let a, let b, let c): return [a, b, c]
         case .delattr(let t, _): return [t]
-        case .storeGlobal(_, let v), .setHandledException(let v), .reraise(let v): return [v]
+        case .storeGlobal(_, let v), .setHandledException(let v), .reraise(let v), .clearException(let v),
+             .reraiseCaught(let v, _):
+            return [v]
         case .deleteGlobal: return []
         }
     }
@@ -324,7 +335,9 @@ extension Stmt {
     public var isObjectModeOnly: Bool {
         switch self {
         case .assign(_, let e): return e.isObjectModeOnly
-        case .setitem, .setattr, .discard, .delete, .listAppend, .setAdd, .mapAdd, .delitem: return false
+        case .setitem, .setattr, .discard, .delete, .listAppend, .setAdd, .mapAdd, .delitem, .clearException,
+             .reraiseCaught:
+            return false
         default: return true
         }
     }

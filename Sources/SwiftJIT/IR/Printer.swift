@@ -65,6 +65,7 @@ extension IRFunction: CustomStringConvertible {
         case .cellGet(let v, _): return "cell_get(\(n(v)))"
         case .freevarCell(let name): return "freevar_cell(\(name))"
         case .handledException: return "handled_exception()"
+        case .caughtException: return "caught_exception()"
         case .exceptionMatches(let e, let t): return "exception_matches(\(n(e)), \(n(t)))"
         case .beforeWith(let m): return "before_with(\(n(m)))"
         case .withExceptStart(let x, let e): return "with_except_start(\(n(x)), \(n(e)))"
@@ -97,6 +98,8 @@ extension IRFunction: CustomStringConvertible {
         case .cellSet(let c, let v): return "cell_set(\(n(c)), \(n(v)))"
         case .setHandledException(let v): return "set_handled_exception(\(n(v)))"
         case .reraise(let v): return "reraise \(n(v))"
+        case .clearException(let v): return "clear_exception(\(n(v)))"
+        case .reraiseCaught(let v, let entry): return "reraise_caught \(n(v))\(entry ? " (new entry)" : "")"
         }
     }
 

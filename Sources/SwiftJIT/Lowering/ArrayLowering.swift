@@ -145,8 +145,7 @@ extension FunctionLowering {
             let ft = b.functionType(b.void, [b.ptr, b.i64, b.i64, b.i64])
             b.call(ft, b.declare("swiftjit_index_error", ft), [context, i, b.int(Int64(axis)), size])
             recordTraceEntry()
-            releaseAllSlots()
-            LLVMBuildRet(b.builder, b.int(1, b.i32))
+            exceptionExit()
             b.position(at: ok)
         }
         return wrapped
@@ -209,8 +208,7 @@ extension FunctionLowering {
         b.condBr(b.intrinsic("llvm.expect", [b.i1], [LLVMBuildIsNull(b.builder, value, "")!, b.bool(false)]), fail, ok)
         b.position(at: fail)
         recordTraceEntry()
-        releaseAllSlots()
-        LLVMBuildRet(b.builder, b.int(1, b.i32))
+        exceptionExit()
         b.position(at: ok)
     }
 

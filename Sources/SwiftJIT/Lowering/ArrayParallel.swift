@@ -81,7 +81,7 @@ extension FunctionLowering {
         let failed = b.appendBlock(fn, "arr.raised"), ok = b.appendBlock(fn, "arr.ok")
         b.condBr(b.icmp(LLVMIntSLT, count, b.int(0)), failed, ok)
         b.position(at: failed)
-        LLVMBuildRet(b.builder, b.int(1, b.i32))  // the exception is in the context
+        exceptionExit(release: false)  // the exception is in the context
         b.position(at: ok)
         parallelArrayNotes.append("\(what) at line \(position.line): parallelized (whole-array loop on the thread pool)")
         if partials.isEmpty { return [] }

@@ -141,13 +141,13 @@ extension FunctionLowering {
         b.condBr(failed, propagate, cont)
         b.position(at: propagate)
         recordTraceEntry()  // the caller's line, after the callee's own entries
-        releaseAllSlots()
         // Return the callee's own (non-zero) status rather than a constant 1: the value is
         // already in the return register, so no register has to keep a 1 alive across calls.
-        let exit = LLVMBuildRet(b.builder, status)!
+        // (Inside a try the exit goes to the handler instead, TryExcept.swift.)
+        let exit = exceptionExit(status)
         // A self-call fails only as this function does: if nothing else raises here, nothing
         // raises at all but RecursionError (the fixed point of DirectCalls.swift).
-        if symbol == nil && slot == nil { recursionExits.insert(exit) }
+        if let exit = exit, symbol == nil && slot == nil { recursionExits.insert(exit) }
         b.position(at: cont)
         return b.load(ty(result), retSlot)
     }

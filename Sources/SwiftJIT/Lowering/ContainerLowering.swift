@@ -103,15 +103,15 @@ extension FunctionLowering {
 
     /// Ends the current block: the Python exception is set already (raised by the C API).
     func raisePending() {
-        if let target = pendingBlocks[position.line] { b.br(target); return }
+        let pendingKey = currentHandlerBlock == nil ? position.line : -1 - (position.line << 20 | currentIRBlock)
+        if let target = pendingBlocks[pendingKey] { b.br(target); return }
         let here = b.currentBlock
         let target = b.appendBlock(fn, "raise.pending")
         b.position(at: target)
         b.store(b.externalGlobal("swiftjit_pending_exception", b.i8), LLVMGetParam(fn, 1))
         recordTraceEntry()
-        releaseAllSlots()
-        LLVMBuildRet(b.builder, b.int(1, b.i32))
-        pendingBlocks[position.line] = target
+        exceptionExit()
+        pendingBlocks[pendingKey] = target
         b.position(at: here)
         b.br(target)
     }

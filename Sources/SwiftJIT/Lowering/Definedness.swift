@@ -15,15 +15,20 @@ enum Definedness {
         var work = [0]
         while let bi = work.popLast() {
             var defined = entry[bi]
+            // An exception may leave the block before any of its assignments (try/except):
+            // its handler only gets what held at entry and was never deleted in the block.
+            var atRaise = entry[bi]
             for s in ir.blocks[bi].statements {
                 switch s.node {
                 case .assign(let v, _) where tracked.contains(v): defined.insert(v)
-                case .delete(let v): defined.remove(v)
+                case .delete(let v): defined.remove(v); atRaise.remove(v)
                 default: break
                 }
             }
+            let handler = ir.blocks[bi].handler?.label
             for succ in ir.blocks[bi].successors where succ.id < n {
-                let next = reached[succ.id] ? entry[succ.id].intersection(defined) : defined
+                let out = succ == handler ? atRaise : defined
+                let next = reached[succ.id] ? entry[succ.id].intersection(out) : out
                 if !reached[succ.id] || next != entry[succ.id] {
                     reached[succ.id] = true
                     entry[succ.id] = next

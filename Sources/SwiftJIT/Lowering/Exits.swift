@@ -27,15 +27,14 @@ extension FunctionLowering {
         LLVMSetLinkage(g, LLVMPrivateLinkage)
         b.store(g, LLVMGetParam(fn, 1))
         recordTraceEntry()
-        releaseAllSlots()
-        let exit = LLVMBuildRet(b.builder, b.int(1, b.i32))!
-        if isStackExhaustion(cls, message) { recursionExits.insert(exit) }
+        // Inside a try: to the handler (TryExcept.swift); otherwise release and return 1.
+        if let exit = exceptionExit(), isStackExhaustion(cls, message) { recursionExits.insert(exit) }
     }
 
     /// Branches to a block raising `cls(message)` when `condition` holds; continues otherwise.
     func raiseIf(_ condition: LLVMValueRef, _ cls: String, _ message: String) {
         // One block per exception and line: the block records the line's traceback entry.
-        let key = cls + "\u{0}" + message + "\u{0}\(position.line)"
+        let key = cls + "\u{0}" + message + "\u{0}\(position.line)" + handlerKeySuffix
         let target: LLVMBasicBlockRef
         let here = b.currentBlock
         if let existing = raiseBlocks[key] {

@@ -197,8 +197,7 @@ extension FunctionLowering {
         b.position(at: raised)
         for o in cleanup { decref(o) }
         release(element, k.element)
-        releaseAllSlots()
-        LLVMBuildRet(b.builder, status)
+        exceptionExit(status)
         b.position(at: ok)
         return b.load(ty(k.keyType), retSlot)
     }

@@ -279,6 +279,10 @@ final class FunctionLowering {
             try arraySetitem(try load(target), a, try load(index), typed.type(of: index), try load(value), typed.type(of: value))
         case .setattr:
             throw fail("attribute assignment is not lowered yet")
+        case .clearException(let v):
+            try lowerClearException(v)
+        case .reraiseCaught(let v, let newEntry):
+            try lowerReraise(v, newEntry: newEntry)
         default:
             throw fail("an object-mode statement reached nopython lowering")
         }
@@ -477,6 +481,10 @@ final class FunctionLowering {
             return try buildSlice(parts)
         case .buildList, .buildSet, .buildMap, .buildString, .formatValue:
             throw fail("a container expression reached the general lowering")
+        case .caughtException:
+            return lowerCaughtException()
+        case .exceptionMatches(let exc, let cls):
+            return try lowerExceptionMatches(exc, cls)
         default:
             throw fail("\(e.objectModeFeature) reached nopython lowering")
         }

@@ -21,7 +21,7 @@ extension FunctionLowering {
         b.condBr(b.intrinsic("llvm.expect", [b.i1], [b.icmp(LLVMIntSLT, status, zero), b.bool(false)]), fail, ok)
         b.position(at: fail)
         recordTraceEntry()
-        LLVMBuildRet(b.builder, b.int(1, b.i32))
+        exceptionExit(release: false)
         b.position(at: ok)
     }
 

@@ -553,6 +553,9 @@ final class ObjectLowering {
             b.br(errorTarget)
             b.position(at: b.appendBlock(fn, "after_reraise"))
             return
+        case .clearException, .reraiseCaught:
+            throw CompileError(.internal, "a nopython try/except statement reached object mode", at: position,
+                               stage: "lowering")
         }
         releaseUsed(s.operands)
     }
@@ -757,6 +760,8 @@ final class ObjectLowering {
             return owned(c("PyList_AsTuple", p, [p], [read(v)]))
         case .handledException:
             return owned(c("swiftjit_obj_handled_exception", p, [], []))
+        case .caughtException:
+            throw CompileError(.internal, "a nopython caught exception reached object mode", stage: "lowering")
         case .exceptionMatches(let e, let t):
             return owned(c("swiftjit_obj_exception_matches", p, [p, p], [read(e), read(t)]))
         case .beforeWith(let m):

@@ -72,7 +72,7 @@ extension FunctionLowering {
         let failed = b.appendBlock(fn, "par.raised"), combine = b.appendBlock(fn, "par.combine")
         b.condBr(b.icmp(LLVMIntSLT, chunks, b.int(0)), failed, combine)
         b.position(at: failed)
-        LLVMBuildRet(bb, b.int(1, b.i32))  // the runtime has stored the exception in the context
+        exceptionExit(release: false)  // the runtime has stored the exception in the context (or a handler takes it)
 
         // Partial reductions, combined in chunk order.
         b.position(at: combine)

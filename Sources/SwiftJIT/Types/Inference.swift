@@ -312,6 +312,14 @@ public struct TypeInference {
             return .slice
         case .buildList, .buildSet, .buildMap, .buildString, .formatValue:
             return nil  // typed by typeContainer
+        case .caughtException:
+            return .int64  // the exception descriptor's address (Frontend/TranslatorExceptions.swift)
+        case .exceptionMatches(_, let cls):
+            guard let tc = t(cls) else { return nil }
+            guard TryExceptTyping.isExceptionClassOrTuple(tc) else {
+                throw err("an except clause needs an exception class or a tuple of them, not \(tc)", pos)
+            }
+            return .boolean
         default:
             throw CompileError(.unsupported, "\(e.objectModeFeature) are not supported in nopython mode", at: pos, stage: "typing")
         }
@@ -422,7 +430,7 @@ public struct TypeInference {
                 case .setattr(let target, let n, _):
                     let tt = varTypes[target.id].map { $0.description } ?? "this value"
                     throw err("setting attribute '\(n)' of \(tt) is not supported in nopython mode", s.position)
-                case .discard, .delete:
+                case .discard, .delete, .clearException, .reraiseCaught:
                     break
                 default:
                     throw CompileError(.unsupported, "this statement is not supported in nopython mode", at: s.position,

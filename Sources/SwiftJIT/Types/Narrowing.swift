@@ -156,8 +156,9 @@ struct NoneNarrowing {
     /// The successors of block `bi` leaving state `s`, each with its state (dead edges left out).
     func edges(_ bi: Int, _ s: [State]) -> [(Int, [State])] {
         let term = ir.blocks[bi].terminator.node
+        let handler = ir.blocks[bi].handler?.label
         guard case .branch(let c, let yes, let no) = term else {
-            return ir.blocks[bi].successors.map { ($0.id, s) }
+            return ir.blocks[bi].successors.filter { $0 != handler }.map { ($0.id, s) } + handlerEdge(bi, s)
         }
         let rs = refinements(bi, c)
         var out: [(Int, [State])] = []
@@ -173,7 +174,19 @@ struct NoneNarrowing {
             }
             if !dead { out.append((target.id, t)) }
         }
-        return out
+        return out + handlerEdge(bi, s)
+    }
+
+    /// try/except: the edge to the block's exception handler. The exception may come before
+    /// any statement of the block, so what the block assigns is unknown there.
+    func handlerEdge(_ bi: Int, _ s: [State]) -> [(Int, [State])] {
+        guard let h = ir.blocks[bi].handler?.label else { return [] }
+        var t = s
+        for st in ir.blocks[bi].statements {
+            if case .assign(let v, _) = st.node { t[v.id] = .unknown }
+            if case .delete(let v) = st.node { t[v.id] = .unknown }
+        }
+        return [(h.id, t)]
     }
 
     func run() -> (IRFunction, Set<Var>) {
