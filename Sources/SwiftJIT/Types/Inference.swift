@@ -183,6 +183,7 @@ public struct TypeInference {
             }
             if case .module("numpy") = vt {
                 if ArrayTyping.numpyFunctions[attr] != nil || NumpyLibTyping.functions[attr] != nil
+                    || ArrayLibTyping.functions[attr] != nil
                     || ListExtrasTyping.numpyFunctions[attr] != nil { return .function("np.\(attr)") }
                 if attr == "random" { return .module("numpy.random") }
                 if let d = ArrayTyping.dtypeNames[attr] { return .dtypeObject(d) }
