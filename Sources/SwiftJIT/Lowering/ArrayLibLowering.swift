@@ -402,7 +402,8 @@ extension FunctionLowering {
         var length = b.int(0)
         for d in 0..<n { length = b.select(b.icmp(LLVMIntEQ, axis, b.int(Int64(d))), s[d], length) }
         let outSize = product(outDims)
-        let empty = b.and(b.icmp(LLVMIntEQ, length, b.int(0)), b.icmp(LLVMIntSGT, outSize, b.int(0)))
+        // NumPy raises for a zero-length reduced axis even when the result is empty too.
+        let empty = b.icmp(LLVMIntEQ, length, b.int(0))
         switch name {
         case "min", "max":
             raiseIf(empty, "ValueError", "zero-size array to reduction operation \(name == "min" ? "minimum" : "maximum") which has no identity")
