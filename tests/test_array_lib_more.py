@@ -472,3 +472,34 @@ def test_hypothesis_interp(xp, x):
     xp = np.sort(xp)
     fp = np.cos(xp) * 10
     check(interps, njit(interps), x, xp, fp, approx=True, rtol=1e-9)
+
+
+def parts(a):
+    return np.real(a), np.imag(a), np.conj(a), np.conjugate(a)
+
+
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128, np.float64, np.float32, np.int64, np.bool_], ids=IDS)
+def test_real_imag_conj_arrays(dtype):
+    a = carr(dtype, (3, 4)) if np.dtype(dtype).kind == "c" else data(dtype, (3, 4))
+    for x in [a, a[::-1, ::2], np.asfortranarray(a), a[:0]]:
+        check(parts, njit(parts), x)
+
+
+def test_real_imag_are_views_of_complex_arrays():
+    @njit
+    def f(z):
+        r = np.real(z)
+        i = np.imag(z)
+        r[0] = 10.0
+        i[1] = -5.0
+        return z
+    z = np.array([1 + 2j, 3 - 4j])
+    assert np.array_equal(f(z), np.array([10 + 2j, 3 - 5j]))
+
+
+def test_real_imag_conj_scalars():
+    jf = njit(parts)
+    for x in [1.5 + 2j, -3j, 2.5, 7]:
+        got, expected = jf(x), parts(x)
+        assert [complex(g) for g in got] == [complex(e) for e in expected]
+        assert type(got[0]) is type(expected[0]) or isinstance(got[0], float)

@@ -190,6 +190,33 @@ extension FunctionLowering {
                 copyRaw(elementPointer(flat, ft, i), b.gep(elementType(r.dtype), data(out), [at]), r.dtype)
             }
             return out
+        case "real", "imag", "conj", "conjugate":
+            let conj = name == "conj" || name == "conjugate"
+            guard case .array(let a) = t[0], case .array(let r) = result else {
+                switch (name, t[0]) {
+                case ("real", .complex128): return b.extract(v[0], 0)
+                case ("imag", .complex128): return b.extract(v[0], 1)
+                case (_, .complex128): return complexValue(b.extract(v[0], 0), LLVMBuildFNeg(b.builder, b.extract(v[0], 1), "")!)
+                case ("imag", _): return try cast(b.int(0), from: .int64, to: result)
+                default: return v[0]
+                }
+            }
+            if conj {
+                let out = newArray(r.dtype, shape(v[0], a.ndim))
+                try loopNest(shape(v[0], a.ndim)) { idx in
+                    var x = b.load(elementType(a.dtype), elementPointer(v[0], a, idx))
+                    LLVMSetAlignment(x, UInt32(a.dtype.isComplex ? a.dtype.itemSize / 2 : a.dtype.itemSize))
+                    if a.dtype.isComplex { x = b.insert(x, LLVMBuildFNeg(b.builder, b.extract(x, 1), "")!, 1) }
+                    storeRaw(x, elementPointer(out, r, idx), r.dtype)
+                }
+                return out
+            }
+            guard a.dtype.isComplex else {
+                return name == "real" ? v[0] : newArray(r.dtype, shape(v[0], a.ndim), zero: true)
+            }
+            let offset = name == "imag" ? Int64(a.dtype.itemSize / 2) : 0
+            return makeArray(a.ndim, data: b.gep(b.i8, data(v[0]), [b.int(offset)]), shape: shape(v[0], a.ndim),
+                             strides: strides(v[0], a.ndim), owner: b.extract(v[0], 3))
         case "argwhere":
             guard case .array(let a) = t[0], case .array(let r) = result else { throw fail("np.argwhere") }
             let count = try countTrue(v[0], a)
@@ -419,6 +446,45 @@ extension FunctionLowering {
         let acc: JITType = r.dtype.isComplex ? .complex128 : r.dtype.scalar == .boolean ? .boolean : r.dtype.isFloat ? .float64 : .int64
         // Wrapping sums and products of 64-bit integers are exact on the bits of uint64 elements.
         let exact = (r.dtype == .uint64 || r.dtype == .int64) && (name == "sum" || name == "prod")
+        let join = b.appendBlock(fn, "reduce.join")
+        if !name.hasPrefix("arg") {
+            // Along the last axis: one scalar accumulator per output element (no memory round trip).
+            let rows = b.appendBlock(fn, "reduce.rows"), general = b.appendBlock(fn, "reduce.general")
+            b.condBr(b.icmp(LLVMIntEQ, axis, b.int(Int64(n - 1))), rows, general)
+            b.position(at: rows)
+            let xt = a.dtype.scalar
+            let accType: JITType = (name == "min" || name == "max") ? xt : (name == "any" || name == "all") ? .boolean : acc
+            let start: LLVMValueRef
+            switch name {
+            case "prod": start = accType == .complex128 ? complexValue(b.double(1), b.double(0)) : accType == .float64 ? b.double(1) : b.int(1)
+            case "all": start = b.bool(true)
+            case "any": start = b.bool(false)
+            default: start = accType == .complex128 ? complexValue(b.double(0), b.double(0)) : LLVMConstNull(ty(accType))
+            }
+            try loopNest(outDims) { o in
+                let total = variable(ty(accType), start)
+                try loopNest([length]) { j in
+                    let x = loadElement(elementPointer(arr, a, o + [j[0]]), a.dtype, checkUnsigned: !exact)
+                    let cur = b.load(ty(accType), total)
+                    let next: LLVMValueRef
+                    switch name {
+                    case "sum", "prod", "mean":
+                        let op: BinaryOperator = name == "prod" ? .mul : .add
+                        next = accType == .complex128 ? try complexBinary(op, cur, accType, x, xt) : try binary(op, cur, accType, x, xt, result: accType)
+                    case "any": next = b.or(cur, try truth(x, xt))
+                    case "all": next = b.and(cur, try truth(x, xt))
+                    default:
+                        var better = try compare(name == "max" ? .gt : .lt, x, xt, cur, xt)
+                        if xt == .float64 { better = b.and(b.or(better, b.fcmp(LLVMRealUNO, x, x)), b.fcmp(LLVMRealORD, cur, cur)) }
+                        next = b.select(b.or(b.icmp(LLVMIntEQ, j[0], b.int(0)), better), x, cur)
+                    }
+                    b.store(next, total)
+                }
+                try storeElement(elementPointer(out, r, o), r.dtype, b.load(ty(accType), total), accType)
+            }
+            b.br(join)
+            b.position(at: general)
+        }
         try loopNest(s) { idx in
             let outIdx = (0..<(n - 1)).map { k in b.select(isBefore(k), idx[k], idx[k + 1]) }
             var j = b.int(0)
@@ -453,6 +519,8 @@ extension FunctionLowering {
                 try storeElement(p, .int64, b.select(take, j, loadElement(p, .int64)), .int64)
             }
         }
+        b.br(join)
+        b.position(at: join)
         if name == "mean" {
             let count = acc == .complex128 ? complexValue(LLVMBuildSIToFP(b.builder, length, b.f64, "")!, b.double(0))
                                            : LLVMBuildSIToFP(b.builder, length, b.f64, "")!

@@ -17,7 +17,7 @@ enum ArrayLibTyping {
         "isclose": ["a", "b", "rtol", "atol", "equal_nan"], "allclose": ["a", "b", "rtol", "atol", "equal_nan"],
         "repeat": ["a", "repeats"], "tile": ["A", "reps"], "roll": ["a", "shift"],
         "argwhere": ["a"], "bincount": ["x", "weights", "minlength"], "average": ["a", "weights"],
-        "interp": ["x", "xp", "fp"],
+        "interp": ["x", "xp", "fp"], "real": ["val"], "imag": ["val"], "conj": ["x"], "conjugate": ["x"],
     ]
     /// Reductions that take `axis`.
     static let axisReductions: Set<String> = ["sum", "prod", "mean", "min", "max", "argmin", "argmax", "any", "all"]
@@ -243,6 +243,24 @@ enum ArrayLibTyping {
             let a = try array(arg(0), what)
             guard isInt(arg(1)) else { throw err("\(what): shift must be an int (no axis)") }
             return .array(ArrayType(dtype: a.dtype, ndim: a.ndim, layout: .c))
+        case "real", "imag", "conj", "conjugate":
+            guard let x = arg(0) else { throw err("\(what) needs an argument") }
+            guard case .array(let a) = x else {
+                guard x.isNumber || x == .complex128 else { throw err("\(what): the argument must be a number or an array") }
+                if name == "conj" || name == "conjugate" { return x == .boolean ? .boolean : x }
+                return x == .complex128 ? .float64 : x == .boolean && name == "imag" ? .boolean : x
+            }
+            if name == "conj" || name == "conjugate" {
+                // NumPy's conjugate loops: bool gives int8.
+                return .array(ArrayType(dtype: a.dtype == .bool ? .int8 : a.dtype, ndim: a.ndim, layout: .c))
+            }
+            guard a.dtype.isComplex else {
+                // Real input: real() is the array itself, imag() new zeros.
+                return name == "real" ? x : .array(ArrayType(dtype: a.dtype, ndim: a.ndim, layout: .c))
+            }
+            // A view of the real or imaginary parts (strides of the complex array).
+            return .array(ArrayType(dtype: a.dtype == .complex64 ? .float32 : .float64, ndim: a.ndim,
+                                    layout: a.ndim == 0 ? a.layout : .any, writable: a.writable))
         case "argwhere":
             let a = try array(arg(0), what)
             guard a.ndim >= 1 else { throw err("\(what): the array must be at least 1-d") }
