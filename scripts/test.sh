@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
 OTHER="${SWIFTJIT_OTHER_VERSIONS-3.10 3.12 3.13}"
-E2E="${SWIFTJIT_OTHER_VERSION_TESTS-tests/test_scalars.py tests/test_arrays.py tests/test_lang_calls.py tests/test_lang_exceptions.py tests/test_control_flow.py tests/fuzz/test_fuzz_sample.py tests/test_lang_comprehensions.py tests/test_lang_lists_more.py tests/test_lang_tracebacks.py tests/test_lang_optional.py tests/test_objmode.py tests/test_objmode_more.py tests/test_objmode_fastpaths.py tests/test_typed_containers.py tests/test_typed_containers_obj.py tests/test_array_fusion.py tests/test_fusion_locals.py tests/test_fusion_where.py tests/test_fusion_arg_truth.py tests/test_np_ufunc_functions.py tests/test_lang_generators_fused.py tests/test_lang_try.py}"
+E2E="${SWIFTJIT_OTHER_VERSION_TESTS-tests/test_scalars.py tests/test_arrays.py tests/test_lang_calls.py tests/test_lang_exceptions.py tests/test_control_flow.py tests/fuzz/test_fuzz_sample.py tests/test_lang_comprehensions.py tests/test_lang_lists_more.py tests/test_lang_tracebacks.py tests/test_lang_optional.py tests/test_objmode.py tests/test_objmode_more.py tests/test_objmode_fastpaths.py tests/test_typed_containers.py tests/test_typed_containers_obj.py tests/test_array_fusion.py tests/test_fusion_locals.py tests/test_fusion_where.py tests/test_fusion_arg_truth.py tests/test_np_ufunc_functions.py tests/test_lang_generators_fused.py tests/test_lang_try.py tests/test_array_indexing_adv.py tests/test_array_lib_more.py}"
 START=$(date +%s)
 stamp() { echo "test: [$(( $(date +%s) - START )) s] $*"; }
 

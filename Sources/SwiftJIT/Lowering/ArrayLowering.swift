@@ -348,6 +348,7 @@ extension FunctionLowering {
     /// `arr[index]`: an element, or a view when some axes stay.
     func arrayGetitem(_ arr: LLVMValueRef, _ a: ArrayType, _ index: LLVMValueRef, _ it: JITType,
                       result: JITType) throws -> LLVMValueRef {
+        if let advanced = try advancedGetitem(arr, a, index, it, result: result) { return advanced }
         let parts = indexParts(index, it)
         let shp = shape(arr, a.ndim), st = strides(arr, a.ndim)
         if !result.isArray {
@@ -381,6 +382,7 @@ extension FunctionLowering {
 
     func arraySetitem(_ arr: LLVMValueRef, _ a: ArrayType, _ index: LLVMValueRef, _ it: JITType,
                       _ value: LLVMValueRef, _ vt: JITType) throws {
+        if try advancedSetitem(arr, a, index, it, value, vt) { return }
         let target = try ArrayTyping.getitem(a, it)
         if !target.isArray {
             let parts = indexParts(index, it)
@@ -608,6 +610,7 @@ extension FunctionLowering {
         func has(_ i: Int) -> Bool { i < present.count && present[i] }
         switch impl {
         case .numpy(let name):
+            if let r = try arrayLibCall(name, v, t, present: present, result: result) { return r }
             switch name {
             case "empty", "zeros", "ones", "full":
                 guard case .array(let r) = result else { throw fail("np.\(name)") }
@@ -778,6 +781,7 @@ extension FunctionLowering {
 
     func arrayMethod(_ name: String, _ arr: LLVMValueRef, _ a: ArrayType, _ v: [LLVMValueRef], _ t: [JITType],
                      result: JITType) throws -> LLVMValueRef {
+        if let r = try arrayLibMethod(name, arr, a, v, t, result: result) { return r }
         let size = product(shape(arr, a.ndim))
         switch name {
         case "sum", "prod", "mean":

@@ -38,6 +38,7 @@ enum ArrayTyping {
 
     /// Type of `array[index]`.
     static func getitem(_ a: ArrayType, _ index: JITType) throws -> JITType {
+        if let advanced = try ArrayIndexingTyping.getitem(a, index) { return advanced }
         let parts: [JITType]
         if case .tuple(let items) = index { parts = items } else { parts = [index] }
         guard parts.count <= a.ndim else {
@@ -68,7 +69,8 @@ enum ArrayTyping {
             let layout: Layout = a.layout == .c ? .f : a.layout == .f ? .c : .any
             return .array(ArrayType(dtype: a.dtype, ndim: a.ndim, layout: a.ndim == 1 ? a.layout : layout, writable: a.writable))
         default:
-            if methods.contains(name) || NumpyLibTyping.methods.contains(name) || UfuncTyping.methods.contains(name) {
+            if methods.contains(name) || NumpyLibTyping.methods.contains(name) || UfuncTyping.methods.contains(name)
+                || ArrayLibTyping.methods.contains(name) {
                 return .boundMethod(.array(a), name)
             }
             throw err("\(a) has no attribute '\(name)' in nopython mode")
@@ -139,6 +141,7 @@ enum ArrayTyping {
     /// Types a call of `np.<name>` (positional arguments already in parameter order).
     static func numpyCall(_ name: String, _ args: [JITType?]) throws -> JITType {
         func arg(_ i: Int) -> JITType? { i < args.count ? args[i] : nil }
+        if let r = try ArrayLibTyping.numpyCall(name, args) { return r }
         let sig = "(" + args.map { $0?.description ?? "-" }.joined(separator: ", ") + ")"
         switch name {
         case "empty", "zeros", "ones", "full":

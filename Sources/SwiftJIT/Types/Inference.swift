@@ -184,7 +184,8 @@ public struct TypeInference {
             }
             if case .module("numpy") = vt {
                 if ArrayTyping.numpyFunctions[attr] != nil || NumpyLibTyping.functions[attr] != nil
-                    || ListExtrasTyping.numpyFunctions[attr] != nil || UfuncTyping.functions[attr] != nil {
+                    || ListExtrasTyping.numpyFunctions[attr] != nil || UfuncTyping.functions[attr] != nil
+                    || ArrayLibTyping.functions[attr] != nil {
                     return .function("np.\(attr)")
                 }
                 if attr == "random" { return .module("numpy.random") }

@@ -138,8 +138,8 @@ enum Registry {
         let sig = "(" + args.map { $0.description }.joined(separator: ", ") + ")"
         if name.hasPrefix("np.") {
             let f = String(name.dropFirst(3))
-            guard let params = ArrayTyping.numpyFunctions[f] ?? NumpyLibTyping.functions[f] ?? ListExtrasTyping.numpyFunctions[f]
-                    ?? UfuncTyping.functions[f] else {
+            guard let params = ArrayLibTyping.functions[f] ?? ArrayTyping.numpyFunctions[f] ?? NumpyLibTyping.functions[f]
+                    ?? ListExtrasTyping.numpyFunctions[f] ?? UfuncTyping.functions[f] else {
                 throw fail("np.\(f) is not supported in nopython mode")
             }
             let positional = args.count - keywords.count
@@ -164,6 +164,8 @@ enum Registry {
             return try NumpyLibTyping.stdlibCall(String(name.dropFirst(7)), args, keywords: keywords)
         }
         if name.hasPrefix("array.") {
+            if case .array(let a)? = args.first,
+               let r = try ArrayLibTyping.methodCall(a, String(name.dropFirst(6)), args, keywords: keywords) { return r }
             guard keywords.isEmpty, case .array(let a)? = args.first else {
                 throw fail("keyword arguments are not supported for array methods")
             }
