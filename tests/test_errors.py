@@ -215,10 +215,10 @@ def uses_generator(n):  # err
 
 
 def uses_try(n):
-    try:  # err
-        n = n + 1  # err
-    except ValueError:  # err
-        n = 0  # err
+    try:
+        n = n + 1
+    except ValueError as e:
+        n = len(str(e))  # err
     return n
 
 
@@ -252,7 +252,7 @@ CONSTRUCTS = [
     (uses_string_op, (1,), "cannot add str and int64"),
     (uses_string_mul, (3,), "cannot multiply str and float64"),
     (uses_generator, (1,), "generator"),
-    (uses_try, (1,), "try"),
+    (uses_try, (1,), "except ... as e"),  # try/except itself compiles (tests/test_lang_try.py)
     (uses_with, (1,), "with"),
     (adds_tuple, (1,), "cannot add int64 and tuple(int64, int64)"),
     (uses_lambda, (1,), "lambda"),
