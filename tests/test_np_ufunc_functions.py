@@ -171,7 +171,10 @@ def test_binary_scalars(name):
             assert math.isnan(got), (name, x, y, got)
         else:
             assert got == pytest.approx(want, rel=1e-13), (name, x, y, got, want)
-            if isinstance(want, float) and want == 0:
+            # fmax/fmin of 0.0 and -0.0: NumPy 2.2 gives -0.0 where 2.4 gives 0.0 (C's fmax leaves
+            # the sign of equal zeros unspecified), so only the value is compared there.
+            zeros = name in ("fmax", "fmin") and x == 0 and y == 0
+            if isinstance(want, float) and want == 0 and not zeros:
                 assert math.copysign(1, got) == math.copysign(1, want), (name, x, y, got, want)
 
 
